@@ -1,0 +1,26 @@
+"""Writing events: ``record_event`` adds an outbox row to the caller's session.
+
+The row commits (or rolls back) with the state change; the relay (``chassis.bus.relay``)
+publishes it later. Nothing is published from a request handler directly.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy.orm import Session
+
+from chassis.bus.tables import OutboxMessage
+from chassis.correlation import current_correlation_id
+from chassis.events.envelope import Envelope
+from chassis.events.registry import validate_payload
+
+
+def record_event(session: Session, producer: str, event_type: str, payload: dict, *, version: int = 1,
+                 sensitive: bool = False) -> Envelope:
+    """Validates ``payload`` against the catalogue and stages it in the outbox; returns the envelope."""
+    clean = validate_payload(event_type, version, payload)
+    envelope = Envelope(type=event_type, version=version, payload=clean, producer=producer,
+                        correlation_id=current_correlation_id())
+    session.add(OutboxMessage(event_id=envelope.id, event_type=event_type, envelope=envelope.to_dict(),
+                              sensitive=sensitive, created_at=datetime.now(timezone.utc), attempts=0))
+    return envelope

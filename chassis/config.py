@@ -1,0 +1,70 @@
+"""Configuration read from environment variables, with documented defaults.
+
+Every service builds a `ServiceConfig` with its own prefix, e.g. ``ServiceConfig.from_env("auth")``
+reads ``AUTH_DATABASE_URL``. The table of variables is in docs/configuration.md.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def env(name: str, default: str) -> str:
+    value = os.environ.get(name)
+    return default if value is None or value == "" else value
+
+
+def env_int(name: str, default: int) -> int:
+    return int(env(name, str(default)))
+
+
+def env_bool(name: str, default: bool) -> bool:
+    return env(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
+
+
+def data_dir() -> Path:
+    """Folder of the embedded defaults (SQLite files, mail outbox, keys)."""
+    path = Path(env("GUICHET_DATA_DIR", str(REPO_ROOT / "var" / "data")))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    service: str
+    database_url: str
+    bus_url: str = "memory://"
+    bus_exchange: str = "guichet.events"
+    jwks_url: str = "http://127.0.0.1:8000/api/auth/.well-known/jwks.json"
+    token_issuer: str = "guichet-auth"
+    token_audience: str = "guichet"
+    max_content_length: int = 1_048_576
+    public_base_url: str = "http://127.0.0.1:8000"
+    log_level: str = "INFO"
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, service: str, **overrides) -> "ServiceConfig":
+        prefix = service.upper()
+        base = cls(
+            service=service,
+            database_url=env(f"{prefix}_DATABASE_URL", f"sqlite:///{data_dir() / (service + '.db')}"),
+            bus_url=env("BUS_URL", "memory://"),
+            bus_exchange=env("BUS_EXCHANGE", "guichet.events"),
+            jwks_url=env("AUTH_JWKS_URL", "http://127.0.0.1:8000/api/auth/.well-known/jwks.json"),
+            token_issuer=env("TOKEN_ISSUER", "guichet-auth"),
+            token_audience=env("TOKEN_AUDIENCE", "guichet"),
+            max_content_length=env_int(f"{prefix}_MAX_CONTENT_LENGTH", env_int("MAX_CONTENT_LENGTH", 1_048_576)),
+            public_base_url=env("PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
+            log_level=env("LOG_LEVEL", "INFO"),
+        )
+        return replace(base, **overrides) if overrides else base
+
+    def setting(self, name: str, default: str) -> str:
+        """A service-specific setting: ``extra`` first, then ``<PREFIX>_<NAME>``, then the default."""
+        if name in self.extra:
+            return self.extra[name]
+        return env(f"{self.service.upper()}_{name.upper()}", default)

@@ -1,0 +1,49 @@
+"""Event type -> marshmallow schema of its payload, validated on publish and on consume.
+
+The catalogue modules (``chassis/events/catalogue/<producer>.py``) register their schemas with
+``@event_schema("type", version)``; docs/events.md documents each one.
+"""
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError
+
+_SCHEMAS: dict[tuple[str, int], type[Schema]] = {}
+
+
+class UnknownEventType(ValidationError):
+    pass
+
+
+def event_schema(event_type: str, version: int = 1):
+    def decorate(schema_cls: type[Schema]) -> type[Schema]:
+        key = (event_type, version)
+        if key in _SCHEMAS:
+            raise RuntimeError(f"event schema registered twice: {key}")
+        _SCHEMAS[key] = schema_cls
+        return schema_cls
+
+    return decorate
+
+
+def schema_for(event_type: str, version: int = 1) -> Schema:
+    _load_catalogue()
+    try:
+        return _SCHEMAS[(event_type, version)]()
+    except KeyError:
+        raise UnknownEventType({"type": [f"unknown event type {event_type} v{version}"]}) from None
+
+
+def validate_payload(event_type: str, version: int, payload: dict) -> dict:
+    """Returns the payload as JSON-ready primitives; raises ValidationError when it does not fit."""
+    schema = schema_for(event_type, version)
+    loaded = schema.load(payload)
+    return schema.dump(loaded)
+
+
+def registered_types() -> list[tuple[str, int]]:
+    _load_catalogue()
+    return sorted(_SCHEMAS)
+
+
+def _load_catalogue() -> None:
+    import chassis.events.catalogue  # noqa: F401  (registers every schema on import)

@@ -1,0 +1,76 @@
+"""The shape of every service's Flask app: errors, request ids, health, metrics, OpenAPI, tokens.
+
+A service's ``create_app`` calls ``create_service_app`` and registers its blueprints on the
+returned ``Api``. The OpenAPI document is served at ``/openapi.json`` and Swagger UI at ``/docs``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import Flask
+from flask_smorest import Api
+
+from chassis.bus.health import broker_check
+from chassis.config import ServiceConfig
+from chassis.db import Database
+from chassis.errors import handle_http_exception, register_error_handlers
+from chassis.http.content_type import install_content_type_check
+from chassis.http.health import install_health
+from chassis.http.metrics import install_metrics
+from chassis.http.request_context import install_request_context
+from chassis.logging import configure_logging
+from chassis.tokens import TokenVerifier
+
+
+class ServiceApi(Api):
+    """flask-smorest's Api with the contract's error body instead of its own."""
+
+    def handle_http_exception(self, error):
+        return handle_http_exception(error)
+
+
+@dataclass
+class ServiceApp:
+    app: Flask
+    api: ServiceApi
+    db: Database
+    config: ServiceConfig
+
+
+def create_service_app(config: ServiceConfig, *, title: str, description: str = "", db: Database | None = None,
+                       token_verifier: TokenVerifier | None = None,
+                       extra_checks: dict[str, Callable[[], None]] | None = None) -> ServiceApp:
+    configure_logging(config.log_level)
+    app = Flask(f"guichet.{config.service}")
+    app.config.update(
+        MAX_CONTENT_LENGTH=config.max_content_length,
+        JSON_SORT_KEYS=False,
+        API_TITLE=title,
+        API_VERSION="1.0",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        API_SPEC_OPTIONS={
+            "info": {"description": description},
+            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+        },
+    )
+    app.url_map.strict_slashes = False
+    db = db or Database(config.database_url)
+    verifier = token_verifier or TokenVerifier.from_url(config.jwks_url, config.token_issuer, config.token_audience)
+    app.extensions["db"] = db
+    app.extensions["token_verifier"] = verifier
+    app.extensions["service_config"] = config
+
+    api = ServiceApi(app)
+    register_error_handlers(app)
+    install_request_context(app, config.service)
+    install_content_type_check(app)
+    install_metrics(app, config.service)
+    checks = {"database": db.ping, "broker": broker_check(config.bus_url)}
+    checks.update(extra_checks or {})
+    install_health(app, config.service, checks)
+    return ServiceApp(app=app, api=api, db=db, config=config)

@@ -1,0 +1,41 @@
+"""Alembic, driven from code: every service keeps its migrations in ``services/<svc>/migrations``.
+
+``upgrade("auth", url)`` brings that database to head (the embedded stack, the tests and the
+deploy's migrate step all call this). Each service's ``migrations/env.py`` calls ``run_env``.
+"""
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import pool
+
+from chassis.config import REPO_ROOT
+from chassis.db import make_engine
+
+
+def alembic_config(service: str, database_url: str) -> Config:
+    folder = REPO_ROOT / "services" / service / "migrations"
+    config = Config()
+    config.set_main_option("script_location", str(folder))
+    config.set_main_option("version_locations", str(folder / "versions"))
+    config.attributes["database_url"] = database_url
+    return config
+
+
+def upgrade(service: str, database_url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(service, database_url), revision)
+
+
+def run_env(context, target_metadata) -> None:
+    """Body of a service's ``env.py``: online migrations against ``database_url``."""
+    url = context.config.attributes.get("database_url")
+    if not url:
+        raise RuntimeError("pass database_url via chassis.migrations.upgrade (see docs/architecture.md)")
+    engine = make_engine(url) if url.startswith("sqlite") else make_engine(url, poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=target_metadata,
+                          render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+

@@ -1,0 +1,103 @@
+"""Access-token checks: RS256 JWTs verified against the auth service's JWKS.
+
+The algorithm is pinned (never read from the token); ``exp``, ``iat``, ``aud`` and ``iss`` are
+checked. Keys are cached and refetched when a token names an unknown ``kid`` (key rotation).
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+import jwt
+from flask import current_app, g, request
+
+from chassis.errors import Forbidden, Unauthorized
+
+ALGORITHMS = ["RS256"]
+REQUIRED_CLAIMS = ["exp", "iat", "sub", "jti", "aud", "iss"]
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: str
+    roles: tuple[str, ...]
+    claims: dict = field(default_factory=dict)
+
+    def has_role(self, *roles: str) -> bool:
+        return any(role in self.roles for role in roles)
+
+
+class StaticJwksClient(jwt.PyJWKClient):
+    """A JWKS held in memory (tests, and a service that signs its own tokens)."""
+
+    def __init__(self, jwks_provider):
+        super().__init__("http://static.invalid/jwks", cache_keys=False, cache_jwk_set=False)
+        self._provider = jwks_provider
+
+    def fetch_data(self):
+        return self._provider() if callable(self._provider) else self._provider
+
+
+class TokenVerifier:
+    def __init__(self, jwks_client: jwt.PyJWKClient, issuer: str, audience: str, leeway: int = 5):
+        self.jwks_client = jwks_client
+        self.issuer = issuer
+        self.audience = audience
+        self.leeway = leeway
+
+    @classmethod
+    def from_url(cls, url: str, issuer: str, audience: str) -> "TokenVerifier":
+        # PyJWKClient caches the key set for `lifespan` seconds and refetches on an unknown kid.
+        return cls(jwt.PyJWKClient(url, cache_jwk_set=True, lifespan=300, timeout=5), issuer, audience)
+
+    def verify(self, token: str) -> Principal:
+        try:
+            header = jwt.get_unverified_header(token)
+            if header.get("alg") not in ALGORITHMS or not header.get("kid"):
+                raise jwt.InvalidTokenError("unexpected header")
+            key = self.jwks_client.get_signing_key(header["kid"]).key
+            claims = jwt.decode(token, key, algorithms=ALGORITHMS, audience=self.audience, issuer=self.issuer,
+                                leeway=self.leeway, options={"require": REQUIRED_CLAIMS})
+        except (jwt.PyJWTError, ValueError, KeyError) as error:
+            raise Unauthorized("Jeton invalide ou expiré. / Invalid or expired token.") from error
+        roles = claims.get("roles") or []
+        if not isinstance(roles, list):
+            raise Unauthorized("Jeton invalide ou expiré. / Invalid or expired token.")
+        return Principal(user_id=str(claims["sub"]), roles=tuple(roles), claims=claims)
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()
+
+
+def current_principal() -> Principal:
+    """The caller of this request; raises 401 when there is none or the token is bad."""
+    principal = g.get("principal")
+    if principal is None:
+        token = bearer_token()
+        if token is None:
+            raise Unauthorized("Authentification requise. / Authentication required.")
+        principal = current_app.extensions["token_verifier"].verify(token)
+        g.principal = principal
+    return principal
+
+
+def optional_principal() -> Principal | None:
+    return current_principal() if bearer_token() else None
+
+
+def require_auth(*roles: str):
+    """View decorator: a valid token, and one of ``roles`` when any are given (else 403)."""
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            principal = current_principal()
+            if roles and not principal.has_role(*roles):
+                raise Forbidden("Ce rôle n'a pas accès à cette action. / Your role may not do this.")
+            return view(*args, **kwargs)
+        return wrapper
+    return decorate

@@ -1,0 +1,63 @@
+"""Real PostgreSQL databases and RabbitMQ exchanges for tests (never mocks).
+
+Each test module gets databases of its own (``guichet_test_<name>``) and an exchange with a
+unique name, so suites of different services can run side by side on one machine.
+Under ``CI=true`` an unreachable server fails the run; elsewhere the tests that need it skip.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+
+import psycopg
+import pytest
+from kombu import Connection
+
+PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+AMQP_URL = os.environ.get("TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _unavailable(what: str, error: Exception):
+    message = f"{what} is not reachable: {error}"
+    if IN_CI:
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+def postgres_url(dbname: str) -> str:
+    base, _, _ = PG_ADMIN_URL.rpartition("/")
+    return f"{base}/{dbname}"
+
+
+def fresh_database(name: str) -> str:
+    """Drops and creates ``guichet_test_<name>``; returns its SQLAlchemy URL."""
+    dbname = f"guichet_test_{name}"
+    try:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{dbname}"')
+    except psycopg.OperationalError as error:
+        _unavailable("PostgreSQL", error)
+    return postgres_url(dbname).replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def migrated_database(service: str, name: str | None = None) -> str:
+    from chassis.migrations import upgrade
+
+    url = fresh_database(name or service)
+    upgrade(service, url)
+    return url
+
+
+def rabbitmq_url() -> str:
+    try:
+        with Connection(AMQP_URL, connect_timeout=5) as connection:
+            connection.ensure_connection(max_retries=1, timeout=5)
+    except Exception as error:  # kombu raises several kinds
+        _unavailable("RabbitMQ", error)
+    return AMQP_URL
+
+
+def unique_exchange(prefix: str = "test") -> str:
+    return f"guichet.{prefix}.{uuid.uuid4().hex[:10]}"
