@@ -64,8 +64,7 @@ class Database:
         try:
             yield session
         finally:
-            session.rollback()
-            session.close()
+            session.close()  # ends the read transaction; loaded objects stay readable
 
     def ping(self) -> None:
         with self.engine.connect() as connection:

@@ -24,6 +24,14 @@ class BillToSchema(Schema):
     email = fields.Email(required=True)
 
 
+class DeliverySchema(Schema):
+    address = fields.String(required=True)
+    city = fields.String(required=True)
+    postal_code = fields.String(required=True)
+    attention = fields.String(required=True)
+    email = fields.Email(required=True)
+
+
 @event_schema("cards.session_submitted", 1)
 class SessionSubmitted(Schema):
     session_id = fields.String(required=True)
@@ -37,6 +45,7 @@ class SessionSubmitted(Schema):
     currency = fields.String(required=True, validate=validate.Equal("CAD"))
     payment_method = fields.String(required=True, validate=validate.OneOf(["credit_card", "cheque", "direct_deposit"]))
     bill_to = fields.Nested(BillToSchema, required=True)
+    delivery = fields.Nested(DeliverySchema, required=True)
     language = language()
 
 
@@ -47,11 +56,24 @@ class SessionCancelled(Schema):
     reason = fields.String(allow_none=True, load_default=None)
 
 
-@event_schema("cards.cards_shipped", 1)
-class CardsShipped(Schema):
+@event_schema("cards.cards_issued", 1)
+class CardsIssued(Schema):
+    """The session is paid: one attestation per participant, each with its verification code."""
     session_id = fields.String(required=True)
     trainer_user_id = fields.String(required=True)
     email = fields.Email(required=True)
+    attestation_count = fields.Integer(required=True)
+    language = language()
+
+
+@event_schema("cards.session_shipped", 1)
+class SessionShipped(Schema):
+    """Staff shipped the cards (C11): the trainer is emailed."""
+    session_id = fields.String(required=True)
+    trainer_user_id = fields.String(required=True)
+    email = fields.Email(required=True)
+    first_name = fields.String(required=True)
+    last_name = fields.String(required=True)
     participant_count = fields.Integer(required=True)
     shipped_at = fields.AwareDateTime(required=True)
     language = language()

@@ -21,12 +21,12 @@ class HouseCreated(Schema):
     actor_id = fields.String(required=True)
 
 
-@event_schema("productions.admin_added", 1)
+@event_schema("productions.house_admin_added", 1)
 class AdminAdded(_HouseAdminSchema):
     pass
 
 
-@event_schema("productions.admin_removed", 1)
+@event_schema("productions.house_admin_removed", 1)
 class AdminRemoved(_HouseAdminSchema):
     pass
 
@@ -49,9 +49,28 @@ class AccessRevoked(_SheetAccessSchema):
     pass
 
 
-@event_schema("productions.set_handoff_issued", 1)
-class SetHandoffIssued(Schema):
+class _SheetSchema(Schema):
+    sheet_id = fields.String(required=True)
+    house_id = fields.String(required=True)
+    title = fields.String(required=True)
+    actor_id = fields.String(required=True)
+
+
+@event_schema("productions.sheet_created", 1)
+class SheetCreated(_SheetSchema):
+    pass
+
+
+@event_schema("productions.sheet_updated", 1)
+class SheetUpdated(_SheetSchema):
+    changed = fields.List(fields.String(), load_default=list)
+
+
+@event_schema("productions.set_handoff", 1)
+class SetHandoff(Schema):
+    """An authorized user went on to SET (P7); the token itself never travels in the event."""
     sheet_id = fields.String(required=True)
     house_id = fields.String(required=True)
     user_id = fields.String(required=True)
+    jti = fields.String(required=True)
     expires_at = fields.AwareDateTime(required=True)

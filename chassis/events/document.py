@@ -1,0 +1,101 @@
+"""Writes docs/events.md from the catalogue: ``python -m chassis.events.document > docs/events.md``.
+
+The schemas are the source of truth; a test fails when docs/events.md is out of date.
+"Consumed by" is read from each service's handler table (``services/<svc>/consumers``).
+"""
+from __future__ import annotations
+
+import importlib
+import inspect
+
+from marshmallow import fields
+
+from chassis.events.registry import registered_types, schema_for
+
+SERVICES = ("auth", "cards", "billing", "productions", "notifier")
+
+HEADER = """# Event catalogue
+
+Generated from `chassis/events/catalogue/` by `python -m chassis.events.document > docs/events.md`;
+do not edit by hand (a test compares this file with the catalogue).
+
+Every event travels in one envelope, published to the topic exchange `guichet.events` with the
+event type as routing key, as a persistent JSON message:
+
+| field | meaning |
+|---|---|
+| `id` | UUID of the event; consumers dedupe on it (inbox) |
+| `type` | `<producer>.<event>`, also the routing key |
+| `version` | payload schema version; a breaking change is a new version, published beside the old one |
+| `occurred_at` | ISO 8601 UTC time the state change committed |
+| `correlation_id` | the `X-Request-ID` of the HTTP request that caused it, carried on by every event it causes |
+| `producer` | the service that recorded it |
+| `payload` | the fields below, validated on publish and on consume |
+
+Money is a string with two decimals (`"2.00"`), never a number. Events marked *sensitive* carry a
+temporary credential: their outbox row is deleted as soon as the relay has published them.
+"""
+
+
+def _field_type(field: fields.Field) -> str:
+    if isinstance(field, fields.Nested):
+        return f"object ({type(field.schema).__name__.removesuffix('Schema')})"
+    if isinstance(field, fields.List):
+        return f"list of {_field_type(field.inner)}"
+    return type(field).__name__.lower()
+
+
+def _consumers() -> dict[str, list[str]]:
+    consumed: dict[str, list[str]] = {}
+    for service in SERVICES:
+        try:
+            module = importlib.import_module(f"services.{service}.consumers")
+        except ImportError:
+            continue
+        for event_type in getattr(module, "HANDLERS", {}):
+            consumed.setdefault(event_type, []).append(service)
+    return consumed
+
+
+def _nested_rows(schema, prefix: str) -> list[str]:
+    rows = []
+    for name, field in schema.fields.items():
+        required = "yes" if field.required else "no"
+        description = (field.metadata or {}).get("description", "")
+        rows.append(f"| `{prefix}{name}` | {_field_type(field)} | {required} | {description} |")
+        if isinstance(field, fields.Nested):
+            rows.extend(_nested_rows(field.schema, f"{prefix}{name}."))
+    return rows
+
+
+def render() -> str:
+    consumed = _consumers()
+    out = [HEADER]
+    producer = None
+    for event_type, version in registered_types():
+        this_producer = event_type.split(".")[0]
+        if this_producer != producer:
+            producer = this_producer
+            out.append(f"\n## Produced by `{producer}`\n")
+        schema = schema_for(event_type, version)
+        doc = inspect.getdoc(type(schema)) or ""
+        if doc.startswith("Schema") or doc.startswith("Base schema"):
+            doc = ""
+        out.append(f"### `{event_type}` v{version}\n")
+        if doc:
+            out.append(doc + "\n")
+        readers = ", ".join(f"`{s}`" for s in consumed.get(event_type, [])) or "webhook subscribers only"
+        out.append(f"Consumed by: {readers}.\n")
+        out.append("| field | type | required | description |\n|---|---|---|---|")
+        out.extend(_nested_rows(schema, ""))
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def main() -> None:
+    print(render(), end="")
+
+
+if __name__ == "__main__":
+    main()
+

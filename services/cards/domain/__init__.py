@@ -1,0 +1,1 @@
+"""Rules of the card-request desk that need neither HTTP nor a database (pure functions)."""

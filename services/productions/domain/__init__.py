@@ -1,0 +1,1 @@
+"""Rules of the productions service that need neither HTTP nor a database."""

@@ -1,0 +1,100 @@
+"""The whole platform in one process, on embedded defaults: ``python -m stack.embedded``.
+
+No Docker, no RabbitMQ, no PostgreSQL: one SQLite file per service in ``GUICHET_DATA_DIR``
+(default ``var/data``), the in-process bus (``chassis.bus.embedded``: the same outbox -> relay ->
+consumer -> inbox path as production, over kombu's memory transport), migrations applied at start,
+and every service mounted under the gateway's URL layout (``/api/auth/...``, ``/api/cards/...``).
+Demo accounts are created and printed. ``PORT`` (default 8000), ``HOST`` (default 127.0.0.1).
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+from werkzeug.serving import make_server
+
+DEFAULT_DEMO_PASSWORD = "Guichet-demo-2026"
+
+
+def _prepare_environment(port: int) -> None:
+    base = f"http://127.0.0.1:{port}"
+    os.environ.setdefault("AUTH_JWKS_URL", f"{base}/api/auth/.well-known/jwks.json")
+    os.environ.setdefault("PUBLIC_BASE_URL", base)
+    os.environ.setdefault("BUS_URL", "memory://")
+    os.environ.setdefault("NOTIFIER_WEBHOOKS_ALLOW_PRIVATE", "1")
+
+
+def build_platform(port: int):
+    """Migrates every database, builds every app and the in-process bus; returns (wsgi, bus, dbs)."""
+    from chassis.bus.embedded import EmbeddedBus
+    from chassis.migrations import upgrade
+    from stack.api_index import create_index_app
+    from stack.services import API_SERVICES, handlers, module
+
+    _prepare_environment(port)
+    mounts, dbs = {}, {}
+    bus = EmbeddedBus(exchange=os.environ.get("BUS_EXCHANGE", "guichet.events"))
+    for name in API_SERVICES:
+        config = module(name, "config").load_config()
+        upgrade(name, config.database_url)
+        app = module(name, "app").create_app(config)
+        dbs[name] = app.extensions["db"]
+        mounts[f"/api/{name}"] = app
+        bus.add_service(name, dbs[name], handlers(name))
+    root = _web_app() or create_index_app()
+    return DispatcherMiddleware(root, mounts), bus, dbs
+
+
+def _web_app():
+    """The web front end at ``/`` when it exists (services/web)."""
+    try:
+        web = __import__("services.web.app", fromlist=["create_app"])
+    except ImportError:
+        return None
+    return web.create_app()
+
+
+def _print_banner(port: int, accounts: list[dict], password: str, password_is_default: bool) -> None:
+    lines = [f"Guichet is running on http://127.0.0.1:{port}/  (Ctrl-C to stop)",
+             f"  API docs: http://127.0.0.1:{port}/api/docs", "  Demo accounts:"]
+    for account in accounts:
+        lines.append(f"    {account['role']:<18} login: {account['login']:<28} ({account['email']})")
+    note = " (default; set GUICHET_DEMO_PASSWORD to choose)" if password_is_default else ""
+    lines.append(f"  Password for all of them: {password}{note}")
+    print("\n".join(lines), flush=True)
+
+
+def main() -> int:
+    port = int(os.environ.get("PORT", "8000"))
+    host = os.environ.get("HOST", "127.0.0.1")
+    password = os.environ.get("GUICHET_DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
+    wsgi, bus, dbs = build_platform(port)
+    server = make_server(host, port, wsgi, threaded=True)
+    bus.start()
+    from services.auth.demo import ensure_demo_accounts
+
+    accounts = ensure_demo_accounts(dbs["auth"], password)
+    _print_banner(port, accounts, password, not os.environ.get("GUICHET_DEMO_PASSWORD"))
+
+    stopping = threading.Event()
+
+    def _stop(*_):
+        if not stopping.is_set():
+            stopping.set()
+            threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    try:
+        server.serve_forever()
+    finally:
+        bus.stop()
+        print("Guichet stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""Request ids, health, readiness, metrics and the OpenAPI document every service gets."""
+
+
+def test_request_id_is_echoed_or_created(client):
+    echoed = client.get("/healthz", headers={"X-Request-ID": "abc-123"})
+    assert echoed.headers["X-Request-ID"] == "abc-123"
+    created = client.get("/healthz", headers={"X-Request-ID": "bad id with spaces"})
+    assert created.headers["X-Request-ID"] not in ("", "bad id with spaces")
+    assert client.get("/nowhere").headers["X-Request-ID"]
+
+
+def test_health_and_readiness(client):
+    assert client.get("/healthz").get_json() == {"status": "ok", "service": "demo"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.get_json()["checks"] == {"database": "ok", "broker": "ok"}
+
+
+def test_readiness_fails_when_the_database_is_gone(tokens):
+    from chassis.config import ServiceConfig
+    from chassis.http.app_factory import create_service_app
+
+    config = ServiceConfig.from_env("demo", database_url="sqlite:////nonexistent-folder/x.db")
+    app = create_service_app(config, title="Demo", token_verifier=tokens.verifier()).app
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["checks"]["database"] == "unavailable"
+
+
+def test_readiness_fails_when_the_broker_is_unreachable(tokens, tmp_path):
+    from chassis.config import ServiceConfig
+    from chassis.http.app_factory import create_service_app
+
+    config = ServiceConfig.from_env("demo", database_url=f"sqlite:///{tmp_path / 'x.db'}",
+                                    bus_url="amqp://guest:guest@127.0.0.1:1//")
+    app = create_service_app(config, title="Demo", token_verifier=tokens.verifier()).app
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["checks"]["broker"] == "unavailable"
+
+
+def test_metrics_count_requests(client):
+    client.get("/healthz")
+    text = client.get("/metrics").get_data(as_text=True)
+    assert 'http_requests_total{endpoint="/healthz",method="GET",service="demo",status="200"}' in text
+
+
+def test_openapi_document_lists_the_routes(client):
+    spec = client.get("/openapi.json").get_json()
+    assert spec["info"]["title"] == "Demo"
+    assert "/notes" in spec["paths"] and "post" in spec["paths"]["/notes"]
