@@ -1,4 +1,14 @@
-"""Events produced by the auth service."""
+"""Events produced by the auth service.
+
+Every account is described by the same fields (``_UserSchema``). Consumers keep what they need in
+their own read model, keyed by ``user_id``, and treat ``auth.user_registered`` and
+``auth.user_updated`` alike as an upsert (``python -m services.auth.cli backfill-users`` re-sends an
+``auth.user_updated`` for every existing user, for a consumer deployed later).
+
+The two events that carry a temporary password are recorded with ``sensitive=True``: the relay
+deletes their outbox row once the broker confirmed them, and no log line ever holds the password.
+Only the notifier should consume them.
+"""
 from marshmallow import Schema, fields
 
 from chassis.events.catalogue.common import language
@@ -6,35 +16,46 @@ from chassis.events.registry import event_schema
 
 
 class _UserSchema(Schema):
-    user_id = fields.String(required=True)
-    email = fields.Email(required=True)
-    first_name = fields.String(required=True)
-    last_name = fields.String(required=True)
-    roles = fields.List(fields.String(), required=True)
-    username = fields.String(allow_none=True, load_default=None)
-    card_number = fields.String(allow_none=True, load_default=None)
-    language = language()
+    user_id = fields.String(required=True, metadata={"description": "The account's id (UUID string): the `sub` of its tokens"})
+    email = fields.Email(required=True, metadata={"description": "Current email address (unique, case-insensitive)"})
+    first_name = fields.String(required=True, metadata={"description": "First name"})
+    last_name = fields.String(required=True, metadata={"description": "Last name"})
+    roles = fields.List(fields.String(), required=True,
+                        metadata={"description": "Roles: trainer, cards_staff, member, productions_staff"})
+    username = fields.String(allow_none=True, load_default=None,
+                             metadata={"description": "Trainers: login derived from the card number (ethc123); else null"})
+    card_number = fields.String(allow_none=True, load_default=None,
+                                metadata={"description": "Trainers: card number (ethc123-04); else null"})
+    language = language(metadata={"description": "Preferred language for messages: fr (default) or en"})
 
 
 @event_schema("auth.user_registered", 1)
 class UserRegistered(_UserSchema):
-    """Any new account: a member who registered, a trainer or staff created by staff."""
+    """Any new account: a member who registered, a trainer or staff created by staff, a demo account.
+    Carries no secret."""
 
 
 @event_schema("auth.user_updated", 1)
 class UserUpdated(_UserSchema):
-    """An account's profile changed (email, names, language, roles); also sent by the backfill."""
+    """An account's profile changed (email, names, language); also sent for every user by
+    ``python -m services.auth.cli backfill-users``. Carries the whole profile after the change."""
 
 
 @event_schema("auth.trainer_created", 1)
 class TrainerCreated(_UserSchema):
-    """Carries the first temporary password to the notifier (C1). Sensitive: purged once published."""
-    temporary_password = fields.String(required=True)
-    expires_at = fields.AwareDateTime(required=True)
+    """Staff created a trainer (C1): carries the first temporary password for the notifier to email.
+    Sensitive: purged from the outbox once published. Sent after the trainer's ``auth.user_registered``.
+    Not sent for accounts created with a known password (CLI, demo)."""
+    temporary_password = fields.String(required=True,
+                                       metadata={"description": "One-time password; its login must change it"})
+    expires_at = fields.AwareDateTime(required=True, metadata={"description": "When the temporary password stops working (UTC)"})
 
 
 @event_schema("auth.password_reset_requested", 1)
 class PasswordResetRequested(_UserSchema):
-    """Carries a one-time temporary password to the notifier (C2, P2). Sensitive: purged once published."""
-    temporary_password = fields.String(required=True)
-    expires_at = fields.AwareDateTime(required=True)
+    """Someone asked for a new password (C2, P2): carries a one-time temporary password, valid 60
+    minutes, for the notifier to email. Sensitive: purged from the outbox once published. The
+    account's current password keeps working until the temporary one is used."""
+    temporary_password = fields.String(required=True,
+                                       metadata={"description": "One-time password; its login must change it"})
+    expires_at = fields.AwareDateTime(required=True, metadata={"description": "When the temporary password stops working (UTC)"})

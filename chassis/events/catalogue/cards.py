@@ -1,4 +1,9 @@
-"""Events produced by the cards service."""
+"""Events produced by the cards service (the card-request desk of Portal 1).
+
+Consumers: ``cards.session_submitted`` -> billing (invoice) and notifier; ``cards.session_cancelled``
+-> billing (voids the invoice); ``cards.cards_issued`` and ``cards.session_shipped`` -> notifier.
+Field names are stable; new fields are only ever added, optional for consumers.
+"""
 from marshmallow import Schema, fields, validate
 
 from chassis.events.catalogue.common import language, money
@@ -6,25 +11,28 @@ from chassis.events.registry import event_schema
 
 
 class TrainerSchema(Schema):
-    user_id = fields.String(required=True)
-    card_number = fields.String(required=True)
+    """The first trainer of the request, as the request holds it (the email is editable per request)."""
+    user_id = fields.String(required=True, metadata={"description": "auth user id of the trainer"})
+    card_number = fields.String(required=True, metadata={"description": "trainer card, e.g. ethc123-04"})
     first_name = fields.String(required=True)
     last_name = fields.String(required=True)
-    email = fields.Email(required=True)
+    email = fields.Email(required=True, metadata={"description": "the trainer's email for this request"})
 
 
 class BillToSchema(Schema):
     """Who the invoice is addressed to: the trainer (individual) or the organization."""
     kind = fields.String(required=True, validate=validate.OneOf(["individual", "organization"]))
-    name = fields.String(required=True)
-    attention = fields.String(allow_none=True, load_default=None)
+    name = fields.String(required=True, metadata={"description": "trainer's full name, or the organization name"})
+    attention = fields.String(allow_none=True, load_default=None,
+                              metadata={"description": "« À l'attention de » (organization only)"})
     address = fields.String(required=True)
     city = fields.String(required=True)
-    postal_code = fields.String(required=True)
-    email = fields.Email(required=True)
+    postal_code = fields.String(required=True, metadata={"description": "Canadian, normalized: `H2X 1Y4`"})
+    email = fields.Email(required=True, metadata={"description": "where the invoice is emailed (C6)"})
 
 
 class DeliverySchema(Schema):
+    """Where the cards are mailed; its email receives the invoice and every confirmation (guide, C6)."""
     address = fields.String(required=True)
     city = fields.String(required=True)
     postal_code = fields.String(required=True)
@@ -34,35 +42,48 @@ class DeliverySchema(Schema):
 
 @event_schema("cards.session_submitted", 1)
 class SessionSubmitted(Schema):
+    """A trainer submitted a request for cards (C8): billing issues the invoice for ``total``."""
     session_id = fields.String(required=True)
     trainer = fields.Nested(TrainerSchema, required=True)
     organization_name = fields.String(required=True)
-    activity_label = fields.String(required=True)
-    end_date = fields.Date(required=True)
+    activity_label = fields.String(required=True, metadata={"description": "French label of the training activity"})
+    end_date = fields.Date(required=True, metadata={"description": "last day of the training"})
     participant_count = fields.Integer(required=True, validate=validate.Range(min=1))
-    unit_price = money(required=True)
-    total = money(required=True)
+    unit_price = money(required=True, metadata={"description": "price of one card, \"2.00\""})
+    total = money(required=True, metadata={"description": "participant_count x unit_price"})
     currency = fields.String(required=True, validate=validate.Equal("CAD"))
-    payment_method = fields.String(required=True, validate=validate.OneOf(["credit_card", "cheque", "direct_deposit"]))
+    payment_method = fields.String(required=True, validate=validate.OneOf(["credit_card", "cheque", "direct_deposit"]),
+                                   metadata={"description": "credit_card only when total >= 5.00"})
     bill_to = fields.Nested(BillToSchema, required=True)
     delivery = fields.Nested(DeliverySchema, required=True)
-    language = language()
+    language = language(metadata={"description": "the trainer's language"})
 
 
 @event_schema("cards.session_cancelled", 1)
 class SessionCancelled(Schema):
+    """The trainer or staff cancelled a request that was new, submitted or invoiced: billing voids its invoice."""
     session_id = fields.String(required=True)
-    cancelled_by = fields.String(required=True)
+    cancelled_by = fields.String(required=True, metadata={"description": "user id of who cancelled"})
     reason = fields.String(allow_none=True, load_default=None)
+
+
+class IssuedAttestationSchema(Schema):
+    participant_id = fields.String(required=True)
+    name = fields.String(required=True, metadata={"description": "participant's first and last name"})
+    code = fields.String(required=True, metadata={"description": "verification code printed on the card"})
 
 
 @event_schema("cards.cards_issued", 1)
 class CardsIssued(Schema):
-    """The session is paid: one attestation per participant, each with its verification code."""
+    """The session is paid: one attestation per participant, each with its verification code (X3)."""
     session_id = fields.String(required=True)
     trainer_user_id = fields.String(required=True)
-    email = fields.Email(required=True)
+    email = fields.Email(required=True, metadata={"description": "the request's correspondence email (delivery.email)"})
+    trainer_email = fields.Email(allow_none=True, load_default=None,
+                                 metadata={"description": "the trainer's email on the request"})
     attestation_count = fields.Integer(required=True)
+    attestations = fields.List(fields.Nested(IssuedAttestationSchema), load_default=list,
+                               metadata={"description": "the attestations issued by this event"})
     language = language()
 
 
@@ -71,9 +92,11 @@ class SessionShipped(Schema):
     """Staff shipped the cards (C11): the trainer is emailed."""
     session_id = fields.String(required=True)
     trainer_user_id = fields.String(required=True)
-    email = fields.Email(required=True)
-    first_name = fields.String(required=True)
-    last_name = fields.String(required=True)
+    email = fields.Email(required=True, metadata={"description": "the request's correspondence email (delivery.email)"})
+    trainer_email = fields.Email(allow_none=True, load_default=None,
+                                 metadata={"description": "the trainer's email on the request"})
+    first_name = fields.String(required=True, metadata={"description": "the trainer's first name"})
+    last_name = fields.String(required=True, metadata={"description": "the trainer's last name"})
     participant_count = fields.Integer(required=True)
     shipped_at = fields.AwareDateTime(required=True)
     language = language()

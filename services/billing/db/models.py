@@ -36,10 +36,12 @@ class InvoiceCounter(Base):
 
 class Invoice(Base):
     __tablename__ = "invoices"
+    __table_args__ = (UniqueConstraint("number", name="uq_invoices_number"),
+                      UniqueConstraint("session_id", name="uq_invoices_session_id"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
-    number: Mapped[str] = mapped_column(String(16), unique=True)
-    session_id: Mapped[str] = mapped_column(String(64), unique=True)
+    number: Mapped[str] = mapped_column(String(16))
+    session_id: Mapped[str] = mapped_column(String(64))
     owner_user_id: Mapped[str] = mapped_column(String(64), index=True)
     status: Mapped[str] = mapped_column(String(8), index=True)  # open | paid | void
     payment_method: Mapped[str] = mapped_column(String(16))
@@ -80,6 +82,7 @@ class InvoiceLine(Base):
 class Payment(Base):
     """Money received once: a card charge, a cheque or a deposit, split over one or more invoices."""
     __tablename__ = "payments"
+    __table_args__ = (UniqueConstraint("provider_charge_id", name="uq_payments_provider_charge_id"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
     method: Mapped[str] = mapped_column(String(16))  # credit_card | cheque | direct_deposit
@@ -90,7 +93,7 @@ class Payment(Base):
     card_brand: Mapped[str | None] = mapped_column(String(20), nullable=True)
     card_last4: Mapped[str | None] = mapped_column(String(4), nullable=True)
     provider: Mapped[str | None] = mapped_column(String(30), nullable=True)
-    provider_charge_id: Mapped[str | None] = mapped_column(String(100), nullable=True, unique=True)
+    provider_charge_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
     recorded_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -125,6 +128,15 @@ class IdempotencyKey(Base):
     response_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
     response_body: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class CancelledSession(Base):
+    """A session cancelled before its invoice exists (events may arrive out of order): never invoice it."""
+    __tablename__ = "cancelled_sessions"
+
+    session_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    cancelled_by: Mapped[str] = mapped_column(String(64))
+    cancelled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class AuditEntry(Base):

@@ -15,14 +15,14 @@ MAX_ROWS = 1000
 # Folded header text -> field name.
 HEADERS = {
     "titre": "title", "title": "title", "civilite": "title",
-    "prenom": "first_name", "first name": "first_name", "first_name": "first_name", "firstname": "first_name",
+    "prenom": "first_name", "first name": "first_name", "firstname": "first_name",
     "given name": "first_name",
-    "nom": "last_name", "nom de famille": "last_name", "last name": "last_name", "last_name": "last_name",
+    "nom": "last_name", "nom de famille": "last_name", "last name": "last_name",
     "lastname": "last_name", "family name": "last_name", "surname": "last_name",
     "date de naissance": "birth_date", "naissance": "birth_date", "birth date": "birth_date",
-    "birth_date": "birth_date", "date of birth": "birth_date", "birthdate": "birth_date",
+    "date of birth": "birth_date", "birthdate": "birth_date",
     "telephone": "phone", "tel": "phone", "phone": "phone", "phone number": "phone",
-    "poste": "phone_ext", "extension": "phone_ext", "ext": "phone_ext", "phone_ext": "phone_ext",
+    "poste": "phone_ext", "extension": "phone_ext", "ext": "phone_ext", "phone ext": "phone_ext",
 }
 REQUIRED_COLUMNS = ("title", "first_name", "last_name", "birth_date", "phone")
 
@@ -61,8 +61,7 @@ def read_rows(content: bytes) -> list[CsvRow]:
         raise CsvFileError("Le fichier est vide ou sans ligne d'en-tête. / The file is empty or has no header row.")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(lines[0]))
     header = next(reader)
-    columns = [HEADERS.get(fold(name).replace("_", " ") if fold(name) not in HEADERS else fold(name))
-               for name in header]
+    columns = [HEADERS.get(fold(name.replace("_", " "))) for name in header]
     missing = [field for field in REQUIRED_COLUMNS if field not in columns]
     if missing:
         raise CsvFileError("Colonnes manquantes dans l'en-tête : " + ", ".join(missing) + ". / "

@@ -33,6 +33,7 @@ class KnownUser(Base):
     last_name: Mapped[str] = mapped_column(String(200))
     search_key: Mapped[str] = mapped_column(String(800), index=True)
     roles: Mapped[list] = mapped_column(JSON, default=list)
+    nameable: Mapped[bool] = mapped_column(Boolean, default=False)  # an AQPM account (role member)
     language: Mapped[str] = mapped_column(String(2), default="fr")
     source_occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -82,6 +83,7 @@ class Producer(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), index=True)
     email: Mapped[str | None] = mapped_column(String(320), nullable=True)
     phone: Mapped[str | None] = mapped_column(String(40), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

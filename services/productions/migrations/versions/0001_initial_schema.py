@@ -47,6 +47,7 @@ def upgrade() -> None:
     sa.Column('last_name', sa.String(length=200), nullable=False),
     sa.Column('search_key', sa.String(length=800), nullable=False),
     sa.Column('roles', sa.JSON(), nullable=False),
+    sa.Column('nameable', sa.Boolean(), nullable=False),
     sa.Column('language', sa.String(length=2), nullable=False),
     sa.Column('source_occurred_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
@@ -59,12 +60,16 @@ def upgrade() -> None:
     op.create_table('producers',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('name_key', sa.String(length=200), nullable=False),
     sa.Column('email', sa.String(length=320), nullable=True),
     sa.Column('phone', sa.String(length=40), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_by', sa.String(length=64), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
+    with op.batch_alter_table('producers', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_producers_name_key'), ['name_key'], unique=False)
+
     op.create_table('signing_keys',
     sa.Column('kid', sa.String(length=64), nullable=False),
     sa.Column('private_pem', sa.Text(), nullable=False),
@@ -204,6 +209,9 @@ def downgrade() -> None:
 
     op.drop_table('house_admins')
     op.drop_table('signing_keys')
+    with op.batch_alter_table('producers', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_producers_name_key'))
+
     op.drop_table('producers')
     with op.batch_alter_table('known_users', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_known_users_search_key'))

@@ -1,0 +1,36 @@
+"""The inbox claim: the first handling of (consumer, event id) wins, later deliveries are skipped.
+
+``claim`` inserts the inbox row with ``ON CONFLICT DO NOTHING`` inside the handler's transaction.
+On PostgreSQL a second consumer handling the same event at the same time waits on the unique
+index until the first commits (then skips) or rolls back (then proceeds), so effects apply once.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from chassis.bus.tables import InboxMessage
+from chassis.events.envelope import Envelope
+
+
+def claim(session: Session, consumer: str, envelope: Envelope) -> bool:
+    """True if this event was not handled by ``consumer`` before (the row is now staged)."""
+    values = {"consumer": consumer, "event_id": envelope.id, "event_type": envelope.type,
+              "handled_at": datetime.now(timezone.utc)}
+    dialect = session.get_bind().dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = insert(InboxMessage).values(**values).on_conflict_do_nothing(
+            index_elements=["consumer", "event_id"]).returning(InboxMessage.id)
+        return session.execute(statement).scalar() is not None
+    seen = session.scalar(select(InboxMessage.id).where(InboxMessage.consumer == consumer,
+                                                        InboxMessage.event_id == envelope.id))
+    if seen is not None:
+        return False
+    session.add(InboxMessage(**values))
+    session.flush()
+    return True

@@ -1,0 +1,203 @@
+"""Publishing to the broker: persistent messages, ``mandatory``, publisher confirms with a timeout.
+
+``open_publisher(settings)`` picks the implementation from the URL:
+
+- ``AmqpPublisher`` (RabbitMQ): the channel is put in confirm mode once; a batch of messages is
+  sent without waiting, then the broker's acks for the whole batch are awaited together (at most
+  ``confirm_timeout`` seconds, never for ever). A nack or a timeout raises, so the caller (the
+  relay) rolls back and publishes the batch again later: at-least-once.
+- ``MemoryPublisher`` (``memory://``, the embedded one-process stack): kombu's in-memory
+  transport; it has no confirms (a put into an in-process queue cannot be lost in transit).
+
+Unroutable events (``mandatory``: no queue bound for the event type) are noticed: a warning log
+line with the event id and the ``guichet_bus_unroutable_total`` counter. They are not lost: the
+publisher parks them, with confirms, in the ``<exchange>.unroutable`` queue, and the relay then marks
+their outbox rows published (the broker holds them; republishing would only loop).
+"""
+from __future__ import annotations
+
+import socket
+import time
+from dataclasses import dataclass, field
+
+import amqp
+from kombu import Producer
+
+from chassis.bus import messages, metrics
+from chassis.bus.connection import open_connection
+from chassis.bus.settings import BusSettings
+from chassis.bus.topology import declare_exchange, unroutable_queue_name
+from chassis.logging import get_logger
+
+
+class PublishError(Exception):
+    """The broker did not confirm (nack, timeout, or a direct send that could not be routed)."""
+
+
+@dataclass
+class PublishReport:
+    published: int = 0
+    unroutable: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Outgoing:
+    exchange: str
+    routing_key: str
+    body: bytes
+    headers: dict
+
+
+def open_publisher(settings: BusSettings, service: str = "bus"):
+    return MemoryPublisher(settings, service) if settings.is_memory else AmqpPublisher(settings, service)
+
+
+class AmqpPublisher:
+    def __init__(self, settings: BusSettings, service: str = "bus"):
+        self.settings = settings
+        self.service = service
+        self.log = get_logger(service, component="publisher")
+        self._connection = None
+        self._channel = None
+        self._last_tag = 0
+        self._pending: set[int] = set()
+        self._nacked = 0
+        self._returned: list[tuple[bytes, dict]] = []
+
+    # -- public -----------------------------------------------------------------------------
+    def publish_events(self, envelopes: list[dict]) -> PublishReport:
+        """Publishes the envelopes to the topic exchange in order; returns once all are confirmed."""
+        outgoing = [_Outgoing(self.settings.exchange, envelope["type"], messages.encode(envelope),
+                              messages.event_headers(envelope)) for envelope in envelopes]
+        returned = self._send_confirmed(outgoing)
+        report = PublishReport(published=len(envelopes))
+        if returned:
+            self._send_confirmed([_Outgoing("", unroutable_queue_name(self.settings.exchange), body, headers)
+                                  for body, headers in returned], allow_returns=False)
+            for _, headers in returned:
+                report.unroutable.append(headers.get("event_id", ""))
+                metrics.UNROUTABLE.labels(self.service, headers.get("event_type", "")).inc()
+                self.log.warning("bus.unroutable", event_id=headers.get("event_id"),
+                                 event_type=headers.get("event_type"),
+                                 parked_in=unroutable_queue_name(self.settings.exchange))
+        return report
+
+    def send_to_queue(self, queue: str, body: bytes, headers: dict) -> None:
+        """Sends one message straight to ``queue`` (retries, dead letters, replays), confirmed."""
+        self._send_confirmed([_Outgoing("", queue, body, headers)], allow_returns=False)
+
+    def close(self) -> None:
+        connection, self._connection, self._channel = self._connection, None, None
+        if connection is not None:
+            try:
+                connection.close()
+            except Exception:  # the broker may already be gone
+                pass
+
+    # -- internals --------------------------------------------------------------------------
+    def _open(self):
+        if self._channel is None:
+            connection = open_connection(self.settings)
+            connection.connect()
+            channel = connection.channel()
+            declare_exchange(channel, self.settings.exchange)
+            channel.confirm_select()
+            channel.events["basic_ack"].add(self._on_ack)
+            channel.events["basic_nack"].add(self._on_nack)
+            channel.events["basic_return"].add(self._on_return)
+            self._connection, self._channel, self._last_tag = connection, channel, 0
+        return self._channel
+
+    def _send_confirmed(self, outgoing: list[_Outgoing], allow_returns: bool = True) -> list[tuple[bytes, dict]]:
+        channel = self._open()
+        self._pending, self._nacked, self._returned = set(), 0, []
+        try:
+            for item in outgoing:
+                channel.basic_publish(self._message(item), exchange=item.exchange, routing_key=item.routing_key,
+                                      mandatory=True)
+                self._last_tag += 1
+                self._pending.add(self._last_tag)
+            self._wait_for_confirms()
+        except BaseException:
+            self.close()  # delivery tags and half-read frames are unknown now: start afresh next time
+            raise
+        if self._nacked:
+            raise PublishError(f"the broker refused {self._nacked} message(s) (nack)")
+        if self._returned and not allow_returns:
+            raise PublishError(f"no queue for {[h.get('event_id') for _, h in self._returned]}")
+        return self._returned
+
+    def _wait_for_confirms(self) -> None:
+        deadline = time.monotonic() + self.settings.confirm_timeout
+        while self._pending:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise PublishError(f"no publisher confirm within {self.settings.confirm_timeout}s "
+                                   f"({len(self._pending)} message(s) unconfirmed)")
+            try:
+                self._connection.drain_events(timeout=remaining)
+            except socket.timeout:
+                continue
+
+    @staticmethod
+    def _message(item: _Outgoing) -> amqp.Message:
+        return amqp.Message(item.body, content_type=messages.CONTENT_TYPE, content_encoding="utf-8",
+                            application_headers=item.headers, delivery_mode=2,
+                            message_id=item.headers.get("event_id") or None,
+                            correlation_id=item.headers.get("correlation_id") or None,
+                            type=item.headers.get("event_type") or None)
+
+    def _settle(self, delivery_tag: int, multiple: bool) -> int:
+        settled = {tag for tag in self._pending if tag <= delivery_tag} if multiple else {delivery_tag}
+        settled &= self._pending
+        self._pending -= settled
+        return len(settled)
+
+    def _on_ack(self, delivery_tag: int, multiple: bool) -> None:
+        self._settle(delivery_tag, multiple)
+
+    def _on_nack(self, delivery_tag: int, multiple: bool) -> None:
+        self._nacked += self._settle(delivery_tag, multiple)
+
+    def _on_return(self, _exc, _exchange, _routing_key, message) -> None:
+        body = message.body if isinstance(message.body, bytes) else str(message.body).encode("utf-8")
+        self._returned.append((body, dict(message.properties.get("application_headers") or {})))
+
+
+class MemoryPublisher:
+    """The same contract over kombu's in-process ``memory://`` transport (shared by all threads)."""
+
+    def __init__(self, settings: BusSettings, service: str = "bus"):
+        self.settings = settings
+        self.service = service
+        self.log = get_logger(service, component="publisher")
+        self._connection = open_connection(settings)
+        self._channel = self._connection.channel()
+        declare_exchange(self._channel, settings.exchange)
+        self._producer = Producer(self._channel)
+
+    def publish_events(self, envelopes: list[dict]) -> PublishReport:
+        report = PublishReport()
+        for envelope in envelopes:
+            body, headers = messages.encode(envelope), messages.event_headers(envelope)
+            if self._channel._lookup(self.settings.exchange, envelope["type"]):
+                self._put(self.settings.exchange, envelope["type"], body, headers)
+            else:
+                self._put("", unroutable_queue_name(self.settings.exchange), body, headers)
+                report.unroutable.append(headers["event_id"])
+                metrics.UNROUTABLE.labels(self.service, headers["event_type"]).inc()
+                self.log.warning("bus.unroutable", event_id=headers["event_id"], event_type=headers["event_type"],
+                                 parked_in=unroutable_queue_name(self.settings.exchange))
+            report.published += 1
+        return report
+
+    def send_to_queue(self, queue: str, body: bytes, headers: dict) -> None:
+        self._put("", queue, body, headers)
+
+    def close(self) -> None:
+        self._connection.release()
+
+    def _put(self, exchange: str, routing_key: str, body: bytes, headers: dict) -> None:
+        self._producer.publish(body, exchange=exchange, routing_key=routing_key, content_type=messages.CONTENT_TYPE,
+                               content_encoding="utf-8", headers=headers, delivery_mode=2,
+                               message_id=headers.get("event_id"), correlation_id=headers.get("correlation_id"))

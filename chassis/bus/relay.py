@@ -1,0 +1,129 @@
+"""The outbox relay: publishes a service's unsent outbox rows, in id order, then marks them sent.
+
+One batch = one database transaction:
+
+1. on PostgreSQL, take the transaction-scoped advisory lock of the outbox
+   (``pg_try_advisory_xact_lock``): a second relay of the same service finds it taken and waits
+   for its next turn, so relays never publish the same rows twice *and* batches go out in id
+   order; the rows are also selected ``FOR UPDATE SKIP LOCKED`` (defence in depth);
+2. publish the batch and wait for the broker's confirms of the whole batch;
+3. set ``published_at`` (and delete ``sensitive`` rows: they hold temporary passwords); commit.
+
+A crash between 2 and 3 rolls the transaction back: the rows are published again by the next
+run (at-least-once); consumers deduplicate with their inbox. On SQLite (one relay a service in
+the embedded stack) the rows are read with a plain select.
+
+If publishing fails, the rows' ``attempts`` and ``last_error`` are updated in a separate
+transaction, and ``run_forever`` reconnects with exponential backoff.
+"""
+from __future__ import annotations
+
+import threading
+import zlib
+from datetime import datetime, timezone
+
+from sqlalchemy import delete, func, select, update
+
+from chassis.bus import metrics
+from chassis.bus.backoff import Backoff
+from chassis.bus.messages import error_text
+from chassis.bus.publisher import open_publisher
+from chassis.bus.settings import BusSettings
+from chassis.bus.tables import OutboxMessage
+from chassis.db import Database
+from chassis.logging import get_logger
+
+OUTBOX_LOCK_KEY = zlib.crc32(b"guichet.outbox.relay")
+
+
+class OutboxRelay:
+    def __init__(self, db: Database, settings: BusSettings, producer: str, batch_size: int | None = None,
+                 publisher=None):
+        self.db = db
+        self.settings = settings
+        self.producer = producer
+        self.batch_size = batch_size or settings.relay_batch_size
+        self.log = get_logger(producer, component="relay")
+        self._publisher = publisher
+
+    @property
+    def publisher(self):
+        if self._publisher is None:
+            self._publisher = open_publisher(self.settings, self.producer)
+        return self._publisher
+
+    def run_once(self) -> int:
+        """Publishes at most one batch; returns how many events were published."""
+        publisher = self.publisher
+        unconfirmed: list[int] = []
+        try:
+            with self.db.transaction() as session:
+                if self.db.is_postgres and not session.scalar(
+                        select(func.pg_try_advisory_xact_lock(OUTBOX_LOCK_KEY))):
+                    return 0
+                rows = session.execute(self._unsent()).all()
+                if not rows:
+                    return 0
+                unconfirmed = [row.id for row in rows]
+                report = publisher.publish_events([row.envelope for row in rows])
+                unconfirmed = []
+                self.after_publish(rows)
+                self._mark_sent(session, rows)
+        except Exception as error:
+            if unconfirmed:  # after the rollback: the rows are no longer locked
+                self._note_failure(unconfirmed, error)
+            raise
+        for row in rows:
+            metrics.PUBLISHED.labels(self.producer, row.event_type).inc()
+        self.log.debug("relay.published", count=len(rows), unroutable=len(report.unroutable))
+        return len(rows)
+
+    def after_publish(self, rows) -> None:
+        """Called after the broker confirmed a batch, before the rows are marked (a hook for tests)."""
+
+    def run_forever(self, stop_event: threading.Event) -> None:
+        backoff = Backoff(self.settings.reconnect_max_delay)
+        self.log.info("relay.started", exchange=self.settings.exchange)
+        while not stop_event.is_set():
+            try:
+                published = self.run_once()
+                backoff.reset()
+            except Exception as error:
+                delay = backoff.next_delay()
+                self.log.warning("relay.failed", error=error_text(error), retry_in=delay)
+                self.close_publisher()
+                stop_event.wait(delay)
+                continue
+            if published < self.batch_size:
+                stop_event.wait(self.settings.relay_idle_sleep)
+        self.close_publisher()
+        self.log.info("relay.stopped")
+
+    def close_publisher(self) -> None:
+        publisher, self._publisher = self._publisher, None
+        if publisher is not None:
+            publisher.close()
+
+    # -- internals --------------------------------------------------------------------------
+    def _unsent(self):
+        query = (select(OutboxMessage.id, OutboxMessage.event_type, OutboxMessage.envelope, OutboxMessage.sensitive)
+                 .where(OutboxMessage.published_at.is_(None)).order_by(OutboxMessage.id).limit(self.batch_size))
+        return query.with_for_update(skip_locked=True) if self.db.is_postgres else query
+
+    @staticmethod
+    def _mark_sent(session, rows) -> None:
+        sensitive = [row.id for row in rows if row.sensitive]
+        plain = [row.id for row in rows if not row.sensitive]
+        if plain:
+            session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(plain))
+                            .values(published_at=datetime.now(timezone.utc)))
+        if sensitive:
+            session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(sensitive)))
+
+    def _note_failure(self, ids: list[int], error: Exception) -> None:
+        try:
+            with self.db.transaction() as session:
+                session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                                .values(attempts=OutboxMessage.attempts + 1, last_error=error_text(error)))
+        except Exception:  # the database may be the thing that failed; the next run retries anyway
+            pass

@@ -1,0 +1,81 @@
+"""Settings of the event bus, read from a ``ServiceConfig`` and environment variables.
+
+| variable | default | meaning |
+|---|---|---|
+| ``BUS_URL`` | ``memory://`` | broker URL (``amqp://user:pass@host:5672//``); ``memory://`` = in-process bus |
+| ``BUS_EXCHANGE`` | ``guichet.events`` | the durable topic exchange every event goes through |
+| ``BUS_CONFIRM_TIMEOUT`` | ``10`` | seconds the relay waits for the broker's publisher confirms of one batch |
+| ``BUS_RETRY_DELAYS`` | ``1,5,30,120,600`` | seconds before each retry of a failing handler (one retry a delay) |
+| ``BUS_MAX_ATTEMPTS`` | number of delays + 1 | handler runs before the event goes to the dead-letter queue |
+| ``BUS_PREFETCH`` | ``50`` | unacknowledged messages a consumer process holds at once |
+| ``BUS_RELAY_BATCH_SIZE`` | ``500`` | outbox rows the relay publishes in one transaction |
+| ``BUS_RELAY_IDLE_SLEEP`` | ``0.2`` | seconds the relay sleeps when the outbox is empty |
+| ``BUS_RECONNECT_MAX_DELAY`` | ``30`` | longest pause between two reconnection attempts (exponential backoff) |
+| ``BUS_METRICS_PORT`` | (none) | if set, worker and relay processes serve prometheus metrics on this port |
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from chassis.config import env
+
+
+def _floats(text: str) -> tuple[float, ...]:
+    values = tuple(float(part) for part in text.split(",") if part.strip())
+    if not values or any(value <= 0 for value in values):
+        raise ValueError(f"BUS_RETRY_DELAYS must be positive seconds separated by commas, got {text!r}")
+    return values
+
+
+@dataclass(frozen=True)
+class BusSettings:
+    url: str = "memory://"
+    exchange: str = "guichet.events"
+    confirm_timeout: float = 10.0
+    retry_delays: tuple[float, ...] = (1.0, 5.0, 30.0, 120.0, 600.0)
+    max_attempts: int | None = None
+    prefetch: int = 50
+    relay_batch_size: int = 500
+    relay_idle_sleep: float = 0.2
+    reconnect_max_delay: float = 30.0
+    metrics_port: int | None = None
+
+    @property
+    def attempts_allowed(self) -> int:
+        """Handler runs before dead-lettering: the first run plus one per retry delay (unless capped)."""
+        return self.max_attempts if self.max_attempts is not None else len(self.retry_delays) + 1
+
+    def delay_before_retry(self, failures: int) -> float:
+        """Seconds to wait after the ``failures``-th failure (1-based); the last delay repeats."""
+        return self.retry_delays[min(failures, len(self.retry_delays)) - 1]
+
+    @property
+    def is_memory(self) -> bool:
+        return self.url.startswith("memory://")
+
+    @classmethod
+    def from_env(cls, **overrides) -> "BusSettings":
+        return cls._read(env("BUS_URL", "memory://"), env("BUS_EXCHANGE", "guichet.events"), overrides)
+
+    @classmethod
+    def from_config(cls, config, **overrides) -> "BusSettings":
+        """``config`` is a ``chassis.config.ServiceConfig`` (its ``bus_url`` and ``bus_exchange``)."""
+        return cls._read(config.bus_url, config.bus_exchange, overrides)
+
+    @classmethod
+    def _read(cls, url: str, exchange: str, overrides: dict) -> "BusSettings":
+        max_attempts = env("BUS_MAX_ATTEMPTS", "")
+        metrics_port = env("BUS_METRICS_PORT", "")
+        settings = cls(
+            url=url,
+            exchange=exchange,
+            confirm_timeout=float(env("BUS_CONFIRM_TIMEOUT", "10")),
+            retry_delays=_floats(env("BUS_RETRY_DELAYS", "1,5,30,120,600")),
+            max_attempts=int(max_attempts) if max_attempts else None,
+            prefetch=int(env("BUS_PREFETCH", "50")),
+            relay_batch_size=int(env("BUS_RELAY_BATCH_SIZE", "500")),
+            relay_idle_sleep=float(env("BUS_RELAY_IDLE_SLEEP", "0.2")),
+            reconnect_max_delay=float(env("BUS_RECONNECT_MAX_DELAY", "30")),
+            metrics_port=int(metrics_port) if metrics_port else None,
+        )
+        return replace(settings, **overrides) if overrides else settings

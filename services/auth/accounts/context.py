@@ -1,0 +1,31 @@
+"""Everything the auth use cases need, built once per app (or per CLI command)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chassis.config import ServiceConfig
+from chassis.db import Database
+from services.auth.accounts.keys import KeyStore
+from services.auth.accounts.throttle import Throttle
+from services.auth.config import AuthSettings
+from services.auth.domain.lockout import LockoutPolicy
+
+
+@dataclass
+class AuthContext:
+    config: ServiceConfig
+    settings: AuthSettings
+    db: Database
+    keys: KeyStore
+    throttle: Throttle
+
+    @classmethod
+    def build(cls, config: ServiceConfig, db: Database, settings: AuthSettings | None = None) -> "AuthContext":
+        settings = settings or AuthSettings.from_config(config)
+        account = LockoutPolicy(settings.account_max_failures, settings.failure_window_seconds,
+                                settings.lockout_base_seconds, settings.lockout_max_seconds)
+        address = LockoutPolicy(settings.address_max_failures, settings.failure_window_seconds,
+                                settings.lockout_base_seconds, settings.lockout_max_seconds)
+        return cls(config=config, settings=settings, db=db,
+                   keys=KeyStore(db, settings.key_passphrase, settings.access_token_ttl),
+                   throttle=Throttle(db, account, address))

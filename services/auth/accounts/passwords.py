@@ -1,0 +1,82 @@
+"""Changing a password (C3) and forgot-password (C2, P2)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from chassis.errors import TooManyRequests, ValidationFailed
+from chassis.logging import get_logger
+from services.auth import events
+from services.auth.accounts.context import AuthContext
+from services.auth.accounts.profiles import event_payload
+from services.auth.accounts.sessions import (find_by_email, find_trainer, revoke_other_sessions,
+                                             temporary_password_valid)
+from services.auth.db.models import User
+from services.auth.db.types import utcnow
+from services.auth.domain.passwords import (generate_temporary_password, hash_password, spend_equivalent_time,
+                                            verify_password)
+
+WRONG_OLD_PASSWORD = "L'ancien mot de passe est incorrect. / The old password is incorrect."
+SAME_PASSWORD = "Le nouveau mot de passe doit être différent de l'ancien. / The new password must differ from the old one."
+
+
+def change_password(ctx: AuthContext, user_id: str, session_id: str | None, old_password: str,
+                    new_password: str, address: str) -> None:
+    """Checks the old password (the permanent one, or the temporary one of this change), sets the
+    new one, ends the user's other sessions. Wrong old passwords count as failed logins."""
+    subjects = ctx.throttle.subjects(f"user:{user_id}", address)
+    wait = ctx.throttle.retry_after(subjects)
+    if wait is not None:
+        raise TooManyRequests(headers={"Retry-After": str(wait)})
+    with ctx.db.reading() as session:
+        user = session.get(User, user_id)
+        now = utcnow()
+        ok = user is not None and (
+            verify_password(user.password_hash, old_password)
+            or (temporary_password_valid(user, now, allow_used=True)
+                and verify_password(user.temp_password_hash, old_password)))
+    if not ok:
+        ctx.throttle.record_failure(subjects)
+        raise ValidationFailed(fields={"old_password": [WRONG_OLD_PASSWORD]})
+    if new_password == old_password:
+        raise ValidationFailed(fields={"new_password": [SAME_PASSWORD]})
+    new_hash = hash_password(new_password)
+    with ctx.db.transaction() as session:
+        user = session.get(User, user_id, with_for_update=True)
+        now = utcnow()
+        user.password_hash = new_hash
+        user.must_change_password = False
+        user.temp_password_hash = user.temp_password_expires_at = user.temp_password_used_at = None
+        user.updated_at = now
+        revoke_other_sessions(session, user.id, session_id, now)
+    ctx.throttle.record_success(f"user:{user_id}")
+
+
+def _find_for_reset(session: Session, card_number: str | None, email: str | None) -> User | None:
+    return find_by_email(session, email) if email else find_trainer(session, (card_number or "").strip())
+
+
+def request_reset(ctx: AuthContext, card_number: str | None, email: str | None) -> None:
+    """Issues a one-time temporary password (hashed here, sent by the notifier through the
+    sensitive ``auth.password_reset_requested`` event). Says nothing about whether the account
+    exists: the caller always answers 202 with the same body, after about the same time. The
+    current password keeps working until the temporary one is used, so a stranger's request
+    cannot lock anyone out. A second request within the cooldown is silently ignored."""
+    temporary = generate_temporary_password()
+    with ctx.db.transaction() as session:
+        user = _find_for_reset(session, card_number, email)
+        now = utcnow()
+        cooldown = timedelta(seconds=ctx.settings.reset_cooldown_seconds)
+        if user is None or (user.temp_password_issued_at is not None
+                            and now - user.temp_password_issued_at < cooldown):
+            spend_equivalent_time(temporary)
+            return
+        user.temp_password_hash = hash_password(temporary)
+        user.temp_password_issued_at = now
+        user.temp_password_expires_at = now + timedelta(minutes=ctx.settings.reset_password_ttl_minutes)
+        user.temp_password_used_at = None
+        events.emit(session, events.PASSWORD_RESET_REQUESTED,
+                    {**event_payload(user), "temporary_password": temporary,
+                     "expires_at": user.temp_password_expires_at.isoformat()}, sensitive=True)
+        get_logger("auth").info("password_reset_issued", user_id=user.id)  # never the password itself

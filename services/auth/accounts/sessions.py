@@ -1,0 +1,176 @@
+"""Logging in, refreshing and logging out.
+
+Access tokens: RS256, ``sub`` (user id), ``roles``, ``exp``, ``iat``, ``jti``, ``iss``, ``aud``,
+``sid`` (the refresh-token family, i.e. the session) and, after a login with a temporary password,
+``pwd_change_required: true`` (only ``GET /me`` and ``POST /me/password`` accept such a token).
+
+Refresh tokens: 32 random bytes, stored as SHA-256, rotated on each use; presenting an already
+rotated token revokes its whole family (someone copied it). Remember me: 30 days, else 12 hours.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from chassis.errors import TooManyRequests, Unauthorized
+from services.auth.accounts.context import AuthContext
+from services.auth.db.models import RefreshToken, User
+from services.auth.db.types import utcnow
+from services.auth.domain.passwords import verify_password
+from services.auth.domain.text import normalize_email
+from services.auth.domain.usernames import is_card_number, normalize_card_number, username_for_login
+
+INVALID_CREDENTIALS = "Identifiant ou mot de passe invalide. / Invalid login or password."
+INVALID_REFRESH = "Session expirée ou révoquée : reconnectez-vous. / Session expired or revoked: log in again."
+
+
+@dataclass(frozen=True)
+class IssuedTokens:
+    access_token: str
+    expires_in: int
+    refresh_token: str
+    must_change_password: bool
+
+    def as_response(self) -> dict:
+        return {"access_token": self.access_token, "token_type": "Bearer", "expires_in": self.expires_in,
+                "refresh_token": self.refresh_token, "must_change_password": self.must_change_password}
+
+
+def find_by_email(session: Session, email: str) -> User | None:
+    return session.scalars(select(User).where(User.email_key == normalize_email(email))).first()
+
+
+def find_trainer(session: Session, text: str) -> User | None:
+    """By full card number (exact), or by username (``ethc123``)."""
+    if is_card_number(text):
+        return session.scalars(select(User).where(User.card_number == normalize_card_number(text))).first()
+    username = username_for_login(text)
+    if username is None:
+        return None
+    return session.scalars(select(User).where(User.username == username)).first()
+
+
+def find_by_login(session: Session, login: str) -> User | None:
+    """A login is an email, a trainer username, or a trainer's full card number."""
+    text = login.strip()
+    return find_by_email(session, text) if "@" in text else find_trainer(session, text)
+
+
+def _hash_refresh(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def temporary_password_valid(user: User, now: datetime, *, allow_used: bool = False) -> bool:
+    return (user.temp_password_hash is not None and user.temp_password_expires_at is not None
+            and user.temp_password_expires_at > now and (allow_used or user.temp_password_used_at is None))
+
+
+def _new_refresh_token(session: Session, ctx: AuthContext, user: User, family_id: str, remember_me: bool,
+                       now: datetime) -> str:
+    raw = secrets.token_urlsafe(32)
+    ttl = (timedelta(days=ctx.settings.remember_me_ttl_days) if remember_me
+           else timedelta(hours=ctx.settings.refresh_ttl_hours))
+    session.add(RefreshToken(id=str(uuid.uuid4()), user_id=user.id, family_id=family_id,
+                             token_hash=_hash_refresh(raw), remember_me=remember_me, created_at=now,
+                             expires_at=now + ttl))
+    return raw
+
+
+def _access_token(ctx: AuthContext, user: User, family_id: str, now: datetime) -> str:
+    issued_at = int(now.timestamp())
+    claims = {"sub": user.id, "roles": list(user.roles), "iat": issued_at,
+              "exp": issued_at + ctx.settings.access_token_ttl, "jti": uuid.uuid4().hex,
+              "iss": ctx.config.token_issuer, "aud": ctx.config.token_audience, "sid": family_id}
+    if user.must_change_password:
+        claims["pwd_change_required"] = True
+    return ctx.keys.sign(claims)
+
+
+def _issue(session: Session, ctx: AuthContext, user: User, family_id: str, remember_me: bool,
+           now: datetime) -> IssuedTokens:
+    refresh = _new_refresh_token(session, ctx, user, family_id, remember_me, now)
+    return IssuedTokens(_access_token(ctx, user, family_id, now), ctx.settings.access_token_ttl, refresh,
+                        user.must_change_password)
+
+
+def account_key(user: User | None, login: str) -> str:
+    """The throttling key of an account; an unknown login is throttled exactly like a real one."""
+    return f"user:{user.id}" if user is not None else f"login:{login.strip().lower()}"
+
+
+def login(ctx: AuthContext, login_text: str, password: str, remember_me: bool, address: str) -> IssuedTokens:
+    with ctx.db.reading() as session:
+        user = find_by_login(session, login_text)
+        if user is not None:
+            session.expunge(user)  # keep its loaded columns after the read-only session ends
+    key = account_key(user, login_text)
+    subjects = ctx.throttle.subjects(key, address)
+    wait = ctx.throttle.retry_after(subjects)
+    if wait is not None:
+        raise TooManyRequests(headers={"Retry-After": str(wait)})
+
+    now = utcnow()
+    # Two verifications on every attempt (password, temporary password), real or dummy: the time
+    # taken says nothing about whether the account exists or has a pending temporary password.
+    password_ok = verify_password(user.password_hash if user else None, password)
+    temporary_ok = verify_password(
+        user.temp_password_hash if user is not None and temporary_password_valid(user, now) else None, password)
+    if user is None or not (password_ok or temporary_ok):
+        ctx.throttle.record_failure(subjects)
+        raise Unauthorized(INVALID_CREDENTIALS, code="invalid_credentials")
+
+    ctx.throttle.record_success(key)
+    with ctx.db.transaction() as session:
+        user = session.get(User, user.id, with_for_update=True)
+        if not password_ok:
+            if not temporary_password_valid(user, now):  # used by a concurrent login meanwhile
+                raise Unauthorized(INVALID_CREDENTIALS, code="invalid_credentials")
+            user.temp_password_used_at = now
+            user.must_change_password = True
+        return _issue(session, ctx, user, str(uuid.uuid4()), remember_me, now)
+
+
+def refresh(ctx: AuthContext, raw_token: str) -> IssuedTokens:
+    reused = False
+    with ctx.db.transaction() as session:
+        now = utcnow()
+        row = session.scalars(select(RefreshToken).where(RefreshToken.token_hash == _hash_refresh(raw_token))
+                              .with_for_update()).first()
+        if row is None or row.revoked_at is not None or row.expires_at <= now:
+            raise Unauthorized(INVALID_REFRESH, code="invalid_refresh_token")
+        if row.used_at is not None:
+            revoke_family(session, row.family_id, now)
+            reused = True
+        else:
+            row.used_at = now
+            user = session.get(User, row.user_id)
+            tokens = _issue(session, ctx, user, row.family_id, row.remember_me, now)
+    if reused:  # the revocation is committed; the caller (thief or victim) logs in again
+        raise Unauthorized(INVALID_REFRESH, code="invalid_refresh_token")
+    return tokens
+
+
+def revoke_family(session: Session, family_id: str, now: datetime) -> None:
+    session.execute(update(RefreshToken).where(RefreshToken.family_id == family_id,
+                                               RefreshToken.revoked_at.is_(None)).values(revoked_at=now))
+
+
+def revoke_other_sessions(session: Session, user_id: str, keep_family_id: str | None, now: datetime) -> None:
+    query = update(RefreshToken).where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
+    if keep_family_id:
+        query = query.where(RefreshToken.family_id != keep_family_id)
+    session.execute(query.values(revoked_at=now))
+
+
+def logout(ctx: AuthContext, raw_token: str) -> None:
+    """Ends the session the refresh token belongs to; an unknown token is not an error."""
+    with ctx.db.transaction() as session:
+        row = session.scalars(select(RefreshToken).where(RefreshToken.token_hash == _hash_refresh(raw_token))).first()
+        if row is not None:
+            revoke_family(session, row.family_id, utcnow())

@@ -1,0 +1,34 @@
+"""Self-registration (P1) and forgot-password (C2, P2): ``POST /register``, ``POST /password/forgot``."""
+from flask_smorest import Blueprint
+
+from services.auth.accounts import passwords, users
+from services.auth.accounts.profiles import profile
+from services.auth.api.helpers import auth_context, duplicates_as_conflict
+from services.auth.api.schemas import AcceptedSchema, ForgotPasswordSchema, ProfileSchema, RegisterSchema
+
+blp = Blueprint("accounts", __name__, description="Inscription et mot de passe oublié / Registration, forgotten password")
+
+RESET_ACCEPTED = ("Si un compte correspond, un courriel contenant un mot de passe temporaire vient d'être envoyé. / "
+                  "If an account matches, an email with a temporary password has been sent.")
+
+
+@blp.route("/register", methods=["POST"])
+@blp.arguments(RegisterSchema)
+@blp.response(201, ProfileSchema)
+@blp.alt_response(409, description="Courriel déjà utilisé")
+def register(body):
+    """Create a member account (role ``member``)."""
+    ctx = auth_context()
+    account = users.NewAccount(body["email"], body["first_name"], body["last_name"], "member", body["language"])
+    with duplicates_as_conflict(), ctx.db.transaction() as session:
+        user = users.register_member(session, account, body["password"])
+        return profile(user)
+
+
+@blp.route("/password/forgot", methods=["POST"])
+@blp.arguments(ForgotPasswordSchema)
+@blp.response(202, AcceptedSchema)
+def forgot_password(body):
+    """Ask for a temporary password by card number (or username) or by email. Always 202, same body."""
+    passwords.request_reset(auth_context(), body.get("card_number"), body.get("email"))
+    return {"message": RESET_ACCEPTED}

@@ -1,0 +1,42 @@
+"""Logging in and out: ``POST /login``, ``POST /refresh``, ``POST /logout``.
+
+Failed logins: unknown account and wrong password give the same 401 body, byte for byte. A locked
+account or address gives 429 with ``Retry-After`` and the generic "too many attempts" body, before
+the password is even checked; unknown logins are throttled exactly like real ones, so a 429 says
+nothing about whether an account exists either.
+"""
+from flask_smorest import Blueprint
+
+from services.auth.accounts import sessions
+from services.auth.api.helpers import auth_context, client_address
+from services.auth.api.schemas import LoginSchema, RefreshTokenSchema, TokensSchema
+
+blp = Blueprint("sessions", __name__, description="Connexion, renouvellement et déconnexion / Log in, refresh, log out")
+
+
+@blp.route("/login", methods=["POST"])
+@blp.arguments(LoginSchema)
+@blp.response(200, TokensSchema)
+@blp.alt_response(401, description="Identifiant ou mot de passe invalide (même corps dans tous les cas)")
+@blp.alt_response(429, description="Trop de tentatives; en-tête Retry-After")
+def login(body):
+    """Log in with an email, a trainer username or card number, and a password."""
+    tokens = sessions.login(auth_context(), body["login"], body["password"], body["remember_me"], client_address())
+    return tokens.as_response()
+
+
+@blp.route("/refresh", methods=["POST"])
+@blp.arguments(RefreshTokenSchema)
+@blp.response(200, TokensSchema)
+@blp.alt_response(401, description="Jeton de renouvellement inconnu, expiré, révoqué ou déjà utilisé")
+def refresh(body):
+    """Trade a refresh token for new tokens; the old refresh token stops working (rotation)."""
+    return sessions.refresh(auth_context(), body["refresh_token"]).as_response()
+
+
+@blp.route("/logout", methods=["POST"])
+@blp.arguments(RefreshTokenSchema)
+@blp.response(204)
+def logout(body):
+    """End the session that this refresh token belongs to."""
+    sessions.logout(auth_context(), body["refresh_token"])

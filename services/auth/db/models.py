@@ -1,0 +1,86 @@
+"""The auth service's tables: users, signing keys, refresh tokens, login throttling state."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from services.auth.db.types import UtcDateTime
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    """An account. ``password_hash`` is empty for a trainer who has only a temporary password so far.
+
+    The temporary password (forgot-password, or a new trainer's first one) is stored hashed with
+    its expiry; it works for one login only (``temp_password_used_at``), and that login's token
+    only allows changing the password.
+    """
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    email_key: Mapped[str] = mapped_column(String(254), unique=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    first_name_key: Mapped[str] = mapped_column(String(100), index=True)
+    last_name_key: Mapped[str] = mapped_column(String(100), index=True)
+    roles: Mapped[list] = mapped_column(JSON)
+    username: Mapped[str | None] = mapped_column(String(16), unique=True, nullable=True)
+    card_number: Mapped[str | None] = mapped_column(String(16), unique=True, nullable=True)
+    language: Mapped[str] = mapped_column(String(2), default="fr")
+    password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    temp_password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    temp_password_issued_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    temp_password_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    temp_password_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class SigningKey(Base):
+    """An RS256 key pair. The private key never leaves this table (PEM, encrypted when a passphrase
+    is configured); ``public_jwk`` is what the JWKS serves. A key signs while ``retired_at`` is
+    empty (the newest signs); after rotation the JWKS keeps it until its last tokens expired."""
+    __tablename__ = "signing_keys"
+
+    kid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    private_key_pem: Mapped[str] = mapped_column(Text)
+    encrypted: Mapped[bool] = mapped_column(Boolean, default=False)
+    public_jwk: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    retired_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class RefreshToken(Base):
+    """An opaque refresh token, stored as its SHA-256. Each use rotates it (``used_at`` set, a new
+    row in the same ``family_id``); presenting a used one again revokes the whole family."""
+    __tablename__ = "refresh_tokens"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(36), ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    family_id: Mapped[str] = mapped_column(String(36), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember_me: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class LoginThrottle(Base):
+    """Failed logins per ``scope`` ("account" or "address") and ``key``, shared by every worker."""
+    __tablename__ = "login_throttle"
+
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(320), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    lockouts: Mapped[int] = mapped_column(Integer, default=0)
+    first_failure_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

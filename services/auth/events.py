@@ -1,0 +1,22 @@
+"""Emitting auth's events: an outbox row in the caller's transaction (see chassis.bus.outbox).
+
+The payload schemas are in ``chassis/events/catalogue/auth.py``. Events that carry a temporary
+password are recorded with ``sensitive=True``: the relay deletes their row once published.
+"""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from chassis.bus.outbox import record_event
+from chassis.events.envelope import Envelope
+
+PRODUCER = "auth"
+
+USER_REGISTERED = "auth.user_registered"
+USER_UPDATED = "auth.user_updated"
+TRAINER_CREATED = "auth.trainer_created"
+PASSWORD_RESET_REQUESTED = "auth.password_reset_requested"
+
+
+def emit(session: Session, event_type: str, payload: dict, sensitive: bool = False) -> Envelope:
+    return record_event(session, PRODUCER, event_type, payload, sensitive=sensitive)

@@ -1,0 +1,116 @@
+"""Auth: users, signing keys, refresh tokens, login throttling; the chassis outbox and inbox.
+
+Revision ID: auth_0001
+Revises:
+Create Date: 2024-01-01
+"""
+import sqlalchemy as sa
+from alembic import op
+
+from services.auth.db.types import UtcDateTime
+
+revision = "auth_0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def upgrade() -> None:
+    # The chassis tables, exactly as chassis/bus/tables.py declares them.
+    op.create_table(
+        "outbox",
+        sa.Column("id", BigId, primary_key=True, autoincrement=True),
+        sa.Column("event_id", sa.String(36), nullable=False),
+        sa.Column("event_type", sa.String(80), nullable=False),
+        sa.Column("envelope", sa.JSON(), nullable=False),
+        sa.Column("sensitive", sa.Boolean(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.UniqueConstraint("event_id"),
+    )
+    op.create_index("ix_outbox_event_type", "outbox", ["event_type"])
+    op.create_index("ix_outbox_published_at", "outbox", ["published_at"])
+    op.create_table(
+        "inbox",
+        sa.Column("id", BigId, primary_key=True, autoincrement=True),
+        sa.Column("consumer", sa.String(80), nullable=False),
+        sa.Column("event_id", sa.String(36), nullable=False),
+        sa.Column("event_type", sa.String(80), nullable=False),
+        sa.Column("handled_at", sa.DateTime(timezone=True), nullable=False),
+        sa.UniqueConstraint("consumer", "event_id", name="uq_inbox_consumer_event"),
+    )
+
+    op.create_table(
+        "users",
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("email", sa.String(254), nullable=False),
+        sa.Column("email_key", sa.String(254), nullable=False),
+        sa.Column("first_name", sa.String(100), nullable=False),
+        sa.Column("last_name", sa.String(100), nullable=False),
+        sa.Column("first_name_key", sa.String(100), nullable=False),
+        sa.Column("last_name_key", sa.String(100), nullable=False),
+        sa.Column("roles", sa.JSON(), nullable=False),
+        sa.Column("username", sa.String(16), nullable=True),
+        sa.Column("card_number", sa.String(16), nullable=True),
+        sa.Column("language", sa.String(2), nullable=False),
+        sa.Column("password_hash", sa.String(255), nullable=True),
+        sa.Column("must_change_password", sa.Boolean(), nullable=False),
+        sa.Column("temp_password_hash", sa.String(255), nullable=True),
+        sa.Column("temp_password_issued_at", UtcDateTime(), nullable=True),
+        sa.Column("temp_password_expires_at", UtcDateTime(), nullable=True),
+        sa.Column("temp_password_used_at", UtcDateTime(), nullable=True),
+        sa.Column("created_at", UtcDateTime(), nullable=False),
+        sa.Column("updated_at", UtcDateTime(), nullable=False),
+        sa.UniqueConstraint("email_key"),
+        sa.UniqueConstraint("username"),
+        sa.UniqueConstraint("card_number"),
+    )
+    op.create_index("ix_users_first_name_key", "users", ["first_name_key"])
+    op.create_index("ix_users_last_name_key", "users", ["last_name_key"])
+
+    op.create_table(
+        "signing_keys",
+        sa.Column("kid", sa.String(64), primary_key=True),
+        sa.Column("private_key_pem", sa.Text(), nullable=False),
+        sa.Column("encrypted", sa.Boolean(), nullable=False),
+        sa.Column("public_jwk", sa.JSON(), nullable=False),
+        sa.Column("created_at", UtcDateTime(), nullable=False),
+        sa.Column("retired_at", UtcDateTime(), nullable=True),
+    )
+    op.create_index("ix_signing_keys_created_at", "signing_keys", ["created_at"])
+
+    op.create_table(
+        "refresh_tokens",
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("user_id", sa.String(36), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("family_id", sa.String(36), nullable=False),
+        sa.Column("token_hash", sa.String(64), nullable=False),
+        sa.Column("remember_me", sa.Boolean(), nullable=False),
+        sa.Column("created_at", UtcDateTime(), nullable=False),
+        sa.Column("expires_at", UtcDateTime(), nullable=False),
+        sa.Column("used_at", UtcDateTime(), nullable=True),
+        sa.Column("revoked_at", UtcDateTime(), nullable=True),
+        sa.UniqueConstraint("token_hash"),
+    )
+    op.create_index("ix_refresh_tokens_user_id", "refresh_tokens", ["user_id"])
+    op.create_index("ix_refresh_tokens_family_id", "refresh_tokens", ["family_id"])
+
+    op.create_table(
+        "login_throttle",
+        sa.Column("scope", sa.String(16), primary_key=True),
+        sa.Column("key", sa.String(320), primary_key=True),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.Column("lockouts", sa.Integer(), nullable=False),
+        sa.Column("first_failure_at", UtcDateTime(), nullable=True),
+        sa.Column("last_failure_at", UtcDateTime(), nullable=True),
+        sa.Column("locked_until", UtcDateTime(), nullable=True),
+    )
+
+
+def downgrade() -> None:
+    for table in ("login_throttle", "refresh_tokens", "signing_keys", "users", "inbox", "outbox"):
+        op.drop_table(table)

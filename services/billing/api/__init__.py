@@ -1,0 +1,4 @@
+"""The billing API's blueprints."""
+from services.billing.api import audit, invoices, payments
+
+BLUEPRINTS = (invoices.blp, payments.blp, audit.blp)

@@ -1,0 +1,231 @@
+"""Request and response schemas of the billing API (the contract in ../shared/api.md "Billing")."""
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+
+from services.billing.api.fields import MoneyInput, Trimmed, money_output
+from services.billing.domain.cards import is_expired, luhn_valid, normalize_number
+from services.billing.domain.numbering import NUMBER_PATTERN
+from services.billing.operations.clock import montreal_today
+
+INVOICE_NUMBER = validate.Regexp(NUMBER_PATTERN, error="Numéro de facture attendu : AAAA-NNNNNN. / "
+                                                       "Expected invoice number: YYYY-NNNNNN.")
+STAFF_METHODS = ("cheque", "direct_deposit")
+
+
+class PageQuery(Schema):
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000))
+
+
+class InvoiceQuery(PageQuery):
+    status = fields.String(validate=validate.OneOf(["open", "paid", "void"]))
+    session_id = Trimmed(validate=validate.Length(min=1, max=64))
+    number = Trimmed(validate=INVOICE_NUMBER)
+    refund_due = fields.Boolean(metadata={"description": "Staff: only invoices with money owed back."})
+
+
+class AuditQuery(PageQuery):
+    invoice_id = Trimmed(validate=validate.Length(min=1, max=36))
+    payment_id = Trimmed(validate=validate.Length(min=1, max=36))
+    actor_id = Trimmed(validate=validate.Length(min=1, max=64))
+    action = Trimmed(validate=validate.Length(min=1, max=40))
+
+
+class PaymentQuery(PageQuery):
+    method = fields.String(validate=validate.OneOf(["credit_card", "cheque", "direct_deposit"]))
+    reference = Trimmed(validate=validate.Length(min=1, max=100))
+
+
+# ----- input ---------------------------------------------------------------------------------
+
+class CardInput(Schema):
+    """Card data: used for the one charge, never stored, logged nor sent on."""
+    number = fields.String(required=True, validate=validate.Length(min=1, max=30),
+                           metadata={"example": "4242 4242 4242 4242"})
+    exp_month = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=12))
+    exp_year = fields.Integer(required=True, strict=True, validate=validate.Range(min=2000, max=2100))
+    cvc = fields.String(required=True, validate=validate.Regexp(
+        r"^\d{3,4}$", error="Le CVC compte 3 ou 4 chiffres. / The CVC has 3 or 4 digits."))
+    holder = Trimmed(required=True, validate=validate.Length(min=1, max=100))
+
+    @validates("number")
+    def _luhn(self, value, **_kwargs):
+        if not luhn_valid(normalize_number(value)):
+            raise ValidationError("Numéro de carte invalide. / Invalid card number.")
+
+    @validates_schema
+    def _not_expired(self, data, **_kwargs):
+        if "exp_month" in data and "exp_year" in data and is_expired(data["exp_month"], data["exp_year"],
+                                                                       montreal_today()):
+            raise ValidationError("La carte est expirée. / The card has expired.", "exp_year")
+
+
+def _not_in_future(value):
+    if value > montreal_today():
+        raise ValidationError("La date ne peut pas être dans le futur. / The date cannot be in the future.")
+
+
+class InvoicePaymentInput(Schema):
+    """Payer: `{method: "credit_card", card}` with an `Idempotency-Key` header; the whole balance is
+    charged. Staff: `{method: "cheque"|"direct_deposit", amount, reference, received_on?}`."""
+    method = fields.String(required=True, validate=validate.OneOf(["credit_card", "cheque", "direct_deposit"]))
+    card = fields.Nested(CardInput)
+    amount = MoneyInput(metadata={"type": "string", "example": "24.00"})
+    reference = Trimmed(validate=validate.Length(min=1, max=100),
+                        metadata={"description": "Cheque number or deposit reference."})
+    received_on = fields.Date(validate=_not_in_future,
+                              metadata={"description": "Date received (default: today, America/Montreal)."})
+
+    @validates_schema
+    def _by_method(self, data, **_kwargs):
+        errors: dict[str, list[str]] = {}
+        required = "Champ requis pour ce mode de paiement. / Required for this payment method."
+        forbidden = "Champ non permis pour ce mode de paiement. / Not allowed for this payment method."
+        if data.get("method") == "credit_card":
+            if "card" not in data:
+                errors["card"] = [required]
+            for name in ("amount", "reference", "received_on"):
+                if name in data:
+                    errors[name] = [forbidden]
+        elif data.get("method") in STAFF_METHODS:
+            for name in ("amount", "reference"):
+                if name not in data:
+                    errors[name] = [required]
+            if "card" in data:
+                errors["card"] = [forbidden]
+        if errors:
+            raise ValidationError(errors)
+
+
+class AllocationInput(Schema):
+    invoice_number = Trimmed(required=True, validate=INVOICE_NUMBER, metadata={"example": "2026-000123"})
+    amount = MoneyInput(required=True, metadata={"type": "string", "example": "24.00"})
+
+
+class StaffPaymentInput(Schema):
+    """One cheque or deposit settling one or more invoices: `amount` must equal the sum of the
+    allocations, each allocation at most the invoice's balance (no overpayment)."""
+    method = fields.String(required=True, validate=validate.OneOf(STAFF_METHODS))
+    amount = MoneyInput(required=True, metadata={"type": "string", "example": "48.00"})
+    reference = Trimmed(required=True, validate=validate.Length(min=1, max=100))
+    received_on = fields.Date(validate=_not_in_future)
+    allocations = fields.List(fields.Nested(AllocationInput), required=True,
+                              validate=validate.Length(min=1, max=50))
+
+    @validates_schema
+    def _allocations_add_up(self, data, **_kwargs):
+        allocations = data.get("allocations") or []
+        numbers = [a["invoice_number"] for a in allocations]
+        if len(set(numbers)) != len(numbers):
+            raise ValidationError("Une facture figure deux fois. / An invoice appears twice.", "allocations")
+        if "amount" in data and allocations and sum(a["amount"] for a in allocations) != data["amount"]:
+            raise ValidationError("Le montant doit égaler la somme des répartitions. / "
+                                  "The amount must equal the sum of the allocations.", "amount")
+
+
+# ----- output --------------------------------------------------------------------------------
+
+class LineOutput(Schema):
+    description = fields.String()
+    quantity = fields.Integer()
+    unit_price = money_output()
+    amount = money_output()
+
+
+class BilledToOutput(Schema):
+    kind = fields.String(metadata={"description": "individual | organization"})
+    name = fields.String()
+    attention = fields.String(allow_none=True)
+    address = fields.String()
+    city = fields.String()
+    postal_code = fields.String()
+    email = fields.String()
+
+
+class SessionOutput(Schema):
+    organization_name = fields.String()
+    activity_label = fields.String()
+    end_date = fields.Date()
+
+
+class InvoicePaymentSummary(Schema):
+    id = fields.String()
+    method = fields.String()
+    amount = money_output(metadata={"description": "Part of the payment applied to this invoice."})
+    reference = fields.String(allow_none=True)
+    received_on = fields.Date()
+    card_brand = fields.String(allow_none=True)
+    card_last4 = fields.String(allow_none=True)
+
+
+class InvoiceOutput(Schema):
+    id = fields.String()
+    number = fields.String()
+    session_id = fields.String()
+    owner_user_id = fields.String()
+    issued_at = fields.AwareDateTime()
+    lines = fields.List(fields.Nested(LineOutput))
+    total = money_output()
+    amount_paid = money_output()
+    balance = money_output()
+    currency = fields.String()
+    billed_to = fields.Nested(BilledToOutput)
+    payment_method = fields.String()
+    status = fields.String(metadata={"description": "open | paid | void"})
+    refund_due = money_output(metadata={"description": "Money to give back (session cancelled after payment)."})
+    credit_card_allowed = fields.Boolean()
+    pay_url = fields.String(allow_none=True)
+    session = fields.Nested(SessionOutput)
+    paid_at = fields.AwareDateTime(allow_none=True)
+    voided_at = fields.AwareDateTime(allow_none=True)
+    session_cancelled_at = fields.AwareDateTime(allow_none=True)
+    payments = fields.List(fields.Nested(InvoicePaymentSummary))
+
+
+class InvoiceList(Schema):
+    items = fields.List(fields.Nested(InvoiceOutput))
+    total = fields.Integer()
+
+
+class AllocationOutput(Schema):
+    invoice_id = fields.String()
+    number = fields.String()
+    amount = money_output()
+    balance = money_output(metadata={"description": "Balance of the invoice after this payment."})
+    status = fields.String()
+
+
+class PaymentOutput(Schema):
+    id = fields.String()
+    method = fields.String()
+    amount = money_output()
+    currency = fields.String()
+    reference = fields.String(allow_none=True)
+    received_on = fields.Date()
+    card_brand = fields.String(allow_none=True)
+    card_last4 = fields.String(allow_none=True)
+    recorded_by = fields.String()
+    created_at = fields.AwareDateTime()
+    allocations = fields.List(fields.Nested(AllocationOutput))
+
+
+class PaymentList(Schema):
+    items = fields.List(fields.Nested(PaymentOutput))
+    total = fields.Integer()
+
+
+class AuditOutput(Schema):
+    id = fields.Integer()
+    occurred_at = fields.AwareDateTime()
+    actor_id = fields.String()
+    action = fields.String()
+    invoice_id = fields.String(allow_none=True)
+    payment_id = fields.String(allow_none=True)
+    details = fields.Dict()
+    note = fields.String(allow_none=True)
+
+
+class AuditList(Schema):
+    items = fields.List(fields.Nested(AuditOutput))
+    total = fields.Integer()

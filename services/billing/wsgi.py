@@ -1,0 +1,4 @@
+"""gunicorn entry: ``services.billing.wsgi:app``."""
+from services.billing.app import create_app
+
+app = create_app()

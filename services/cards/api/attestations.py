@@ -1,0 +1,137 @@
+"""Issued cards (X3, C13): public verification, PDFs, staff search and reissue."""
+from __future__ import annotations
+
+from flask import Response, request
+from flask_smorest import Blueprint
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from chassis.errors import Conflict, NotFound
+from chassis.tokens import current_principal, require_auth
+from services.cards import lifecycle
+from services.cards.access import STAFF, TRAINER, load_session
+from services.cards.api import schemas
+from services.cards.api.context import database, settings
+from services.cards.attestation_pdf import CardContent, render_one, render_sheet
+from services.cards.db.models import Attestation, CardSession, Participant
+from services.cards.domain import codes, statuses
+from services.cards.throttle import Throttle, client_address, client_key
+from services.cards.views import attestation_view, full_name, verification_view
+
+blp = Blueprint("attestations", __name__, description="Attestations émises / Issued attestations (X3, C13)")
+
+NOT_FOUND = "Code de vérification inconnu. / Unknown verification code."
+NOT_ISSUED = ("Les attestations sont émises une fois la demande payée. / "
+              "Attestations are issued once the request is paid.")
+PDF_RESPONSE = {"200": {"description": "PDF", "content": {"application/pdf": {
+    "schema": {"type": "string", "format": "binary"}}}}}
+
+
+def _pdf(content: bytes, filename: str) -> Response:
+    return Response(content, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+def _trainers(s: CardSession) -> str:
+    names = [f"{s.trainer_first_name} {s.trainer_last_name}"]
+    if s.second_card_number:
+        names.append(f"{s.second_first_name} {s.second_last_name}")
+    return ", ".join(names)
+
+
+def _card(a: Attestation) -> CardContent:
+    s = a.session
+    return CardContent(name=full_name(a.participant), activity=s.activity.label, end_date=s.end_date,
+                       trainers=_trainers(s), code=a.code, verification_url=settings().verification_url(a.code),
+                       revoked=a.status != lifecycle.VALID)
+
+
+def _attestation_for(db_session, code: str) -> Attestation:
+    """An attestation the caller may see (owner of its session or staff); else 404."""
+    canonical = codes.canonical(code)
+    attestation = db_session.scalar(select(Attestation).where(Attestation.code == canonical)) if canonical else None
+    if attestation is None:
+        raise NotFound(NOT_FOUND)
+    load_session(db_session, current_principal(), attestation.session_id)
+    return attestation
+
+
+@blp.route("/attestations/<code>")
+@blp.response(200, schemas.VerificationOut)
+@blp.alt_response(429, description="Trop d'essais, voir Retry-After / too many attempts, see Retry-After")
+def verify(code):
+    """Public : vérifier une attestation / Public: verify an attestation (no birth date, no contact)"""
+    config = settings()
+    throttle = Throttle(database(), config.verify_max_failures, config.verify_window_seconds)
+    key = client_key(client_address(request, config.trusted_proxy_hops))
+    throttle.check(key)
+    canonical = codes.canonical(code)
+    with database().reading() as db_session:
+        attestation = db_session.scalar(select(Attestation).where(Attestation.code == canonical)) if canonical else None
+        if attestation is not None:
+            return verification_view(attestation)
+    throttle.record_failure(key)
+    raise NotFound(NOT_FOUND)
+
+
+@blp.route("/attestations/<code>/pdf")
+@require_auth(TRAINER, STAFF)
+@blp.doc(responses=PDF_RESPONSE)
+def attestation_pdf(code):
+    """La carte d'un participant en PDF / One participant's card as PDF (owner or staff)"""
+    with database().reading() as db_session:
+        attestation = _attestation_for(db_session, code)
+        return _pdf(render_one(_card(attestation)), f"attestation-{attestation.code}.pdf")
+
+
+@blp.route("/attestations/<code>/reissue", methods=["POST"])
+@require_auth(STAFF)
+@blp.response(201, schemas.AttestationOut)
+def reissue(code):
+    """Personnel : réémettre une attestation perdue (nouveau code, l'ancien est révoqué) / Staff: reissue"""
+    principal = current_principal()
+    with database().transaction() as db_session:
+        old = _attestation_for(db_session, code)
+        new = lifecycle.reissue(db_session, old, principal.user_id)
+        db_session.flush()
+        db_session.refresh(new)
+        return attestation_view(new, settings().verification_url(new.code))
+
+
+def _issued_session(db_session, session_id: str) -> CardSession:
+    s = load_session(db_session, current_principal(), session_id)
+    if s.status not in (statuses.PAID, statuses.SHIPPED):
+        raise Conflict(NOT_ISSUED, code="not_issued")
+    return s
+
+
+def _session_attestations(db_session, s: CardSession, valid_only: bool) -> list[Attestation]:
+    query = (select(Attestation).join(Participant).where(Attestation.session_id == s.id)
+             .options(selectinload(Attestation.participant))
+             .order_by(Participant.last_name_key, Participant.person_key, Attestation.issued_at))
+    if valid_only:
+        query = query.where(Attestation.status == lifecycle.VALID)
+    return list(db_session.scalars(query).all())
+
+
+@blp.route("/sessions/<session_id>/attestations")
+@require_auth(TRAINER, STAFF)
+@blp.response(200, schemas.AttestationListOut)
+def session_attestations(session_id):
+    """Les attestations d'une demande payée, révoquées comprises / A paid request's attestations"""
+    with database().reading() as db_session:
+        s = _issued_session(db_session, session_id)
+        rows = _session_attestations(db_session, s, valid_only=False)
+        return {"items": [attestation_view(a, settings().verification_url(a.code)) for a in rows],
+                "total": len(rows)}
+
+
+@blp.route("/sessions/<session_id>/attestations.pdf")
+@require_auth(TRAINER, STAFF)
+@blp.doc(responses=PDF_RESPONSE)
+def session_attestations_pdf(session_id):
+    """Feuille imprimable de toutes les cartes valides / Printable sheet of all valid cards (once paid)"""
+    with database().reading() as db_session:
+        s = _issued_session(db_session, session_id)
+        cards = [_card(a) for a in _session_attestations(db_session, s, valid_only=True)]
+        return _pdf(render_sheet(cards, f"Attestations — {s.organization_name}"), f"attestations-{s.id}.pdf")

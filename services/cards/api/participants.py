@@ -1,0 +1,119 @@
+"""Participants of a request (C7) and their CSV import (X5)."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from chassis.errors import ApiError, NotFound
+from chassis.http.content_type import accepts_multipart
+from chassis.tokens import current_principal, require_auth
+from services.cards import audit, lifecycle
+from services.cards.access import STAFF, TRAINER, load_session
+from services.cards.api import schemas
+from services.cards.api.context import database, settings
+from services.cards.db.models import Participant
+from services.cards.participant_form import add_participant, change_participant, import_participants
+from services.cards.views import participant_view
+
+blp = Blueprint("participants", __name__, description="Participants d'une demande / Participants of a request (C7, X5)")
+MAX_UPLOAD_BYTES = 512 * 1024
+
+
+def _participant(s, participant_id: str) -> Participant:
+    for participant in s.participants:
+        if participant.id == participant_id:
+            return participant
+    raise NotFound("Participant introuvable. / Participant not found.")
+
+
+@blp.route("/sessions/<session_id>/participants")
+class Participants(MethodView):
+    @require_auth(TRAINER, STAFF)
+    @blp.arguments(schemas.PageArgs, location="query")
+    @blp.response(200, schemas.ParticipantListOut)
+    def get(self, args, session_id):
+        """Liste des participants / Participant list"""
+        with database().reading() as db_session:
+            s = load_session(db_session, current_principal(), session_id)
+            rows = db_session.scalars(select(Participant).where(Participant.session_id == s.id)
+                                      .order_by(Participant.created_at, Participant.last_name_key, Participant.id)
+                                      .limit(args["limit"]).offset(args["offset"])).all()
+            return {"items": [participant_view(p) for p in rows], "total": len(s.participants)}
+
+    @require_auth(TRAINER, STAFF)
+    @blp.arguments(schemas.ParticipantIn)
+    @blp.response(201, schemas.ParticipantOut)
+    @blp.alt_response(409, description="Même personne déjà inscrite / same person already registered")
+    def post(self, data, session_id):
+        """Ajouter un participant (« Sauvegarder et ajouter », « OK ») / Add a participant"""
+        principal = current_principal()
+        with database().transaction() as db_session:
+            s = load_session(db_session, principal, session_id, manage=True, for_update=True)
+            lifecycle.ensure_editable(s)
+            participant = add_participant(db_session, s, data, settings().max_participants)
+            audit.record(db_session, principal.user_id, "participant_added", s.id, participant_id=participant.id)
+            db_session.flush()
+            return participant_view(participant)
+
+
+@blp.route("/sessions/<session_id>/participants/<participant_id>")
+class ParticipantItem(MethodView):
+    @require_auth(TRAINER, STAFF)
+    @blp.response(200, schemas.ParticipantOut)
+    def get(self, session_id, participant_id):
+        """Fiche du participant / Participant record"""
+        with database().reading() as db_session:
+            s = load_session(db_session, current_principal(), session_id)
+            return participant_view(_participant(s, participant_id))
+
+    @require_auth(TRAINER, STAFF)
+    @blp.arguments(schemas.ParticipantPatch(partial=True))
+    @blp.response(200, schemas.ParticipantOut)
+    def patch(self, data, session_id, participant_id):
+        """Modifier la fiche / Edit the record (while the request is new)"""
+        principal = current_principal()
+        with database().transaction() as db_session:
+            s = load_session(db_session, principal, session_id, manage=True, for_update=True)
+            participant = _participant(s, participant_id)
+            lifecycle.ensure_editable(s)
+            with db_session.no_autoflush:
+                change_participant(db_session, s, participant, data)
+            audit.record(db_session, principal.user_id, "participant_updated", s.id, participant_id=participant.id,
+                         fields=sorted(data))
+            db_session.flush()
+            return participant_view(participant)
+
+    @require_auth(TRAINER, STAFF)
+    @blp.response(204)
+    def delete(self, session_id, participant_id):
+        """Supprimer / Remove a participant (while the request is new)"""
+        principal = current_principal()
+        with database().transaction() as db_session:
+            s = load_session(db_session, principal, session_id, manage=True, for_update=True)
+            participant = _participant(s, participant_id)
+            lifecycle.ensure_editable(s)
+            s.participants.remove(participant)
+            audit.record(db_session, principal.user_id, "participant_removed", s.id, participant_id=participant_id)
+
+
+@blp.route("/sessions/<session_id>/participants/import", methods=["POST"])
+@accepts_multipart
+@require_auth(TRAINER, STAFF)
+@blp.arguments(schemas.ImportIn, location="files")
+@blp.response(201, schemas.ImportOut)
+@blp.alt_response(422, description="Aucun ajout ; `error.errors` liste `{line, fields}` / nothing added; "
+                                   "`error.errors` lists `{line, fields}`")
+def import_csv(files, session_id):
+    """Importer des participants d'un CSV (tout ou rien) / Import participants from CSV (all or nothing)"""
+    principal = current_principal()
+    upload = files["file"]
+    content = upload.stream.read(MAX_UPLOAD_BYTES + 1)
+    with database().transaction() as db_session:
+        s = load_session(db_session, principal, session_id, manage=True, for_update=True)
+        lifecycle.ensure_editable(s)
+        if len(content) > MAX_UPLOAD_BYTES:
+            raise ApiError(status=413, code="payload_too_large")
+        created = import_participants(db_session, s, content, settings().max_participants)
+        audit.record(db_session, principal.user_id, "participants_imported", s.id, count=len(created))
+        return {"created": len(created), "errors": []}

@@ -1,0 +1,51 @@
+"""Back office of ASSTSAS staff (X8, C13, X4): participant search and the audit trail."""
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from chassis.tokens import require_auth
+from services.cards.access import STAFF
+from services.cards.api import schemas
+from services.cards.api.context import database
+from services.cards.db.models import AuditEntry, Participant
+from services.cards.domain.text import fold
+from services.cards.views import audit_view, participant_found_view
+
+blp = Blueprint("staff", __name__, description="Personnel ASSTSAS / ASSTSAS staff (C13, X4)")
+
+
+@blp.route("/participants")
+@require_auth(STAFF)
+@blp.arguments(schemas.ParticipantSearchArgs, location="query")
+@blp.response(200, schemas.ParticipantFoundListOut)
+def search_participants(args):
+    """Rechercher un participant (nom sans accents ni casse, date de naissance) / Find a participant"""
+    query = select(Participant).where(Participant.last_name_key.startswith(fold(args["last_name"]), autoescape=True))
+    if "birth_date" in args:
+        query = query.where(Participant.birth_date == args["birth_date"])
+    with database().reading() as db_session:
+        total = db_session.scalar(select(func.count()).select_from(query.subquery()))
+        rows = db_session.scalars(query.options(selectinload(Participant.attestations))
+                                  .order_by(Participant.last_name_key, Participant.person_key, Participant.id)
+                                  .limit(args["limit"]).offset(args["offset"])).all()
+        return {"items": [participant_found_view(p) for p in rows], "total": total}
+
+
+@blp.route("/audit")
+@require_auth(STAFF)
+@blp.arguments(schemas.AuditArgs, location="query")
+@blp.response(200, schemas.AuditListOut)
+def audit_trail(args):
+    """Journal : qui a fait quoi, quand / Audit trail: who did what, when"""
+    query = select(AuditEntry)
+    if "session_id" in args:
+        query = query.where(AuditEntry.session_id == args["session_id"])
+    if "actor_id" in args:
+        query = query.where(AuditEntry.actor_id == args["actor_id"])
+    with database().reading() as db_session:
+        total = db_session.scalar(select(func.count()).select_from(query.subquery()))
+        rows = db_session.scalars(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+                                  .limit(args["limit"]).offset(args["offset"])).all()
+        return {"items": [audit_view(entry) for entry in rows], "total": total}

@@ -1,0 +1,103 @@
+"""Attestations as PDF (X3): one card per participant, or a printable sheet of a session's cards.
+
+Each card is the size of a wallet card (85.6 x 54 mm) and carries the participant's name, the
+activity, the date, the trainers, the verification code and a QR code to the public page.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfgen.canvas import Canvas
+
+CARD_WIDTH, CARD_HEIGHT = 85.6 * mm, 54 * mm
+QR_SIZE = 22 * mm
+COLUMNS, ROWS = 2, 4
+MARGIN_X = (LETTER[0] - COLUMNS * CARD_WIDTH) / (COLUMNS + 1)
+MARGIN_Y = (LETTER[1] - ROWS * CARD_HEIGHT) / (ROWS + 1)
+
+
+@dataclass(frozen=True)
+class CardContent:
+    name: str
+    activity: str
+    end_date: date
+    trainers: str
+    code: str
+    verification_url: str
+    revoked: bool = False
+
+
+def _draw_qr(canvas: Canvas, url: str, x: float, y: float) -> None:
+    widget = QrCodeWidget(url, barLevel="M")
+    left, bottom, right, top = widget.getBounds()
+    drawing = Drawing(QR_SIZE, QR_SIZE, transform=[QR_SIZE / (right - left), 0, 0, QR_SIZE / (top - bottom), 0, 0])
+    drawing.add(widget)
+    renderPDF.draw(drawing, canvas, x, y)
+
+
+def draw_card(canvas: Canvas, card: CardContent, x: float, y: float) -> None:
+    canvas.saveState()
+    canvas.setLineWidth(0.6)
+    canvas.roundRect(x, y, CARD_WIDTH, CARD_HEIGHT, 3 * mm)
+    left, top = x + 4 * mm, y + CARD_HEIGHT - 6 * mm
+    canvas.setFont("Helvetica-Bold", 7)
+    canvas.drawString(left, top, "ASSTSAS — Attestation de formation")
+    canvas.setFont("Helvetica", 6)
+    canvas.drawString(left, top - 2.8 * mm, "Training attestation")
+    canvas.setFont("Helvetica-Bold", 10)
+    text_width = CARD_WIDTH - QR_SIZE - 10 * mm
+    line_y = top - 8.5 * mm
+    for line in simpleSplit(card.name, "Helvetica-Bold", 10, text_width)[:2]:
+        canvas.drawString(left, line_y, line)
+        line_y -= 4 * mm
+    canvas.setFont("Helvetica", 6.5)
+    for line in simpleSplit(card.activity, "Helvetica", 6.5, text_width)[:3]:
+        canvas.drawString(left, line_y, line)
+        line_y -= 2.8 * mm
+    canvas.drawString(left, line_y - 1 * mm, f"Date : {card.end_date.isoformat()}")
+    for line in simpleSplit(f"Formateur(s) : {card.trainers}", "Helvetica", 6.5, text_width)[:2]:
+        line_y -= 2.8 * mm
+        canvas.drawString(left, line_y - 1 * mm, line)
+    canvas.setFont("Courier-Bold", 8)
+    canvas.drawString(left, y + 4 * mm, f"Code : {card.code}")
+    _draw_qr(canvas, card.verification_url, x + CARD_WIDTH - QR_SIZE - 3 * mm, y + CARD_HEIGHT - QR_SIZE - 9 * mm)
+    canvas.setFont("Helvetica", 5)
+    canvas.drawCentredString(x + CARD_WIDTH - QR_SIZE / 2 - 3 * mm, y + CARD_HEIGHT - QR_SIZE - 11.5 * mm,
+                             "Vérifier / Verify")
+    if card.revoked:
+        canvas.setFont("Helvetica-Bold", 16)
+        canvas.setFillGray(0.5)
+        canvas.drawCentredString(x + CARD_WIDTH / 2, y + CARD_HEIGHT / 2, "RÉVOQUÉE / REVOKED")
+    canvas.restoreState()
+
+
+def render_sheet(cards: list[CardContent], title: str) -> bytes:
+    """All cards of a session, eight to a letter page, ready to print and cut."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=LETTER)
+    canvas.setTitle(title)
+    canvas.setAuthor("Guichet — ASSTSAS")
+    per_page = COLUMNS * ROWS
+    for index, card in enumerate(cards):
+        slot = index % per_page
+        if index and slot == 0:
+            canvas.showPage()
+        column, row = slot % COLUMNS, slot // COLUMNS
+        x = MARGIN_X + column * (CARD_WIDTH + MARGIN_X)
+        y = LETTER[1] - (row + 1) * (CARD_HEIGHT + MARGIN_Y)
+        draw_card(canvas, card, x, y)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def render_one(card: CardContent) -> bytes:
+    return render_sheet([card], f"Attestation {card.code}")

@@ -1,0 +1,12 @@
+"""The events the cards service consumes, and who handles each."""
+from chassis.bus.handlers import HandlerTable
+from services.cards.consumers.billing import on_invoice_issued, on_invoice_paid, on_invoice_voided
+from services.cards.consumers.trainers import on_user_event
+
+HANDLERS: HandlerTable = {
+    "auth.user_registered": on_user_event,
+    "auth.user_updated": on_user_event,
+    "billing.invoice_issued": on_invoice_issued,
+    "billing.invoice_paid": on_invoice_paid,
+    "billing.invoice_voided": on_invoice_voided,
+}

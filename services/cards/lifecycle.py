@@ -1,0 +1,197 @@
+"""The life of a request after it is filled in (C8-C11, X3, C13): submit, billing's events,
+issuing the attestations, shipping, cancelling, reissuing.
+
+Every function works inside the caller's transaction and stages its event with ``emit``
+there, so the state change and the event commit together.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from chassis.errors import Conflict, ValidationFailed
+from chassis.logging import get_logger
+from services.cards import audit, events
+from services.cards.db.models import Attestation, CardSession
+from services.cards.domain import codes, statuses
+from services.cards.domain.pricing import money, quote
+
+log = get_logger("cards")
+VALID, REVOKED = "valid", "revoked"
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def ensure_transition(card_session: CardSession, target: str) -> None:
+    try:
+        statuses.check_transition(card_session.status, target)
+    except statuses.IllegalTransition as error:
+        raise Conflict(error.message, code="illegal_transition") from None
+
+
+def ensure_editable(card_session: CardSession) -> None:
+    if card_session.status not in statuses.EDITABLE:
+        raise Conflict("La demande n'est plus modifiable (statut « {} »). / The request can no longer be changed "
+                       "(status \"{}\").".format(*statuses.LABELS[card_session.status]), code="not_editable")
+
+
+# --- people's actions -----------------------------------------------------------------------
+
+def submit(db_session: Session, s: CardSession, actor_id: str, payment_method: str, billed_to: str) -> None:
+    ensure_transition(s, statuses.SUBMITTED)
+    price = quote(len(s.participants), s.unit_price)
+    if price.participant_count == 0:
+        raise ValidationFailed(fields={"participants": [
+            "Ajoutez au moins un participant avant de soumettre. / Add at least one participant before submitting."]})
+    if payment_method == "credit_card" and not price.credit_card_allowed:
+        raise ValidationFailed(fields={"payment_method": [
+            "La carte de crédit est acceptée à partir de 5,00 $. / Credit card is accepted from $5.00."]})
+    s.status, s.payment_method, s.billed_to = statuses.SUBMITTED, payment_method, billed_to
+    s.submitted_at = s.updated_at = _now()
+    events.emit(db_session, events.SESSION_SUBMITTED, submitted_payload(s))
+    audit.record(db_session, actor_id, "submitted", s.id, payment_method=payment_method, billed_to=billed_to,
+                 total=money(price.total))
+
+
+def submitted_payload(s: CardSession) -> dict:
+    price = quote(len(s.participants), s.unit_price)
+    if s.billed_to == "organization":
+        bill_name, attention = s.organization_name, s.delivery_attention
+    else:
+        bill_name, attention = f"{s.trainer_first_name} {s.trainer_last_name}", None
+    return {
+        "session_id": s.id,
+        "trainer": {"user_id": s.trainer_user_id, "card_number": s.trainer_card_number,
+                    "first_name": s.trainer_first_name, "last_name": s.trainer_last_name, "email": s.trainer_email},
+        "organization_name": s.organization_name, "activity_label": s.activity.label,
+        "end_date": s.end_date.isoformat(), "participant_count": price.participant_count,
+        "unit_price": money(price.unit_price), "total": money(price.total), "currency": price.currency,
+        "payment_method": s.payment_method,
+        "bill_to": {"kind": s.billed_to, "name": bill_name, "attention": attention, "address": s.delivery_address,
+                    "city": s.delivery_city, "postal_code": s.delivery_postal_code, "email": s.delivery_email},
+        "delivery": {"address": s.delivery_address, "city": s.delivery_city, "postal_code": s.delivery_postal_code,
+                     "attention": s.delivery_attention, "email": s.delivery_email},
+        "language": s.language,
+    }
+
+
+def cancel(db_session: Session, s: CardSession, actor_id: str, reason: str | None) -> None:
+    ensure_transition(s, statuses.CANCELLED)
+    previous = s.status
+    s.status, s.cancel_reason = statuses.CANCELLED, reason
+    s.cancelled_at = s.updated_at = _now()
+    events.emit(db_session, events.SESSION_CANCELLED,
+                {"session_id": s.id, "cancelled_by": actor_id, "reason": reason})
+    audit.record(db_session, actor_id, "cancelled", s.id, previous_status=previous, reason=reason)
+
+
+def ship(db_session: Session, s: CardSession, actor_id: str) -> None:
+    ensure_transition(s, statuses.SHIPPED)
+    s.status = statuses.SHIPPED
+    s.shipped_at = s.updated_at = _now()
+    events.emit(db_session, events.SESSION_SHIPPED, {
+        "session_id": s.id, "trainer_user_id": s.trainer_user_id, "email": s.delivery_email,
+        "trainer_email": s.trainer_email, "first_name": s.trainer_first_name, "last_name": s.trainer_last_name,
+        "participant_count": len(s.participants), "shipped_at": s.shipped_at.isoformat(), "language": s.language})
+    audit.record(db_session, actor_id, "shipped", s.id)
+
+
+def reissue(db_session: Session, old: Attestation, actor_id: str) -> Attestation:
+    """A lost card: a new code for the same participant; the old code now reads "revoked"."""
+    if old.status != VALID:
+        raise Conflict("Cette attestation est déjà révoquée. / This attestation is already revoked.",
+                       code="already_revoked")
+    new = _new_attestation(db_session, old.session_id, old.participant_id)
+    old.status, old.revoked_at, old.replaced_by = REVOKED, _now(), new.code
+    audit.record(db_session, actor_id, "reissued", old.session_id, participant_id=old.participant_id,
+                 old_code=old.code, new_code=new.code)
+    return new
+
+
+# --- billing's events (late, duplicated or reordered: never backwards) -------------------------
+
+def _billed_session(db_session: Session, session_id: str, event_type: str) -> CardSession | None:
+    s = db_session.scalars(select(CardSession).where(CardSession.id == session_id).with_for_update(of=CardSession)).unique().one_or_none()
+    if s is None:
+        log.warning("billing_event_for_unknown_session", event_type=event_type, session_id=session_id)
+    return s
+
+
+def _remember_invoice(s: CardSession, payload: dict) -> None:
+    if not s.invoice_id:
+        s.invoice_id = payload["invoice_id"]
+    if s.invoice_id == payload["invoice_id"] and not s.invoice_number:
+        s.invoice_number = payload.get("number")
+
+
+def invoice_issued(db_session: Session, payload: dict) -> None:
+    s = _billed_session(db_session, payload["session_id"], "billing.invoice_issued")
+    if s is None:
+        return
+    _remember_invoice(s, payload)
+    if statuses.advance(s.status, statuses.INVOICED):
+        s.status = statuses.INVOICED
+        s.invoiced_at = s.updated_at = _now()
+        audit.record(db_session, audit.BILLING_ACTOR, "invoiced", s.id, invoice_number=payload["number"])
+
+
+def invoice_paid(db_session: Session, payload: dict) -> None:
+    s = _billed_session(db_session, payload["session_id"], "billing.invoice_paid")
+    if s is None:
+        return
+    _remember_invoice(s, payload)
+    if not statuses.advance(s.status, statuses.PAID):
+        if s.status == statuses.CANCELLED:
+            audit.record(db_session, audit.BILLING_ACTOR, "paid_after_cancel", s.id, invoice_number=payload["number"])
+        return
+    s.status = statuses.PAID
+    s.paid_at = s.updated_at = _now()
+    audit.record(db_session, audit.BILLING_ACTOR, "paid", s.id, invoice_number=payload["number"])
+    issue_attestations(db_session, s)
+
+
+def invoice_voided(db_session: Session, payload: dict) -> None:
+    s = _billed_session(db_session, payload["session_id"], "billing.invoice_voided")
+    if s is None:
+        return
+    _remember_invoice(s, payload)
+    if s.invoice_voided_at is None:
+        s.invoice_voided_at = _now()
+        audit.record(db_session, audit.BILLING_ACTOR, "invoice_voided", s.id, invoice_number=payload["number"],
+                     reason=payload.get("reason"))
+
+
+# --- attestations -------------------------------------------------------------------------
+
+def _new_attestation(db_session: Session, session_id: str, participant_id: str) -> Attestation:
+    code = codes.new_code()
+    while db_session.scalar(select(Attestation.id).where(Attestation.code == code)) is not None:
+        code = codes.new_code()  # 60 random bits: practically never taken
+    attestation = Attestation(id=str(uuid.uuid4()), code=code, session_id=session_id, participant_id=participant_id,
+                              status=VALID, issued_at=_now())
+    db_session.add(attestation)
+    return attestation
+
+
+def issue_attestations(db_session: Session, s: CardSession) -> list[Attestation]:
+    """One valid attestation per participant who has none yet, then ``cards.cards_issued``."""
+    issued = []
+    for participant in s.participants:
+        if not any(a.status == VALID for a in participant.attestations):
+            attestation = _new_attestation(db_session, s.id, participant.id)
+            participant.attestations.append(attestation)
+            issued.append((participant, attestation))
+    if not issued:
+        return []
+    events.emit(db_session, events.CARDS_ISSUED, {
+        "session_id": s.id, "trainer_user_id": s.trainer_user_id, "email": s.delivery_email,
+        "trainer_email": s.trainer_email, "attestation_count": len(issued), "language": s.language,
+        "attestations": [{"participant_id": p.id, "name": f"{p.first_name} {p.last_name}", "code": a.code}
+                         for p, a in issued]})
+    audit.record(db_session, audit.BILLING_ACTOR, "cards_issued", s.id, count=len(issued))
+    return [a for _, a in issued]

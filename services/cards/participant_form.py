@@ -1,0 +1,101 @@
+"""Adding, changing and importing participants (C7, X5), with the duplicate rule:
+the same person (names ignoring case and accents, plus birth date) only once per session.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+from sqlalchemy.orm import Session
+
+from chassis.errors import Conflict, ValidationFailed
+from services.cards.db.models import CardSession, Participant
+from services.cards.domain.csv_import import CsvFileError, read_rows
+from services.cards.domain.participants import clean_participant
+from services.cards.domain.text import fold, person_key
+from services.cards.reference_data import title_lookup
+
+DUPLICATE = ("Cette personne est déjà inscrite à la session. / This person is already registered in the session.")
+
+
+def _too_many(limit: int) -> ValidationFailed:
+    return ValidationFailed(fields={"participants": [
+        f"Au plus {limit} participants par session. / At most {limit} participants per session."]})
+
+
+def _set_keys(participant: Participant) -> None:
+    participant.person_key = person_key(participant.first_name, participant.last_name)
+    participant.last_name_key = fold(participant.last_name)
+
+
+def _is_duplicate(s: CardSession, candidate: Participant) -> bool:
+    return any(other is not candidate and other.person_key == candidate.person_key
+               and other.birth_date == candidate.birth_date for other in s.participants)
+
+
+def add_participant(db_session: Session, s: CardSession, data: dict, max_participants: int) -> Participant:
+    clean, errors = clean_participant(data, titles=title_lookup(db_session), session_end=s.end_date)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    if len(s.participants) >= max_participants:
+        raise _too_many(max_participants)
+    now = datetime.now(timezone.utc)
+    participant = Participant(id=str(uuid.uuid4()), session_id=s.id, created_at=now, updated_at=now,
+                              **{"phone_ext": None, **clean})
+    _set_keys(participant)
+    if _is_duplicate(s, participant):
+        raise Conflict(DUPLICATE, code="duplicate_participant")
+    s.participants.append(participant)
+    return participant
+
+
+def change_participant(db_session: Session, s: CardSession, participant: Participant, data: dict) -> None:
+    clean, errors = clean_participant(data, titles=title_lookup(db_session, include_code=participant.title),
+                                      session_end=s.end_date, partial=True)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    for field, value in clean.items():
+        setattr(participant, field, value)
+    _set_keys(participant)
+    if _is_duplicate(s, participant):
+        raise Conflict(DUPLICATE, code="duplicate_participant")
+    participant.updated_at = datetime.now(timezone.utc)
+
+
+def import_participants(db_session: Session, s: CardSession, content: bytes, max_participants: int) -> list:
+    """All or nothing: returns the new participants, or raises 422 listing ``{line, fields}`` for every bad line."""
+    try:
+        rows = read_rows(content)
+    except CsvFileError as error:
+        raise ValidationFailed(fields={"file": [str(error)]}, extra={"created": 0, "errors": []}) from None
+    titles = title_lookup(db_session)
+    seen = {(p.person_key, p.birth_date) for p in s.participants}
+    line_errors, cleaned = [], []
+    for row in rows:
+        clean, errors = clean_participant(row.values, titles=titles, session_end=s.end_date)
+        if not errors:
+            identity = (person_key(clean["first_name"], clean["last_name"]), clean["birth_date"])
+            if identity in seen:
+                errors = {"_person": [DUPLICATE]}
+            seen.add(identity)
+        if errors:
+            line_errors.append({"line": row.line, "fields": errors})
+        else:
+            cleaned.append(clean)
+    if line_errors:
+        raise ValidationFailed(
+            "Le fichier contient des erreurs ; aucun participant n'a été ajouté. / "
+            "The file has errors; no participant was added.",
+            fields={"file": [f"{len(line_errors)} ligne(s) en erreur. / {len(line_errors)} line(s) with errors."]},
+            extra={"created": 0, "errors": line_errors})
+    if len(s.participants) + len(cleaned) > max_participants:
+        raise _too_many(max_participants)
+    now = datetime.now(timezone.utc)
+    created = []
+    for clean in cleaned:
+        participant = Participant(id=str(uuid.uuid4()), session_id=s.id, created_at=now, updated_at=now,
+                                  **{"phone_ext": None, **clean})
+        _set_keys(participant)
+        s.participants.append(participant)
+        created.append(participant)
+    return created

@@ -1,0 +1,115 @@
+"""Request and response schemas of the notifier API (marshmallow 4; unknown fields are refused)."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from services.notifier.mail.templates import TEMPLATES
+
+MESSAGE_STATUSES = ("pending", "sent", "failed")
+DELIVERY_STATUSES = ("pending", "delivered", "failed", "cancelled")
+
+
+class Trimmed(fields.String):
+    """A string with surrounding blanks removed before validation."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
+class PageQuery(Schema):
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class MessageQuery(PageQuery):
+    status = fields.String(validate=validate.OneOf(MESSAGE_STATUSES))
+    template = fields.String(validate=validate.OneOf(TEMPLATES))
+    to = Trimmed(validate=validate.Length(min=1, max=320), metadata={"description": "exact recipient address"})
+    event_id = Trimmed(validate=validate.Length(min=1, max=36))
+    event_type = Trimmed(validate=validate.Length(min=1, max=80))
+
+
+class MessageSchema(Schema):
+    id = fields.String()
+    to = fields.String(attribute="to_address")
+    to_name = fields.String()
+    subject = fields.String()
+    template = fields.String()
+    language = fields.String()
+    portal = fields.String()
+    status = fields.String(metadata={"description": "pending | sent | failed (failed = dead letter, replayable)"})
+    attempts = fields.Integer()
+    last_error = fields.String(allow_none=True)
+    event_id = fields.String()
+    event_type = fields.String()
+    has_attachment = fields.Function(lambda m: m.attachment_filename is not None)
+    created_at = fields.DateTime()
+    next_attempt_at = fields.DateTime()
+    sent_at = fields.DateTime(allow_none=True)
+
+
+class MessageList(Schema):
+    items = fields.List(fields.Nested(MessageSchema))
+    total = fields.Integer()
+
+
+class WebhookCreate(Schema):
+    url = Trimmed(required=True, validate=[validate.Length(max=2000), validate.URL(schemes={"http", "https"},
+                                                                                    require_tld=False)])
+    events = fields.List(Trimmed(validate=validate.Length(min=1, max=80)), required=True,
+                         validate=validate.Length(min=1, max=50),
+                         metadata={"description": "event types, e.g. billing.invoice_issued (docs/events.md)"})
+    secret = fields.String(validate=validate.Length(min=16, max=200),
+                           metadata={"description": "signing secret; generated and returned once when omitted"})
+    description = Trimmed(validate=validate.Length(max=200), allow_none=True)
+    portal = fields.String(validate=validate.OneOf(("cards", "productions")),
+                           metadata={"description": "owning team; needed only when the caller is staff of both"})
+
+
+class WebhookSchema(Schema):
+    id = fields.String()
+    url = fields.String()
+    events = fields.List(fields.String())
+    description = fields.String(allow_none=True)
+    portal = fields.String()
+    created_by = fields.String()
+    created_at = fields.DateTime()
+
+
+class WebhookCreated(WebhookSchema):
+    secret = fields.String(metadata={"description": "shown once, at creation"})
+
+
+class WebhookList(Schema):
+    items = fields.List(fields.Nested(WebhookSchema))
+    total = fields.Integer()
+
+
+class AttemptSchema(Schema):
+    number = fields.Integer()
+    attempted_at = fields.DateTime()
+    status_code = fields.Integer(allow_none=True)
+    error = fields.String(allow_none=True)
+    duration_ms = fields.Integer()
+
+
+class DeliverySchema(Schema):
+    id = fields.String()
+    event_id = fields.String()
+    event_type = fields.String()
+    status = fields.String(metadata={"description": " | ".join(DELIVERY_STATUSES)})
+    attempts = fields.Integer()
+    last_error = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    next_attempt_at = fields.DateTime()
+    delivered_at = fields.DateTime(allow_none=True)
+    attempt_log = fields.List(fields.Nested(AttemptSchema))
+
+
+class DeliveryQuery(PageQuery):
+    status = fields.String(validate=validate.OneOf(DELIVERY_STATUSES))
+
+
+class DeliveryList(Schema):
+    items = fields.List(fields.Nested(DeliverySchema))
+    total = fields.Integer()

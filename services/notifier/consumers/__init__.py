@@ -1,0 +1,51 @@
+"""The notifier's routing table.
+
+The notifier consumes every event type of the catalogue with ONE consumer (queue ``notifier``), because
+any type may be subscribed by a webhook (X9). Each handler runs inside the consumer's transaction with the
+inbox row and does two things, atomically:
+  1. the email(s) of that type, if any (``EMAIL_HANDLERS``, one line per type), as pending messages;
+  2. the webhook fan-out: one pending delivery per subscription of that type.
+Sending happens later in the worker's delivery loops, never inside the transaction.
+"""
+from __future__ import annotations
+
+from chassis.bus.handlers import Handler, HandlerTable
+from chassis.events.registry import registered_types
+from services.notifier.config import NotifierSettings, load_config
+from services.notifier.consumers.emails import EmailHandlers
+from services.notifier.consumers.webhook_fanout import fan_out_to_webhooks
+from services.notifier.secret_box import SecretBox
+
+
+def email_handlers(settings: NotifierSettings, box: SecretBox | None = None) -> HandlerTable:
+    emails = EmailHandlers(settings, box or SecretBox(settings))
+    return {
+        "auth.user_registered": emails.user_registered,                    # directory + P1 welcome (members)
+        "auth.user_updated": emails.user_updated,                          # directory
+        "auth.trainer_created": emails.trainer_created,                    # C1
+        "auth.password_reset_requested": emails.password_reset_requested,  # C2, P2
+        "billing.invoice_issued": emails.invoice_issued,                   # C10
+        "billing.payment_received": emails.payment_received,
+        "cards.session_shipped": emails.session_shipped,                   # C11
+        "productions.house_admin_added": emails.house_admin_added,         # P4
+        "productions.access_granted": emails.access_granted,               # P6
+    }
+
+
+def _with_fanout(email_handler: Handler | None) -> Handler:
+    def handle(session, event):
+        if email_handler is not None:
+            email_handler(session, event)
+        fan_out_to_webhooks(session, event)
+    handle.__name__ = getattr(email_handler, "__name__", "webhooks_only")
+    return handle
+
+
+def build_handlers(settings: NotifierSettings, box: SecretBox | None = None) -> HandlerTable:
+    """Every catalogue type -> (its email handler, if any) + webhook fan-out."""
+    emails = email_handlers(settings, box)
+    types = {event_type for event_type, _version in registered_types()} | set(emails)
+    return {event_type: _with_fanout(emails.get(event_type)) for event_type in sorted(types)}
+
+
+HANDLERS: HandlerTable = build_handlers(NotifierSettings.from_config(load_config()))

@@ -1,0 +1,35 @@
+"""Every event of the catalogue may go to webhooks (X9): one pending delivery per matching subscription."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from chassis.events.envelope import Envelope
+from services.notifier.db.models import Webhook, WebhookDelivery
+from services.notifier.domain.portals import event_portals
+from services.notifier.domain.webhook_payload import webhook_body
+
+
+def fan_out_to_webhooks(session: Session, event: Envelope) -> int:
+    """Stages the deliveries in the consumer's transaction; the webhook loop sends them. Returns how many."""
+    portals = event_portals(event.type, event.payload)
+    if not portals:
+        return 0
+    hooks = session.scalars(select(Webhook).where(Webhook.deleted_at.is_(None), Webhook.portal.in_(portals))).all()
+    targets = [hook for hook in hooks if event.type in (hook.events or [])]
+    if not targets:
+        return 0
+    already = set(session.scalars(select(WebhookDelivery.webhook_id).where(WebhookDelivery.event_id == event.id)))
+    body = webhook_body(event.to_dict())
+    now = datetime.now(timezone.utc)
+    added = 0
+    for hook in targets:
+        if hook.id in already:
+            continue
+        session.add(WebhookDelivery(id=str(uuid.uuid4()), webhook_id=hook.id, event_id=event.id, event_type=event.type,
+                                    body=body, status="pending", attempts=0, next_attempt_at=now, created_at=now))
+        added += 1
+    return added

@@ -1,0 +1,129 @@
+"""The email delivery loop: sends pending messages, retries with backoff, then marks them failed.
+
+A failed message is the notifier's dead letter for email: it stays in the delivery log with its last
+error and is replayed by staff (``POST /messages/{id}/retry``) or an operator (``cli retry-messages``).
+A temporary password is decrypted only to render the email; its ciphertext is erased as soon as the
+message is sent, and in any case once the password has expired.
+"""
+from __future__ import annotations
+
+import smtplib
+import threading
+from datetime import datetime, timezone
+
+from sqlalchemy import update
+
+from chassis.db import Database
+from chassis.logging import get_logger
+from services.notifier.config import NotifierSettings
+from services.notifier.consumers.recording import FAILED, PENDING, SENT
+from services.notifier.db.models import Message
+from services.notifier.delivery.claiming import claim_due
+from services.notifier.delivery.metrics import EMAIL_ATTEMPTS
+from services.notifier.domain.backoff import next_attempt_at
+from services.notifier.mail.compose import build_email
+from services.notifier.mail.transport import MailTransport, transport_for
+from services.notifier.secret_box import SecretBox
+
+log = get_logger("notifier", component="mail_delivery")
+
+
+class SecretExpired(Exception):
+    """The temporary password expired before it could be sent: the person must ask for a new one."""
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class MailSender:
+    def __init__(self, db: Database, settings: NotifierSettings, transport: MailTransport | None = None,
+                 box: SecretBox | None = None, clock=_utcnow):
+        self.db, self.settings = db, settings
+        self.transport = transport or transport_for(settings)
+        self.box = box or SecretBox(settings)
+        self.clock = clock
+
+    def run_once(self) -> int:
+        """One pass: purge expired secrets, send every due message. Returns how many were attempted."""
+        now = self.clock()
+        self.purge_expired_secrets(now)
+        ids = claim_due(self.db, Message, now, self.settings.batch_size)
+        for message_id in ids:
+            self._deliver(message_id)
+        return len(ids)
+
+    def run_forever(self, stop_event: threading.Event) -> None:
+        log.info("mail_delivery_started", transport=type(self.transport).__name__)
+        while not stop_event.is_set():
+            try:
+                busy = self.run_once()
+            except Exception as error:  # the database may be away for a while: keep the loop alive
+                log.error("mail_delivery_pass_failed", error=type(error).__name__, exc_info=error)
+                busy = 0
+            if not busy:
+                stop_event.wait(self.settings.poll_seconds)
+
+    def purge_expired_secrets(self, now: datetime) -> int:
+        with self.db.transaction() as session:
+            result = session.execute(update(Message)
+                                     .where(Message.secret_ciphertext.is_not(None), Message.secret_expires_at <= now)
+                                     .values(secret_ciphertext=None))
+            return result.rowcount or 0
+
+    def _deliver(self, message_id: str) -> None:
+        with self.db.reading() as session:
+            message = session.get(Message, message_id)
+            session.expunge(message)
+        error: Exception | None = None
+        try:
+            secret = self._secret_of(message)
+            self.transport.send(build_email(message, self.settings.mail_from, secret))
+        except Exception as caught:  # any failure is recorded on the message, never raised out of the loop
+            error = caught
+        self._record_outcome(message_id, error)
+
+    def _secret_of(self, message: Message) -> str | None:
+        if message.secret_ciphertext:
+            return self.box.open(message.secret_ciphertext)
+        if message.secret_expires_at is not None:
+            raise SecretExpired("Le mot de passe temporaire a expiré ; une nouvelle demande est nécessaire. / "
+                                "The temporary password expired; a new request is needed.")
+        return None
+
+    def _record_outcome(self, message_id: str, error: Exception | None) -> None:
+        now = self.clock()
+        with self.db.transaction() as session:
+            message = session.get(Message, message_id, with_for_update=True)
+            message.attempts += 1
+            if error is None:
+                message.status, message.sent_at, message.last_error = SENT, now, None
+                message.secret_ciphertext = None   # the secret is never kept after sending
+                message.attachment_data = None     # the invoice PDF stays in billing
+                EMAIL_ATTEMPTS.labels(message.template, "sent").inc()
+                log.info("mail_sent", message_id=message.id, template=message.template, event_id=message.event_id,
+                         attempts=message.attempts)
+                return
+            message.last_error = f"{type(error).__name__}: {error}"[:1000]
+            if _permanent(error) or message.attempts >= self.settings.mail_max_attempts:
+                message.status = FAILED
+                EMAIL_ATTEMPTS.labels(message.template, "failed").inc()
+                log.error("mail_failed", message_id=message.id, template=message.template, event_id=message.event_id,
+                          attempts=message.attempts, error=message.last_error)
+            else:
+                message.status = PENDING
+                EMAIL_ATTEMPTS.labels(message.template, "retry").inc()
+                message.next_attempt_at = next_attempt_at(now, message.attempts, self.settings.retry_base_seconds,
+                                                          self.settings.retry_max_seconds)
+                log.warning("mail_retry_scheduled", message_id=message.id, template=message.template,
+                            attempts=message.attempts, next_attempt_at=message.next_attempt_at.isoformat(),
+                            error=type(error).__name__)
+
+
+def _permanent(error: Exception) -> bool:
+    """No point retrying: every recipient refused with a 5xx, or the secret is gone."""
+    if isinstance(error, SecretExpired):
+        return True
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    return False

@@ -1,0 +1,1 @@
+"""HTTP resources of the productions service, one flask-smorest Blueprint each."""
