@@ -17,6 +17,7 @@ def alembic_config(service: str, database_url: str) -> Config:
     folder = REPO_ROOT / "services" / service / "migrations"
     config = Config()
     config.set_main_option("script_location", str(folder))
+    config.set_main_option("path_separator", "os")
     config.set_main_option("version_locations", str(folder / "versions"))
     config.attributes["database_url"] = database_url
     return config

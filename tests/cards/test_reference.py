@@ -58,6 +58,9 @@ def test_staff_add_an_institution(client, staff, trainer):
     retired = client.patch(f"/reference/institutions/{institution_id}", json={"active": False}, headers=staff["headers"])
     assert retired.status_code == 200 and retired.json == {"id": institution_id, "name": "Cégep de Test-Ville",
                                                            "active": False}
+    taken = client.patch(f"/reference/institutions/{institution_id}", json={"name": "Cégep de Sherbrooke"},
+                         headers=staff["headers"])
+    assert taken.status_code == 409
 
 
 @pytest.mark.parametrize("path, body, field", [
@@ -78,5 +81,6 @@ def test_reference_upkeep_is_for_staff_only(client, trainer, staff):
     assert client.patch("/reference/titles/mme", json={"active": False}, headers=trainer["headers"]).status_code == 403
     assert client.post("/reference/planets", json={"code": "x", "label": "X"}, headers=staff["headers"]).status_code == 404
     assert client.patch("/reference/titles/nope", json={"active": False}, headers=staff["headers"]).status_code == 404
-    assert client.patch("/reference/institutions/abc", json={"active": False},
-                        headers=staff["headers"]).status_code == 404
+    for key in ("abc", "99999999999999999999"):
+        assert client.patch(f"/reference/institutions/{key}", json={"active": False},
+                            headers=staff["headers"]).status_code == 404

@@ -69,6 +69,8 @@ def test_accredited_institution_type_takes_the_name_from_the_list(client, traine
     ({"delivery": {"address": "1 rue X"}}, "delivery"),
     ({"unexpected": 1}, "unexpected"),
     ({"institution_id": "abc"}, "institution_id"),
+    ({"organization_type": "maison_enseignement", "institution_id": 10**20}, "institution_id"),
+    ({"organization_type": "maison_enseignement", "institution_id": 987654}, "institution_id"),
 ])
 def test_bad_session_input_gives_422_with_the_field(client, trainer, overrides, field):
     response = client.post("/sessions", json=session_form(**overrides), headers=trainer["headers"])
@@ -180,7 +182,7 @@ def test_staff_filters_and_pagination(client, db, tokens, staff):
     page = client.get(f"/sessions?trainer={person['user_id']}&limit=1&offset=1", headers=staff["headers"]).json
     assert page["total"] == 2 and len(page["items"]) == 1
     assert client.get("/sessions?status=new&limit=1", headers=staff["headers"]).json["total"] >= 2
-    for query in ("status=bogus", "limit=0", "limit=abc", "offset=-1", "date_from=yesterday"):
+    for query in ("status=bogus", "limit=0", "limit=abc", "offset=-1", f"offset={10**20}", "date_from=yesterday"):
         response = client.get(f"/sessions?{query}", headers=staff["headers"])
         assert response.status_code == 422, query
 

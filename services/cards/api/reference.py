@@ -40,6 +40,16 @@ def _refuse_foreign_fields(kind: str, data: dict) -> None:
                                        for name in sorted(foreign)})
 
 
+def _find(db_session, kind: str, model, key: str):
+    if kind == "institutions":  # integer ids; anything else cannot exist
+        entry = db_session.get(model, int(key)) if key.isdigit() and len(key) <= 9 else None
+    else:
+        entry = db_session.get(model, key)
+    if entry is None:
+        raise NotFound(ENTRY_NOT_FOUND)
+    return entry
+
+
 def _entry_view(kind: str, entry) -> dict:
     if kind == "institutions":
         return {"id": entry.id, "name": entry.name, "active": entry.active}
@@ -97,10 +107,10 @@ def change_entry(data, kind, code):
     model = _model(kind)
     _refuse_foreign_fields(kind, data)
     with database().transaction() as db_session:
-        key = int(code) if kind == "institutions" and code.isdigit() else code
-        entry = db_session.get(model, key) if kind != "institutions" or isinstance(key, int) else None
-        if entry is None:
-            raise NotFound(ENTRY_NOT_FOUND)
+        entry = _find(db_session, kind, model, code)
+        if kind == "institutions" and "name" in data and db_session.scalar(
+                select(Institution.id).where(Institution.name == data["name"], Institution.id != entry.id)) is not None:
+            raise Conflict("Cette maison d'enseignement existe déjà. / This institution already exists.")
         for field, value in data.items():
             setattr(entry, field, value)
         db_session.flush()

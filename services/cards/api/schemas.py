@@ -31,7 +31,8 @@ class SessionIn(StrictSchema):
     organization_type = Text(40, required=True)
     organization_name = Text(200, allow_none=True, load_default=None,
                              metadata={"description": "free text, unless the type requires an institution"})
-    institution_id = fields.Integer(allow_none=True, load_default=None,
+    institution_id = fields.Integer(allow_none=True, load_default=None, strict=True,
+                                    validate=validate.Range(min=1, max=2**31 - 1, error="Identifiant invalide. / Invalid id."),
                                     error_messages={"invalid": "Nombre entier attendu. / An integer is expected."})
     location = Text(200, required=True)
     activity_code = Text(40, required=True)

@@ -57,6 +57,7 @@ class EmailHandlers:
     def password_reset_requested(self, session: Session, event: Envelope) -> None:
         """C2 (trainers: username) and P2 (members: email), with a one-time temporary password."""
         payload = event.payload
+        remember_user(session, event)
         portal = user_portal(payload.get("roles") or [])
         login = (payload.get("username") or payload["email"]) if portal == CARDS else payload["email"]
         record_message(session, event, template="password_reset", portal=portal, language=payload.get("language"),
