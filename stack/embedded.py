@@ -48,6 +48,14 @@ def build_platform(port: int):
     return DispatcherMiddleware(root, mounts), bus, dbs
 
 
+def _notifier_delivery(db):
+    """The notifier's email and webhook senders (its worker runs them beside its consumer)."""
+    from services.notifier.config import NotifierSettings, load_config
+    from services.notifier.delivery.loops import DeliveryLoops
+
+    return DeliveryLoops(db, NotifierSettings.from_config(load_config()))
+
+
 def _web_app():
     """The web front end at ``/`` when it exists (services/web)."""
     try:
@@ -74,6 +82,8 @@ def main() -> int:
     wsgi, bus, dbs = build_platform(port)
     server = make_server(host, port, wsgi, threaded=True)
     bus.start()
+    delivery = _notifier_delivery(dbs["notifier"])
+    delivery.start()
     from services.auth.demo import ensure_demo_accounts
 
     accounts = ensure_demo_accounts(dbs["auth"], password)
@@ -91,6 +101,7 @@ def main() -> int:
     try:
         server.serve_forever()
     finally:
+        delivery.stop()
         bus.stop()
         print("Guichet stopped.", flush=True)
     return 0

@@ -43,28 +43,29 @@ class DeliverySchema(Schema):
 @event_schema("cards.session_submitted", 1)
 class SessionSubmitted(Schema):
     """A trainer submitted a request for cards (C8): billing issues the invoice for ``total``."""
-    session_id = fields.String(required=True)
+    session_id = fields.String(required=True, metadata={"description": "the cards request (UUID)"})
     trainer = fields.Nested(TrainerSchema, required=True)
-    organization_name = fields.String(required=True)
+    organization_name = fields.String(required=True, metadata={"description": "the trained organization"})
     activity_label = fields.String(required=True, metadata={"description": "French label of the training activity"})
     end_date = fields.Date(required=True, metadata={"description": "last day of the training"})
-    participant_count = fields.Integer(required=True, validate=validate.Range(min=1))
+    participant_count = fields.Integer(required=True, validate=validate.Range(min=1),
+                                       metadata={"description": "cards to issue, one a participant"})
     unit_price = money(required=True, metadata={"description": "price of one card, \"2.00\""})
     total = money(required=True, metadata={"description": "participant_count x unit_price"})
-    currency = fields.String(required=True, validate=validate.Equal("CAD"))
+    currency = fields.String(required=True, validate=validate.Equal("CAD"), metadata={"description": "always CAD"})
     payment_method = fields.String(required=True, validate=validate.OneOf(["credit_card", "cheque", "direct_deposit"]),
                                    metadata={"description": "credit_card only when total >= 5.00"})
-    bill_to = fields.Nested(BillToSchema, required=True)
-    delivery = fields.Nested(DeliverySchema, required=True)
+    bill_to = fields.Nested(BillToSchema, required=True, metadata={"description": "who the invoice is addressed to"})
+    delivery = fields.Nested(DeliverySchema, required=True, metadata={"description": "where the cards are mailed"})
     language = language(metadata={"description": "the trainer's language"})
 
 
 @event_schema("cards.session_cancelled", 1)
 class SessionCancelled(Schema):
     """The trainer or staff cancelled a request that was new, submitted or invoiced: billing voids its invoice."""
-    session_id = fields.String(required=True)
+    session_id = fields.String(required=True, metadata={"description": "the cards request (UUID)"})
     cancelled_by = fields.String(required=True, metadata={"description": "user id of who cancelled"})
-    reason = fields.String(allow_none=True, load_default=None)
+    reason = fields.String(allow_none=True, load_default=None, metadata={"description": "free text, if given"})
 
 
 class IssuedAttestationSchema(Schema):
@@ -76,27 +77,27 @@ class IssuedAttestationSchema(Schema):
 @event_schema("cards.cards_issued", 1)
 class CardsIssued(Schema):
     """The session is paid: one attestation per participant, each with its verification code (X3)."""
-    session_id = fields.String(required=True)
-    trainer_user_id = fields.String(required=True)
+    session_id = fields.String(required=True, metadata={"description": "the cards request (UUID)"})
+    trainer_user_id = fields.String(required=True, metadata={"description": "auth user id of the first trainer"})
     email = fields.Email(required=True, metadata={"description": "the request's correspondence email (delivery.email)"})
     trainer_email = fields.Email(allow_none=True, load_default=None,
                                  metadata={"description": "the trainer's email on the request"})
-    attestation_count = fields.Integer(required=True)
+    attestation_count = fields.Integer(required=True, metadata={"description": "attestations issued by this event"})
     attestations = fields.List(fields.Nested(IssuedAttestationSchema), load_default=list,
                                metadata={"description": "the attestations issued by this event"})
-    language = language()
+    language = language(metadata={"description": "the trainer's language"})
 
 
 @event_schema("cards.session_shipped", 1)
 class SessionShipped(Schema):
     """Staff shipped the cards (C11): the trainer is emailed."""
-    session_id = fields.String(required=True)
-    trainer_user_id = fields.String(required=True)
+    session_id = fields.String(required=True, metadata={"description": "the cards request (UUID)"})
+    trainer_user_id = fields.String(required=True, metadata={"description": "auth user id of the first trainer"})
     email = fields.Email(required=True, metadata={"description": "the request's correspondence email (delivery.email)"})
     trainer_email = fields.Email(allow_none=True, load_default=None,
                                  metadata={"description": "the trainer's email on the request"})
     first_name = fields.String(required=True, metadata={"description": "the trainer's first name"})
     last_name = fields.String(required=True, metadata={"description": "the trainer's last name"})
-    participant_count = fields.Integer(required=True)
-    shipped_at = fields.AwareDateTime(required=True)
+    participant_count = fields.Integer(required=True, metadata={"description": "cards in the parcel"})
+    shipped_at = fields.AwareDateTime(required=True, metadata={"description": "when staff marked it shipped (UTC)"})
     language = language()

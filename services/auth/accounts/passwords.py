@@ -50,7 +50,7 @@ def change_password(ctx: AuthContext, user_id: str, session_id: str | None, old_
         user.temp_password_hash = user.temp_password_expires_at = user.temp_password_used_at = None
         user.updated_at = now
         revoke_other_sessions(session, user.id, session_id, now)
-    ctx.throttle.record_success(f"user:{user_id}")
+    ctx.throttle.record_success(f"user:{user_id}", address)
 
 
 def _find_for_reset(session: Session, card_number: str | None, email: str | None) -> User | None:

@@ -125,7 +125,7 @@ def login(ctx: AuthContext, login_text: str, password: str, remember_me: bool, a
         ctx.throttle.record_failure(subjects)
         raise Unauthorized(INVALID_CREDENTIALS, code="invalid_credentials")
 
-    ctx.throttle.record_success(key)
+    ctx.throttle.record_success(key, address)
     with ctx.db.transaction() as session:
         user = session.get(User, user.id, with_for_update=True)
         if not password_ok:

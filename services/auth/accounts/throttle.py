@@ -1,6 +1,11 @@
 """Brute-force throttling state in auth's database (shared by every gunicorn worker and the
-embedded stack; no Redis). Two scopes: ``account`` (the user id, or the typed login when no such
-account exists, so both behave alike) and ``address`` (the client address).
+embedded stack; no Redis). Two scopes:
+
+- ``account``: one account (the user id, or the typed login when no such account exists, so both
+  behave alike) *from one client address*. Keying the account lockout by address too means that
+  someone guessing from elsewhere locks only themselves out: the real user, from their own
+  address, is never locked out by an attacker, however long the attack goes on.
+- ``address``: the client address across every account, against one address guessing many.
 
 Failures are recorded in their own transaction: they count even though the login fails.
 """
@@ -35,7 +40,7 @@ class Throttle:
         self.address_policy = address_policy
 
     def subjects(self, account_key: str, address: str) -> list[Subject]:
-        return [Subject(ACCOUNT, account_key[:320], self.account_policy),
+        return [Subject(ACCOUNT, _account_key(account_key, address), self.account_policy),
                 Subject(ADDRESS, address[:320], self.address_policy)]
 
     def retry_after(self, subjects: list[Subject], now: datetime | None = None) -> int | None:
@@ -81,9 +86,13 @@ class Throttle:
             row.failures, row.first_failure_at = 0, None
         session.flush()
 
-    def record_success(self, account_key: str) -> None:
-        """A correct password clears the account's failures (not the address's: one good account
-        must not let an address keep guessing others)."""
+    def record_success(self, account_key: str, address: str) -> None:
+        """A correct password clears the account's failures from that address (not the address's:
+        one good account must not let an address keep guessing others)."""
         with self.db.transaction() as session:
             session.execute(delete(LoginThrottle).where(LoginThrottle.scope == ACCOUNT,
-                                                        LoginThrottle.key == account_key[:320]))
+                                                        LoginThrottle.key == _account_key(account_key, address)))
+
+
+def _account_key(account_key: str, address: str) -> str:
+    return f"{account_key[:200]}@{address[:119]}"

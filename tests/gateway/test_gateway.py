@@ -1,0 +1,155 @@
+"""The gateway's own behaviour, through real nginx in front of stub upstreams (see conftest)."""
+from __future__ import annotations
+
+import gzip
+import json
+
+import requests
+
+SERVICES = ("auth", "cards", "billing", "productions")
+
+
+def _get(gateway, path, **kwargs):
+    return requests.get(gateway["base"] + path, timeout=10, **kwargs)
+
+
+def _assert_contract_error(response, status, code):
+    assert response.status_code == status, response.text
+    assert response.headers["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"error"}
+    assert body["error"]["code"] == code
+    assert " / " in body["error"]["message"]  # French first, then English
+    assert response.headers.get("X-Request-ID")
+
+
+def test_each_service_sees_its_paths_without_the_prefix(gateway):
+    for service in SERVICES:
+        response = _get(gateway, f"/api/{service}/sessions/42?limit=5&offset=10")
+        assert response.status_code == 200
+        body = response.json()
+        assert body["upstream"] == service
+        assert body["path"] == "/sessions/42"
+        assert body["query"] == "limit=5&offset=10"
+
+
+def test_everything_outside_the_api_goes_to_the_web_front_end(gateway):
+    body = _get(gateway, "/seances/ajouter").json()
+    assert body["upstream"] == "web" and body["path"] == "/seances/ajouter"
+
+
+def test_a_request_id_is_made_when_absent_passed_on_and_returned(gateway):
+    response = _get(gateway, "/api/cards/echo")
+    made = response.headers["X-Request-ID"]
+    assert len(made) == 32 and made == response.json()["request_id"]
+    assert "set-by-the-upstream" not in response.headers["X-Request-ID"]
+    other = _get(gateway, "/api/cards/echo").headers["X-Request-ID"]
+    assert other != made
+
+
+def test_the_callers_request_id_is_kept_and_a_forged_one_replaced(gateway):
+    kept = _get(gateway, "/api/auth/echo", headers={"X-Request-ID": "trace-123.abc"})
+    assert kept.headers["X-Request-ID"] == "trace-123.abc"
+    assert kept.json()["request_id"] == "trace-123.abc"
+    forged = _get(gateway, "/api/auth/echo", headers={"X-Request-ID": "bad id\"; injected"})
+    assert forged.headers["X-Request-ID"] != "bad id\"; injected"
+    assert forged.json()["request_id"] == forged.headers["X-Request-ID"]
+
+
+def test_the_client_address_cannot_be_forged_through_x_forwarded_for(gateway):
+    body = _get(gateway, "/api/auth/echo", headers={"X-Forwarded-For": "6.6.6.6"}).json()
+    assert body["forwarded_for"] == "127.0.0.1"
+    assert body["forwarded_proto"] == "http"
+
+
+def test_security_headers_on_answers_and_errors(gateway):
+    for response in (_get(gateway, "/api/billing/echo"), _get(gateway, "/api/nothing-here")):
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+        assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+        assert "Server" not in response.headers or "stub" not in response.headers["Server"]
+        assert "nginx/" not in response.headers.get("Server", "")
+
+
+def test_the_web_front_end_keeps_its_own_content_security_policy(gateway):
+    assert "Content-Security-Policy" not in _get(gateway, "/").headers
+
+
+def test_unknown_api_paths_are_a_json_404(gateway):
+    _assert_contract_error(_get(gateway, "/api/nothing-here/x"), 404, "not_found")
+
+
+def test_a_services_own_errors_pass_through_untouched(gateway):
+    response = _get(gateway, "/api/cards/missing")
+    assert response.status_code == 404
+    assert response.json()["error"]["message"] == "cards has no such thing"
+
+
+def test_a_body_over_the_limit_is_a_json_413_never_reaching_the_service(gateway):
+    response = requests.post(gateway["base"] + "/api/cards/sessions", data=b"x" * (65 * 1024),
+                             headers={"Content-Type": "application/json"}, timeout=10)
+    _assert_contract_error(response, 413, "payload_too_large")
+    small = requests.post(gateway["base"] + "/api/cards/sessions", data=b"x" * 1024, timeout=10)
+    assert small.json()["body_length"] == 1024
+
+
+def test_a_stopped_service_is_a_json_502(gateway):
+    _assert_contract_error(_get(gateway, "/api/notifier/messages"), 502, "bad_gateway")
+
+
+def test_a_service_too_slow_to_answer_is_a_json_504(gateway):
+    _assert_contract_error(_get(gateway, "/api/billing/slow"), 504, "gateway_timeout")
+
+
+def _flood(gateway, path, count):
+    return [requests.post(gateway["base"] + path, json={"login": "x", "password": "y"}, timeout=10)
+            for _ in range(count)]
+
+
+def test_login_is_rate_limited_per_client_with_a_json_429_and_retry_after(gateway):
+    responses = _flood(gateway, "/api/auth/login", 6)
+    statuses = [response.status_code for response in responses]
+    assert statuses[:3] == [200, 200, 200]  # rate 2r/m, burst 2: three pass at once
+    assert statuses[3:] == [429, 429, 429]
+    assert responses[0].json()["path"] == "/login"
+    limited = responses[-1]
+    _assert_contract_error(limited, 429, "too_many_requests")
+    assert limited.headers["Retry-After"] == "30"
+    assert "Retry-After" not in responses[0].headers
+
+
+def test_forgot_password_has_its_own_rate_limit(gateway):
+    statuses = [response.status_code for response in _flood(gateway, "/api/auth/password/forgot", 4)]
+    assert statuses[:2] == [200, 200] and statuses[2:] == [429, 429]
+    assert _get(gateway, "/api/auth/echo").status_code == 200  # the rest of auth is not limited
+
+
+def test_json_answers_are_gzipped_when_the_client_accepts_it(gateway):
+    raw = requests.get(gateway["base"] + "/api/productions/big", headers={"Accept-Encoding": "gzip"},
+                       timeout=10, stream=True)
+    assert raw.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in raw.headers["Vary"]
+    assert len(json.loads(gzip.decompress(raw.raw.read()))["items"]) == 200
+    plain = requests.get(gateway["base"] + "/api/productions/big", headers={"Accept-Encoding": "identity"},
+                         timeout=10)
+    assert "Content-Encoding" not in plain.headers
+
+
+def test_the_api_docs_page_lists_every_service_and_needs_no_cdn(gateway):
+    page = _get(gateway, "/api/docs")
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    for service in ("auth", "cards", "billing", "productions", "notifier"):
+        assert f"/api/{service}/openapi.json" in page.text
+    assert "http://" not in page.text and "https://" not in page.text
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    index = _get(gateway, "/api/docs/services.json").json()
+    assert [entry["service"] for entry in index["services"]] == ["auth", "cards", "billing", "productions",
+                                                                   "notifier"]
+    script = _get(gateway, "/api/docs/docs.js")
+    assert script.status_code == 200 and "openapi" in script.text
+
+
+def test_the_gateway_answers_its_own_health_check(gateway):
+    response = _get(gateway, "/healthz")
+    assert response.json() == {"status": "ok", "service": "gateway"}
