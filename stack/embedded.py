@@ -25,6 +25,7 @@ def _prepare_environment(port: int) -> None:
     os.environ.setdefault("PUBLIC_BASE_URL", base)
     os.environ.setdefault("BUS_URL", "memory://")
     os.environ.setdefault("NOTIFIER_WEBHOOKS_ALLOW_PRIVATE", "1")
+    os.environ.setdefault("CARDS_TRUSTED_PROXY_HOPS", "0")  # no proxy in front: X-Forwarded-For is not trusted
 
 
 def build_platform(port: int):

@@ -9,9 +9,7 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
@@ -19,6 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 CARD_WIDTH, CARD_HEIGHT = 85.6 * mm, 54 * mm
 QR_SIZE = 22 * mm
+QR_QUIET_ZONE = 2  # modules of white around the code
 COLUMNS, ROWS = 2, 4
 MARGIN_X = (LETTER[0] - COLUMNS * CARD_WIDTH) / (COLUMNS + 1)
 MARGIN_Y = (LETTER[1] - ROWS * CARD_HEIGHT) / (ROWS + 1)
@@ -36,11 +35,25 @@ class CardContent:
 
 
 def _draw_qr(canvas: Canvas, url: str, x: float, y: float) -> None:
-    widget = QrCodeWidget(url, barLevel="M")
-    left, bottom, right, top = widget.getBounds()
-    drawing = Drawing(QR_SIZE, QR_SIZE, transform=[QR_SIZE / (right - left), 0, 0, QR_SIZE / (top - bottom), 0, 0])
-    drawing.add(widget)
-    renderPDF.draw(drawing, canvas, x, y)
+    """The QR code as one filled path (reportlab's encoder; several times faster than its widget)."""
+    qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    qr.addData(url)
+    qr.make()
+    count = qr.getModuleCount()
+    module = QR_SIZE / (count + 2 * QR_QUIET_ZONE)
+    path = canvas.beginPath()
+    for row in range(count):
+        top = y + QR_SIZE - (row + 1 + QR_QUIET_ZONE) * module
+        column = 0
+        while column < count:  # one rectangle per run of dark modules in the row
+            if not qr.isDark(row, column):
+                column += 1
+                continue
+            start = column
+            while column < count and qr.isDark(row, column):
+                column += 1
+            path.rect(x + (start + QR_QUIET_ZONE) * module, top, (column - start) * module, module)
+    canvas.drawPath(path, stroke=0, fill=1)
 
 
 def draw_card(canvas: Canvas, card: CardContent, x: float, y: float) -> None:
@@ -82,7 +95,7 @@ def draw_card(canvas: Canvas, card: CardContent, x: float, y: float) -> None:
 def render_sheet(cards: list[CardContent], title: str) -> bytes:
     """All cards of a session, eight to a letter page, ready to print and cut."""
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=LETTER)
+    canvas = Canvas(buffer, pagesize=LETTER, pageCompression=1)
     canvas.setTitle(title)
     canvas.setAuthor("Guichet — ASSTSAS")
     per_page = COLUMNS * ROWS

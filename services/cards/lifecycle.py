@@ -116,7 +116,8 @@ def reissue(db_session: Session, old: Attestation, actor_id: str) -> Attestation
 # --- billing's events (late, duplicated or reordered: never backwards) -------------------------
 
 def _billed_session(db_session: Session, session_id: str, event_type: str) -> CardSession | None:
-    s = db_session.scalars(select(CardSession).where(CardSession.id == session_id).with_for_update(of=CardSession)).unique().one_or_none()
+    query = select(CardSession).where(CardSession.id == session_id).with_for_update(of=CardSession)
+    s = db_session.scalars(query).unique().one_or_none()
     if s is None:
         log.warning("billing_event_for_unknown_session", event_type=event_type, session_id=session_id)
     return s

@@ -10,7 +10,7 @@ import hashlib
 from datetime import datetime, timedelta, timezone
 
 from flask import Request
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 
 from chassis.db import Database
@@ -62,6 +62,9 @@ class Throttle:
                         update(VerificationThrottle).where(VerificationThrottle.client_key == key)
                         .values(failures=1, window_started_at=now)).rowcount
                     if not restarted:
+                        # a new client: also forget the clients whose window ended long ago
+                        session.execute(delete(VerificationThrottle).where(
+                            VerificationThrottle.window_started_at < now - 2 * self.window))
                         session.add(VerificationThrottle(client_key=key, window_started_at=now, failures=1))
                 return
             except IntegrityError:

@@ -3,14 +3,18 @@ duplicated and reordered), attestations and their PDFs, verification, ship, canc
 from __future__ import annotations
 
 import io
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from chassis.bus.tables import OutboxMessage
+from chassis.errors import TooManyRequests
 from services.cards.app import create_app
 from services.cards.config import load_config
+from services.cards.db.models import VerificationThrottle
+from services.cards.throttle import Throttle
 from tests.cards.helpers import deliver, envelope, participant_form, session_form
 
 pytestmark = pytest.mark.integration
@@ -31,12 +35,16 @@ def outbox(db, session_id: str, event_type: str) -> list[dict]:
         return [row.envelope for row in rows if row.envelope["payload"]["session_id"] == session_id]
 
 
-def billing(db, event_type: str, session_id: str, invoice="inv-1", number="F-0001", **extra):
-    event = envelope(event_type, {"invoice_id": invoice, "number": number, "session_id": session_id, **extra},
-                     "billing") if event_type != "billing.invoice_issued" else envelope(event_type, {
-        "invoice_id": invoice, "number": number, "session_id": session_id, "customer_user_id": "u",
-        "email": "f@exemple.qc.ca", "name": "X", "total": "6.00", "balance": "6.00", "currency": "CAD",
-        "payment_method": "cheque", "pdf_base64": "JVBERg==", **extra}, "billing")
+INVOICE_DETAILS = {"customer_user_id": "u", "email": "f@exemple.qc.ca", "name": "X", "total": "6.00",
+                   "balance": "6.00", "currency": "CAD", "payment_method": "cheque", "pdf_base64": "JVBERg=="}
+
+
+def billing(db, event_type: str, session_id: str, **extra):
+    """Billing's event, validated by the catalogue, handled by the real cards handler in its own transaction."""
+    payload = {"invoice_id": "inv-1", "number": "F-0001", "session_id": session_id, **extra}
+    if event_type == "billing.invoice_issued":
+        payload = {**INVOICE_DETAILS, **payload}
+    event = envelope(event_type, payload, "billing")
     deliver(db, event)
     return event
 
@@ -183,7 +191,9 @@ def test_public_verification_shows_only_what_is_printed(client, trainer, db, tok
     session_id = new_request(client, headers, participants=1)
     client.post(f"/sessions/{session_id}/submit", json=SUBMIT_CHEQUE, headers=headers)
     billing(db, "billing.invoice_paid", session_id)
-    code = client.get(f"/sessions/{session_id}/attestations", headers=headers).json["items"][0]["code"]
+    listed = client.get(f"/sessions/{session_id}/attestations", headers=headers).json["items"][0]
+    code = listed["code"]
+    assert listed["verification_url"] == f"https://guichet.exemple.ca/attestations/{code}"  # CARDS_PUBLIC_BASE_URL
     response = client.get(f"/attestations/{code.lower().replace('-', '')}")
     assert response.status_code == 200
     assert set(response.json) == {"code", "status", "name", "activity", "activity_en", "date", "trainer"}
@@ -235,3 +245,18 @@ def test_staff_search_and_reissue(client, trainer, db, staff, tokens):
     assert audit[0]["action"] == "reissued" and audit[0]["actor_id"] == staff["user_id"]
     assert audit[0]["details"]["old_code"] == old_code
     assert client.get(f"/audit?session_id={session_id}", headers=headers).status_code == 403
+
+
+def test_throttle_window_ends_and_old_clients_are_forgotten(db):
+    throttle = Throttle(db, max_failures=2, window_seconds=60)
+    past = datetime.now(timezone.utc) - timedelta(minutes=5)
+    for _ in range(2):
+        throttle.record_failure("old-client", now=past)
+    with pytest.raises(TooManyRequests) as blocked:
+        throttle.check("old-client", now=past + timedelta(seconds=10))
+    assert blocked.value.status == 429 and blocked.value.headers["Retry-After"] == "51"
+    throttle.check("old-client")  # its window is over: allowed again
+    throttle.record_failure("new-client")
+    with db.reading() as session:
+        assert session.get(VerificationThrottle, "old-client") is None
+        assert session.get(VerificationThrottle, "new-client").failures == 1

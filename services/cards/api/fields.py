@@ -52,8 +52,11 @@ def Flag(**kwargs) -> fields.Boolean:  # noqa: N802
     return fields.Boolean(error_messages=_messages("Vrai ou faux attendu. / A boolean is expected."), **kwargs)
 
 
+INVALID_INTEGER = "Nombre entier attendu. / An integer is expected."
+
+
 class PageArgs(StrictSchema):
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200, error="Entre 1 et 200. / Between 1 and 200."),
-                           error_messages=_messages("Nombre entier attendu. / An integer is expected."))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10**9, error="Entre 0 et 10⁹. / Between 0 and 10⁹."),
-                            error_messages=_messages("Nombre entier attendu. / An integer is expected."))
+    limit = fields.Integer(load_default=50, error_messages=_messages(INVALID_INTEGER),
+                           validate=validate.Range(min=1, max=200, error="Entre 1 et 200. / Between 1 and 200."))
+    offset = fields.Integer(load_default=0, error_messages=_messages(INVALID_INTEGER),
+                            validate=validate.Range(min=0, max=10**9, error="Entre 0 et 10⁹. / Between 0 and 10⁹."))

@@ -75,7 +75,10 @@ def get_reference(args):
 @blp.arguments(schemas.ReferenceEntryIn)
 @blp.response(201, schemas.ReferenceEntryOut)
 def add_entry(data, kind):
-    """Personnel : ajouter une entrée / Staff: add an entry (kind: organization_types, institutions, activities, titles)"""
+    """Personnel : ajouter une entrée / Staff: add an entry
+
+    ``kind``: organization_types, institutions, activities or titles.
+    """
     model = _model(kind)
     _refuse_foreign_fields(kind, data)
     needed = ("name",) if kind == "institutions" else ("code", "label")

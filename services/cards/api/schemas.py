@@ -4,7 +4,8 @@ from __future__ import annotations
 from marshmallow import fields, validate
 from flask_smorest.fields import Upload
 
-from services.cards.api.fields import REQUIRED, Choice, Day, Email, Flag, PageArgs, StrictSchema, Text
+from services.cards.api.fields import (INVALID_INTEGER, REQUIRED, Choice, Day, Email, Flag, PageArgs, StrictSchema,
+                                      Text)
 from services.cards.domain import statuses
 from services.cards.domain.pricing import BILLED_TO, PAYMENT_METHODS
 
@@ -32,8 +33,9 @@ class SessionIn(StrictSchema):
     organization_name = Text(200, allow_none=True, load_default=None,
                              metadata={"description": "free text, unless the type requires an institution"})
     institution_id = fields.Integer(allow_none=True, load_default=None, strict=True,
-                                    validate=validate.Range(min=1, max=2**31 - 1, error="Identifiant invalide. / Invalid id."),
-                                    error_messages={"invalid": "Nombre entier attendu. / An integer is expected."})
+                                    validate=validate.Range(min=1, max=2**31 - 1,
+                                                            error="Identifiant invalide. / Invalid id."),
+                                    error_messages={"invalid": INVALID_INTEGER})
     location = Text(200, required=True)
     activity_code = Text(40, required=True)
     end_date = Day(required=True, metadata={"description": "last day of training; not after today (Montréal)"})

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from chassis.errors import Conflict
 from chassis.tokens import current_principal, require_auth
@@ -53,7 +54,8 @@ class Sessions(MethodView):
                 query = query.where(CardSession.organization_key.contains(fold(args["organization"]),
                                                                           autoescape=True))
             total = db_session.scalar(select(func.count()).select_from(query.subquery()))
-            rows = db_session.scalars(query.order_by(CardSession.created_at.desc(), CardSession.id)
+            rows = db_session.scalars(query.options(selectinload(CardSession.participants))
+                                      .order_by(CardSession.created_at.desc(), CardSession.id)
                                       .limit(args["limit"]).offset(args["offset"])).unique().all()
             return {"items": [session_view(s) for s in rows], "total": total}
 

@@ -27,7 +27,8 @@ def search_participants(args):
         query = query.where(Participant.birth_date == args["birth_date"])
     with database().reading() as db_session:
         total = db_session.scalar(select(func.count()).select_from(query.subquery()))
-        rows = db_session.scalars(query.options(selectinload(Participant.attestations))
+        rows = db_session.scalars(query.options(selectinload(Participant.attestations),
+                                                selectinload(Participant.session))
                                   .order_by(Participant.last_name_key, Participant.person_key, Participant.id)
                                   .limit(args["limit"]).offset(args["offset"])).all()
         return {"items": [participant_found_view(p) for p in rows], "total": total}

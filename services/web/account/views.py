@@ -1,0 +1,134 @@
+"""Portal 1 account pages: login by trainer username (staff by email), forgotten password, forced
+password change, profile (email, password), help and support, logout."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from services.web.clients import auth
+from services.web.clients.gateway import ApiError
+from services.web.forms import FormState, trimmed
+from services.web.i18n import localize, safe_next, tr
+from services.web.web_session import (api, current_login, end_session, home_for, login_required, start_session,
+                                      store)
+
+blp = Blueprint("account", __name__)
+
+
+def sign_in(login_name: str, password: str, remember_me: bool, portal: str) -> None:
+    """Logs in through the auth API and opens the server-side session; ApiError when refused."""
+    tokens = auth.login(api(), login_name, password, remember_me)
+    login = start_session(tokens, {}, portal, remember_me)
+    profile = auth.me(api())
+    store().update(login, profile=profile)
+
+
+@blp.route("/", methods=["GET", "POST"])
+@blp.route("/login", methods=["GET", "POST"], endpoint="login_alias")
+def login():
+    if request.method == "GET" and current_login() is not None:
+        return redirect(home_for(current_login()))
+    form = FormState(values=trimmed(request.form, "login"))
+    if request.method == "POST":
+        password = request.form.get("password") or ""
+        if not form.value("login"):
+            form.add_error("login", tr("Entrez votre nom d'utilisateur.", "Enter your username."))
+        if not password:
+            form.add_error("password", tr("Entrez votre mot de passe.", "Enter your password."))
+        if not form.errors:
+            try:
+                sign_in(form.value("login"), password, bool(request.form.get("remember_me")), "cards")
+                return redirect(safe_next(home_for(current_login())))
+            except ApiError as error:
+                form.take(error)
+                if error.status == 401:
+                    form.message = tr("Nom d'utilisateur ou mot de passe incorrect.",
+                                      "Wrong username or password.")
+    return render_template("account/login.html", form=form, page_title=tr("Connexion", "Log in")), \
+        (200 if not form.errors and not form.message else 422)
+
+
+@blp.post("/logout")
+def logout():
+    login = current_login()
+    if login is not None:
+        try:
+            auth.logout(api(), login.refresh_token)
+        except ApiError:
+            pass
+    end_session()
+    flash(tr("Vous êtes déconnecté.", "You are logged out."), "info")
+    return redirect(safe_next(url_for("account.login")))
+
+
+@blp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    form = FormState(values=trimmed(request.form, "card_number"))
+    if request.method == "POST":
+        if not form.value("card_number"):
+            form.add_error("card_number", tr("Entrez votre numéro de carte.", "Enter your card number."))
+        else:
+            try:
+                auth.forgot_password(api(), card_number=form.value("card_number"))
+                return render_template("account/forgot_sent.html", page_title=tr("Demande envoyée", "Request sent"))
+            except ApiError as error:
+                form.take(error)
+    return render_template("account/forgot.html", form=form,
+                           page_title=tr("J'ai oublié mon mot de passe", "I forgot my password"))
+
+
+@blp.route("/password/change", methods=["GET", "POST"])
+@login_required()
+def change_password():
+    login = current_login()
+    form = FormState()
+    if request.method == "POST":
+        old, new, confirmation = (request.form.get(n) or "" for n in ("old_password", "new_password",
+                                                                       "new_password_confirmation"))
+        try:
+            auth.change_password(api(), old, new, confirmation)
+            store().update(login, must_change_password=False)
+            flash(tr("Votre mot de passe a été changé.", "Your password was changed."), "success")
+            return redirect(home_for(login))
+        except ApiError as error:
+            form.take(error)
+    template = "account/change_password.html"
+    return render_template(template, form=form, forced=login.must_change_password,
+                           page_title=tr("Changement du mot de passe", "Change password"))
+
+
+@blp.route("/profile", methods=["GET", "POST"])
+@login_required()
+def profile():
+    login = current_login()
+    me = auth.me(api())
+    store().update(login, profile=me)
+    email_form = FormState(values={"email": me.get("email", "")})
+    password_form = FormState()
+    if request.method == "POST" and request.form.get("action") == "email":
+        email_form.values = trimmed(request.form, "email")
+        try:
+            me = auth.update_me(api(), email=email_form.value("email"))
+            store().update(login, profile=me)
+            flash(tr("Votre courriel a été modifié.", "Your email was changed."), "success")
+            return redirect(request.path)
+        except ApiError as error:
+            email_form.take(error)
+    elif request.method == "POST" and request.form.get("action") == "password":
+        try:
+            auth.change_password(api(), request.form.get("old_password") or "",
+                                 request.form.get("new_password") or "",
+                                 request.form.get("new_password_confirmation") or "")
+            flash(tr("Votre mot de passe a été changé.", "Your password was changed."), "success")
+            return redirect(request.path)
+        except ApiError as error:
+            password_form.take(error)
+    return render_template("account/profile.html", me=me, email_form=email_form, password_form=password_form,
+                           page_title=tr("Profil", "Profile"))
+
+
+@blp.get("/help")
+def help():
+    return render_template("account/help.html", page_title=tr("Aide en ligne", "Online help"))
+
+
+__all__ = ["blp", "sign_in", "localize"]

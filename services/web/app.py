@@ -1,0 +1,144 @@
+"""The web front end: ``create_app(config=None)`` -> Flask app serving both portals and the back office.
+
+Server-rendered pages (Jinja2) that call the platform's APIs through the gateway origin
+(``WEB_API_BASE_URL``) with the person's token, which never leaves the server (see session_store).
+CSRF tokens on every form (Flask-WTF), a Content-Security-Policy allowing only 'self', French by
+default with an English switch.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask, jsonify, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from chassis.db import Database
+from chassis.http.request_context import install_request_context
+from chassis.logging import configure_logging
+from services.web import formatting
+from services.web.clients.gateway import ApiError, NotSignedIn
+from services.web.config import WebConfig, load_config
+from services.web.i18n import LANGUAGES, current_language, localize, safe_next, switch_target, tr
+from services.web.session_store import SessionStore
+from services.web.web_session import current_login, end_session, login_page_for
+
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                           "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'")
+
+
+def create_app(config: WebConfig | None = None, db: Database | None = None, **_ignored) -> Flask:
+    config = config or load_config()
+    configure_logging(config.log_level)
+    app = Flask("guichet.web", template_folder="templates", static_folder="static", static_url_path="/static")
+    app.url_map.strict_slashes = False
+    app.config.update(
+        SECRET_KEY=config.secret_key,
+        SESSION_COOKIE_NAME="guichet_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=config.cookie_secure,
+        PERMANENT_SESSION_LIFETIME=timedelta(days=config.remember_days),
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_SSL_STRICT=False,
+    )
+    db = db or Database(config.database_url)
+    app.extensions["web_config"] = config
+    app.extensions["web_db"] = db
+    app.extensions["web_sessions"] = SessionStore(db, timedelta(days=config.remember_days))
+    CSRFProtect(app)
+    install_request_context(app, "web")
+    _install_templating(app)
+    _install_security_headers(app)
+    _install_error_pages(app)
+    _register_blueprints(app)
+    _install_common_routes(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from services.web.account.views import blp as account
+    from services.web.backoffice.views import blp as backoffice
+    from services.web.portal_cards.views import blp as cards
+    from services.web.portal_productions.views import blp as aqpm
+    from services.web.set_demo import blp as set_demo
+
+    for blueprint in (account, cards, aqpm, backoffice, set_demo):
+        app.register_blueprint(blueprint)
+
+
+def _install_templating(app: Flask) -> None:
+    app.jinja_env.globals.update(tr=tr, current_login=current_login, current_language=current_language,
+                                 switch_target=switch_target, localize=localize)
+    app.jinja_env.filters.update(money=formatting.money, status=formatting.status_label,
+                                 method=formatting.method_label, billed_to=formatting.billed_to_label,
+                                 label=formatting.label_of, when=formatting.when, localize=localize)
+
+    @app.context_processor
+    def _portal():
+        return {"portal": {"aqpm": "aqpm", "backoffice": "staff"}.get(request.blueprint or "", "cards")}
+
+
+def _install_security_headers(app: Flask) -> None:
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Cache-Control", "no-store")
+        response.headers["Content-Language"] = current_language()
+        return response
+
+
+def _install_error_pages(app: Flask) -> None:
+    @app.errorhandler(NotSignedIn)
+    def _not_signed_in(_error):
+        end_session()
+        return redirect(login_page_for(request.path))
+
+    @app.errorhandler(CSRFError)
+    def _csrf(_error):
+        return _error_page(400, tr("Le formulaire a expiré. Rechargez la page et recommencez.",
+                                   "The form expired. Reload the page and try again.")), 400
+
+    @app.errorhandler(ApiError)
+    def _api_error(error: ApiError):
+        status = error.status if error.status in (400, 403, 404, 409, 413, 422, 429) else 503
+        if error.status == 403:
+            status = 404
+        message = localize(error.message) if error.message and status != 404 else ""
+        return _error_page(status, message), status
+
+    for code in (400, 403, 404, 405, 413, 500):
+        app.register_error_handler(code, lambda error, code=code: (_error_page(code, ""), code))
+
+
+def _error_page(status: int, message: str):
+    titles = {400: ("Requête invalide", "Bad request"), 404: ("Page introuvable", "Page not found"),
+              405: ("Méthode non permise", "Method not allowed"), 409: ("Conflit", "Conflict"),
+              413: ("Fichier trop volumineux", "File too large"), 429: ("Trop de demandes", "Too many requests"),
+              500: ("Erreur interne", "Internal error"), 503: ("Service indisponible", "Service unavailable")}
+    fr, en = titles.get(status, ("Erreur", "Error"))
+    return render_template("error.html", status=status, title=tr(fr, en), message=message)
+
+
+def _install_common_routes(app: Flask) -> None:
+    @app.get("/lang/<language>")
+    def switch_language(language: str):
+        if language in LANGUAGES:
+            session["lang"] = language
+        return redirect(safe_next(url_for("account.login")))
+
+    @app.get("/healthz")
+    def healthz():
+        return jsonify(status="ok", service="web")
+
+    @app.get("/readyz")
+    def readyz():
+        try:
+            app.extensions["web_sessions"].count()
+        except Exception:  # noqa: BLE001 - any database failure means not ready
+            return jsonify(status="unavailable", service="web"), 503
+        return jsonify(status="ok", service="web")

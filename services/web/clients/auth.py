@@ -1,0 +1,42 @@
+"""The auth service (`/api/auth`): log in, tokens, profile, passwords, registration, trainer accounts."""
+from __future__ import annotations
+
+S = "auth"
+
+
+def login(api, login: str, password: str, remember_me: bool = False) -> dict:
+    return api.post(S, "/login", json={"login": login, "password": password, "remember_me": remember_me}, auth=False)
+
+
+def logout(api, refresh_token: str) -> None:
+    api.post(S, "/logout", json={"refresh_token": refresh_token}, auth=False)
+
+
+def me(api) -> dict:
+    return api.get(S, "/me")
+
+
+def update_me(api, **changes) -> dict:
+    return api.patch(S, "/me", json=changes)
+
+
+def change_password(api, old_password: str, new_password: str, confirmation: str) -> None:
+    api.post(S, "/me/password", json={"old_password": old_password, "new_password": new_password,
+                                      "new_password_confirmation": confirmation})
+
+
+def forgot_password(api, *, card_number: str | None = None, email: str | None = None) -> dict:
+    body = {"card_number": card_number} if card_number is not None else {"email": email}
+    return api.post(S, "/password/forgot", json=body, auth=False)
+
+
+def register(api, form: dict) -> dict:
+    return api.post(S, "/register", json=form, auth=False)
+
+
+def create_trainer(api, form: dict) -> dict:
+    return api.post(S, "/trainers", json=form)
+
+
+def directory(api, q: str, limit: int = 10) -> dict:
+    return api.get(S, "/users", params={"q": q, "limit": limit})

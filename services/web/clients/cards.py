@@ -1,0 +1,90 @@
+"""The cards service (`/api/cards`): reference lists, sessions, participants, quotes, attestations."""
+from __future__ import annotations
+
+S = "cards"
+
+
+def reference(api, include_retired: bool = False) -> dict:
+    return api.get(S, "/reference", params={"include_retired": "true"} if include_retired else None)
+
+
+def add_reference(api, kind: str, body: dict) -> dict:
+    return api.post(S, f"/reference/{kind}", json=body)
+
+
+def patch_reference(api, kind: str, code: str, body: dict) -> dict:
+    return api.patch(S, f"/reference/{kind}/{code}", json=body)
+
+
+def list_sessions(api, **params) -> dict:
+    return api.get(S, "/sessions", params={k: v for k, v in params.items() if v not in (None, "")})
+
+
+def get_session(api, session_id: str) -> dict:
+    return api.get(S, f"/sessions/{session_id}")
+
+
+def create_session(api, body: dict) -> dict:
+    return api.post(S, "/sessions", json=body)
+
+
+def update_session(api, session_id: str, body: dict) -> dict:
+    return api.patch(S, f"/sessions/{session_id}", json=body)
+
+
+def delete_session(api, session_id: str) -> None:
+    api.delete(S, f"/sessions/{session_id}")
+
+
+def cancel_session(api, session_id: str, reason: str = "") -> dict:
+    return api.post(S, f"/sessions/{session_id}/cancel", json={"reason": reason} if reason else {})
+
+
+def ship_session(api, session_id: str) -> dict:
+    return api.post(S, f"/sessions/{session_id}/ship", json={})
+
+
+def quote(api, session_id: str) -> dict:
+    return api.get(S, f"/sessions/{session_id}/quote")
+
+
+def submit(api, session_id: str, payment_method: str, billed_to: str) -> dict:
+    return api.post(S, f"/sessions/{session_id}/submit",
+                    json={"payment_method": payment_method, "billed_to": billed_to})
+
+
+def participants(api, session_id: str) -> dict:
+    return api.get(S, f"/sessions/{session_id}/participants", params={"limit": 200})
+
+
+def get_participant(api, session_id: str, participant_id: str) -> dict:
+    return api.get(S, f"/sessions/{session_id}/participants/{participant_id}")
+
+
+def add_participant(api, session_id: str, body: dict) -> dict:
+    return api.post(S, f"/sessions/{session_id}/participants", json=body)
+
+
+def update_participant(api, session_id: str, participant_id: str, body: dict) -> dict:
+    return api.patch(S, f"/sessions/{session_id}/participants/{participant_id}", json=body)
+
+
+def delete_participant(api, session_id: str, participant_id: str) -> None:
+    api.delete(S, f"/sessions/{session_id}/participants/{participant_id}")
+
+
+def import_participants(api, session_id: str, filename: str, content: bytes) -> dict:
+    return api.post(S, f"/sessions/{session_id}/participants/import",
+                    files={"file": (filename or "participants.csv", content, "text/csv")})
+
+
+def verify_attestation(api, code: str) -> dict:
+    return api.get(S, f"/attestations/{code}", auth=False)
+
+
+def search_participants(api, last_name: str, birth_date: str) -> dict:
+    return api.get(S, "/participants", params={k: v for k, v in {"last_name": last_name, "birth_date": birth_date}.items() if v})
+
+
+def reissue_attestation(api, code: str) -> dict:
+    return api.post(S, f"/attestations/{code}/reissue", json={})
