@@ -25,6 +25,9 @@ _CODES = {
 }
 
 
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+
 class ApiError(Exception):
     status = 400
     code = "bad_request"
@@ -132,7 +135,20 @@ def handle_unexpected(error: Exception):
     return _json(500, error_body(500))
 
 
+def handle_database_unavailable(error: Exception):
+    """The service's database does not answer: a temporary 503 the client may retry, not a 500."""
+    from chassis.logging import get_logger
+
+    get_logger(getattr(g, "service_name", "unknown")).warning(
+        "database_unavailable", path=request.path, error=type(error).__name__)
+    return _json(503, error_body(503), {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)})
+
+
 def register_error_handlers(app: Flask) -> None:
+    from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError, TimeoutError
+
+    for database_error in (OperationalError, InterfaceError, DisconnectionError, TimeoutError):
+        app.register_error_handler(database_error, handle_database_unavailable)
     app.register_error_handler(ApiError, handle_api_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)

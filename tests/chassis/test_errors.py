@@ -56,3 +56,26 @@ def test_unexpected_exception_is_a_generic_500_without_internals(client):
     body = response.get_data(as_text=True)
     assert "secret internals" not in body and "Traceback" not in body
     assert response.get_json()["error"]["code"] == "internal_error"
+
+
+def test_database_down_is_503_with_retry_after(tokens):
+    from flask_smorest import Blueprint
+
+    from chassis.config import ServiceConfig
+    from chassis.http.app_factory import create_service_app
+
+    config = ServiceConfig.from_env("demo", database_url="postgresql://nobody@127.0.0.1:1/none")
+    service = create_service_app(config, title="Demo", token_verifier=tokens.verifier())
+    blp = Blueprint("rows", __name__)
+
+    @blp.route("/rows")
+    def rows():
+        with service.db.reading() as session:
+            session.connection()
+        return {}
+
+    service.api.register_blueprint(blp)
+    response = service.app.test_client().get("/rows")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert response.get_json()["error"]["code"] == "unavailable"

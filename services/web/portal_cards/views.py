@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 
 from services.web.clients import billing, cards
 from services.web.clients.gateway import ApiError
+from services.web.formatting import label_of
 from services.web.forms import FormState, trimmed
 from services.web.i18n import localize, tr
 from services.web.portal_cards import session_form
@@ -36,8 +37,11 @@ def sessions():
 
 def _render_session_form(form: FormState, reference: dict, session: dict | None, status: int = 200):
     editable = session is None or session.get("status") == "new"
+    institution_options = [(str(i.get("id")), i.get("name")) for i in reference.get("institutions", [])]
+    activity_options = [(a.get("code"), label_of(a)) for a in reference.get("activities", [])]
     return render_template("cards/session_form.html", form=form, reference=reference, session=session,
                            editable=editable, today=today(), login=current_login(),
+                           institution_options=institution_options, activity_options=activity_options,
                            page_title=tr("Fiche de la session", "Session sheet")), status
 
 
@@ -111,7 +115,6 @@ def participants(session_id: str):
 
 def _titles() -> list[tuple[str, str]]:
     reference = cards.reference(api())
-    from services.web.formatting import label_of
     return [(t.get("code"), label_of(t)) for t in reference.get("titles", [])]
 
 
