@@ -14,8 +14,8 @@ Tests and benchmarks start an isolated copy from Python and always stop it::
 
 Settings of the CLI (environment): ``PORT`` (8080), ``GUICHET_LOCAL_DATA_DIR`` (``var/local``),
 ``GUICHET_LOCAL_PG_URL`` (``postgresql+psycopg://postgres@127.0.0.1:5432``), ``GUICHET_LOCAL_BUS_URL``
-(``amqp://guest:guest@127.0.0.1:5672//``), ``BUS_EXCHANGE`` (``guichet.events``), ``WEB_CONCURRENCY``
-(2), ``GUICHET_DEMO_PASSWORD``. ``python -m stack.local --procfile`` prints the processes as a Procfile.
+(``amqp://guest:guest@127.0.0.1:5672//``), ``GUICHET_LOCAL_DB_PREFIX`` (``guichet_``), ``BUS_EXCHANGE``
+(``guichet.events``), ``WEB_CONCURRENCY`` (2), ``GUICHET_DEMO_PASSWORD``. The services listen on 8100-8105. ``python -m stack.local --procfile`` prints the processes as a Procfile.
 """
 from __future__ import annotations
 
@@ -145,9 +145,16 @@ def service_environment(service: str, layout: StackLayout) -> dict[str, str]:
                    NOTIFIER_MAIL_OUTBOX_DIR=str(layout.data_dir / "mail-outbox"),
                    NOTIFIER_WEBHOOKS_ALLOW_PRIVATE="1", NOTIFIER_RETRY_BASE_SECONDS="5",
                    NOTIFIER_POLL_SECONDS="0.5")
-    elif service == "web":
-        env.update(WEB_API_BASE_URL=layout.base_url)
     return env
+
+
+def web_environment(layout: StackLayout) -> dict[str, str]:
+    """The web front end's variables (the compose ``x-web-env`` block): it reads no chassis setting."""
+    return {"PUBLIC_BASE_URL": layout.base_url, "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+            "GUICHET_DATA_DIR": str(layout.data_dir / "data"), "WEB_CONCURRENCY": str(layout.web_concurrency),
+            "FORWARDED_ALLOW_IPS": "127.0.0.1", "PYTHONUNBUFFERED": "1",
+            "WEB_API_BASE_URL": layout.base_url, "WEB_DATABASE_URL": layout.database_urls["web"],
+            "WEB_SECRET_KEY": layout.secrets["WEB_SECRET_KEY"], "WEB_COOKIE_SECURE": "0"}
 
 
 @dataclass
@@ -174,7 +181,7 @@ def process_specs(layout: StackLayout, gateway_command: list[str]) -> list[Proce
             extra = {"BUS_METRICS_PORT": str(layout.metrics_ports[name])} if name in layout.metrics_ports else {}
             specs.append(ProcessSpec(name, command(service), {**env, **extra}))
     if web_available():
-        env = {**common, **service_environment("web", layout), **GUNICORN_ENV, "PORT": str(layout.ports["web"])}
+        env = {**web_environment(layout), **GUNICORN_ENV, "PORT": str(layout.ports["web"])}
         specs.append(ProcessSpec("web", api_command("web"), env))
     specs.append(ProcessSpec("gateway", gateway_command, {}))
     return specs
@@ -203,7 +210,7 @@ def plan(data_dir: Path, *, port: int = DEFAULT_PORTS["gateway"], database_prefi
     metrics = {name: free_port() for name in names} if free_ports else {}
     return StackLayout(
         data_dir=data_dir, ports=ports, bus_url=bus_url, exchange=exchange, web_concurrency=web_concurrency,
-        database_urls={service: f"{pg_url.rstrip('/')}/{database_prefix}{service}" for service in API_SERVICES},
+        database_urls={service: f"{pg_url.rstrip('/')}/{database_prefix}{service}" for service in (*API_SERVICES, "web")},
         secrets=_local_secrets(data_dir), metrics_ports=metrics)
 
 
@@ -215,7 +222,8 @@ def _local_secrets(data_dir: Path) -> dict[str, str]:
     stored = json.loads(path.read_text()) if path.exists() else {}
     wanted = {"NOTIFIER_SECRET_KEY": lambda: Fernet.generate_key().decode(),
               "AUTH_KEY_PASSPHRASE": lambda: os.urandom(24).hex(),
-              "PRODUCTIONS_KEY_PASSPHRASE": lambda: os.urandom(24).hex()}
+              "PRODUCTIONS_KEY_PASSPHRASE": lambda: os.urandom(24).hex(),
+              "WEB_SECRET_KEY": lambda: os.urandom(32).hex()}
     changed = False
     for name, make in wanted.items():
         if name not in stored:
@@ -463,6 +471,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     layout = plan(Path(os.environ.get("GUICHET_LOCAL_DATA_DIR", REPO_ROOT / "var" / "local")),
                   port=int(os.environ.get("PORT", DEFAULT_PORTS["gateway"])),
+                  database_prefix=os.environ.get("GUICHET_LOCAL_DB_PREFIX", "guichet_"),
                   exchange=os.environ.get("BUS_EXCHANGE", DEFAULT_EXCHANGE),
                   pg_url=os.environ.get("GUICHET_LOCAL_PG_URL", DEFAULT_PG_URL),
                   bus_url=os.environ.get("GUICHET_LOCAL_BUS_URL", DEFAULT_BUS_URL),

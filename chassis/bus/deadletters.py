@@ -4,12 +4,17 @@
     python -m chassis.bus.deadletters --service cards show EVENT_ID
     python -m chassis.bus.deadletters --service cards replay EVENT_ID
     python -m chassis.bus.deadletters --service cards replay --all
+    python -m chassis.bus.deadletters --unroutable list|show ID|replay ID|replay --all
 
 Reads ``BUS_URL`` and ``BUS_EXCHANGE`` (or ``--url`` / ``--exchange``). Listing takes every message
 of ``<exchange>.<service>.dead`` without acknowledging it, then puts them all back. Replaying sends
 the event to the service's own queue (``<exchange>.<service>``; other services do not see it again)
 with its attempts reset to 0, confirmed by the broker, and only then removes it from the dead queue.
 Replaying an event the service already applied has no second effect (inbox).
+
+``--unroutable`` works on ``<exchange>.unroutable`` instead: events the relay published while no
+queue was bound for their type (e.g. a relay started before the workers declared their queues).
+Replaying one publishes it to the exchange again, by event type, for every service that now listens.
 """
 from __future__ import annotations
 
@@ -22,7 +27,7 @@ from chassis.bus import messages
 from chassis.bus.connection import open_connection
 from chassis.bus.publisher import open_publisher
 from chassis.bus.settings import BusSettings
-from chassis.bus.topology import dead_queue_name, plain_queue, service_queue_name
+from chassis.bus.topology import dead_queue_name, plain_queue, service_queue_name, unroutable_queue_name
 
 
 @dataclass
@@ -77,8 +82,7 @@ class DeadLetterQueue:
                     chosen = replay(letter)
                     if chosen:
                         publisher = publisher or open_publisher(self.settings, self.service)
-                        publisher.send_to_queue(service_queue_name(self.settings.exchange, self.service),
-                                                letter.body, _replay_headers(letter.headers))
+                        self._send_back(publisher, letter)
                         message.ack()
                     results.append((letter, chosen))
             finally:
@@ -88,6 +92,25 @@ class DeadLetterQueue:
                 if publisher is not None:
                     publisher.close()
         return results
+
+
+    def _send_back(self, publisher, letter: DeadLetter) -> None:
+        publisher.send_to_queue(service_queue_name(self.settings.exchange, self.service), letter.body,
+                                _replay_headers(letter.headers))
+
+
+class UnroutableQueue(DeadLetterQueue):
+    """``<exchange>.unroutable``: replaying publishes the event to the exchange again (by type)."""
+
+    def __init__(self, settings: BusSettings):
+        super().__init__(settings, "unroutable")
+        self.name = unroutable_queue_name(settings.exchange)
+
+    def _send_back(self, publisher, letter: DeadLetter) -> None:
+        envelope = letter.envelope
+        if not isinstance(envelope, dict) or "type" not in envelope:
+            raise ValueError(f"{letter.event_id}: the parked message is not an event envelope")
+        publisher.publish_events([envelope])
 
 
 def _letter(message) -> DeadLetter:
@@ -107,7 +130,9 @@ def _replay_headers(headers: dict) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m chassis.bus.deadletters", description=__doc__.split("\n")[0])
-    parser.add_argument("--service", required=True, help="the consuming service (auth, cards, billing, ...)")
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--service", help="the consuming service whose dead letters to see (cards, billing, ...)")
+    target.add_argument("--unroutable", action="store_true", help="the events no queue was bound for")
     parser.add_argument("--url", help="broker URL (default: BUS_URL)")
     parser.add_argument("--exchange", help="exchange (default: BUS_EXCHANGE)")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -119,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     overrides = {key: value for key, value in (("url", args.url), ("exchange", args.exchange)) if value}
-    dead = DeadLetterQueue(BusSettings.from_env(**overrides), args.service)
+    settings = BusSettings.from_env(**overrides)
+    dead = UnroutableQueue(settings) if args.unroutable else DeadLetterQueue(settings, args.service)
     if args.command == "list":
         letters = dead.list()
         for letter in letters:
@@ -140,7 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.all == bool(args.event_id):
         parser.error("replay needs an EVENT_ID or --all (not both)")
     count = dead.replay_all() if args.all else dead.replay(args.event_id)
-    print(f"{count} dead letter(s) replayed to {service_queue_name(dead.settings.exchange, args.service)}")
+    target = settings.exchange if args.unroutable else service_queue_name(settings.exchange, args.service)
+    print(f"{count} message(s) of {dead.name} replayed to {target}")
     return 0 if count or args.all else 1
 
 

@@ -8,6 +8,7 @@ default with an English switch.
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from flask import Flask, jsonify, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -29,7 +30,8 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
 def create_app(config: WebConfig | None = None, db: Database | None = None, **_ignored) -> Flask:
     config = config or load_config()
     configure_logging(config.log_level)
-    app = Flask("guichet.web", template_folder="templates", static_folder="static", static_url_path="/static")
+    app = Flask("guichet.web", root_path=str(Path(__file__).resolve().parent), template_folder="templates",
+                static_folder="static", static_url_path="/static")
     app.url_map.strict_slashes = False
     app.config.update(
         SECRET_KEY=config.secret_key,
@@ -72,7 +74,8 @@ def _install_templating(app: Flask) -> None:
                                  switch_target=switch_target, localize=localize)
     app.jinja_env.filters.update(money=formatting.money, status=formatting.status_label,
                                  method=formatting.method_label, billed_to=formatting.billed_to_label,
-                                 label=formatting.label_of, when=formatting.when, localize=localize)
+                                 label=formatting.label_of, when=formatting.when, localize=localize,
+                                 options=formatting.options)
 
     @app.context_processor
     def _portal():

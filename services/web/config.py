@@ -12,7 +12,9 @@
 """
 from __future__ import annotations
 
+import os
 import secrets
+import time
 from dataclasses import dataclass
 
 from chassis.config import data_dir, env, env_bool, env_int
@@ -35,10 +37,19 @@ def _secret_key() -> str:
     if given:
         return given
     path = data_dir() / "web-secret.key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    try:  # O_EXCL: when several workers start at once, exactly one writes the key
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    for _ in range(50):
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.05)
+    raise RuntimeError(f"{path} is empty")
 
 
 def load_config(**overrides) -> WebConfig:

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 from services.web.i18n import current_language, localize
 
+MONTREAL = ZoneInfo("America/Montreal")
 STATUS_LABELS = {
     "new": ("Nouvelle", "New"), "submitted": ("Soumise", "Submitted"), "invoiced": ("Facturée", "Invoiced"),
     "paid": ("Payée", "Paid"), "shipped": ("Expédiée", "Shipped"), "cancelled": ("Annulée", "Cancelled"),
@@ -70,4 +72,13 @@ def when(value: str | None) -> str:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return value
-    return moment.strftime("%Y-%m-%d %H:%M") if "T" in value else moment.strftime("%Y-%m-%d")
+    if "T" not in value:
+        return moment.strftime("%Y-%m-%d")
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(MONTREAL)
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def options(items: list[dict], value: str = "id", label: str = "name") -> list[tuple[str, str]]:
+    """``[{"id": 1, "name": "A"}]`` -> ``[("1", "A")]`` for a select."""
+    return [(str(item.get(value)), item.get(label) or "") for item in items or []]

@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy import Boolean, DateTime, String, Text, delete, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -75,7 +76,10 @@ class SessionStore:
     def __init__(self, db: Database, lifetime: timedelta):
         self.db = db
         self.lifetime = lifetime
-        Base.metadata.create_all(db.engine)
+        try:
+            Base.metadata.create_all(db.engine)
+        except DBAPIError:  # another worker created the table at the same moment
+            Base.metadata.create_all(db.engine)
 
     def create(self, tokens: dict, profile: dict, portal: str) -> Login:
         sid = secrets.token_urlsafe(32)

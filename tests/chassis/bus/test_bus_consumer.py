@@ -9,7 +9,7 @@ from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from chassis.bus.consumer import Consumer
-from chassis.bus.deadletters import DeadLetterQueue, main as deadletters_cli
+from chassis.bus.deadletters import DeadLetterQueue, UnroutableQueue, main as deadletters_cli
 from chassis.bus.outbox import record_event
 from chassis.bus.publisher import open_publisher
 from chassis.bus.relay import OutboxRelay
@@ -17,7 +17,8 @@ from chassis.bus.tables import OutboxMessage
 from chassis.bus.topology import unroutable_queue_name
 from chassis.correlation import correlation_scope
 from chassis.events.envelope import Envelope
-from tests.chassis.bus.support import (EVENT_TYPE, OTHER_TYPE, effect_count, emit, record_effect, take_all)
+from tests.chassis.bus.support import (EVENT_TYPE, OTHER_TYPE, effect_count, effects, emit, record_effect,
+                                       take_all)
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(90)]
 
@@ -32,6 +33,10 @@ def _publish_raw(settings, *envelopes: dict) -> None:
         publisher.publish_events(list(envelopes))
     finally:
         publisher.close()
+
+
+def effects_ids(db) -> list[str]:
+    return [effect.event_id for effect in effects(db)]
 
 
 def _relay_all(db, settings, producer="bustest") -> int:
@@ -139,5 +144,20 @@ def test_an_unroutable_event_is_noticed_and_parked(db, settings):
     event = emit(db, "nobody", event_type=OTHER_TYPE)
     assert _relay_all(db, settings) == 1
     assert _metric("guichet_bus_unroutable_total", "bustest", OTHER_TYPE) == before + 1
-    parked = take_all(settings, unroutable_queue_name(settings.exchange))
-    assert [envelope["id"] for _, envelope in parked] == [event.id]
+    parked = UnroutableQueue(settings).list()
+    assert [letter.event_id for letter in parked] == [event.id]
+
+
+def test_parked_unroutable_events_are_replayed_once_a_consumer_listens(db, settings):
+    event = emit(db, "early")  # published before any worker declared its queue
+    assert _relay_all(db, settings) == 1
+    consumer = Consumer(service="fx", db=db, handlers={EVENT_TYPE: record_effect}, settings=settings)
+    consumer.declare()
+    cli = ["--unroutable", "--url", settings.url, "--exchange", settings.exchange]
+    try:
+        assert deadletters_cli(cli + ["replay", "--all"]) == 0
+        assert consumer.drain(timeout=0.5) == 1
+    finally:
+        consumer.close()
+    assert effect_count(db, "early") == 1 and effects_ids(db) == [event.id]
+    assert take_all(settings, unroutable_queue_name(settings.exchange)) == []

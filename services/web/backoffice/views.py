@@ -1,0 +1,202 @@
+"""Back-office pages for ASSTSAS staff (``cards_staff``) and AQPM staff (``productions_staff``)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from services.web.clients import auth, billing, cards, productions
+from services.web.clients.gateway import ApiError
+from services.web.forms import FormState, trimmed
+from services.web.i18n import localize, tr
+from services.web.web_session import CARDS_STAFF, PRODUCTIONS_STAFF, api, current_login, login_required
+
+blp = Blueprint("backoffice", __name__, url_prefix="/staff")
+REFERENCE_KINDS = ("organization_types", "institutions", "activities", "titles")
+
+
+@blp.get("/")
+@login_required(CARDS_STAFF, PRODUCTIONS_STAFF)
+def home():
+    if current_login().has(CARDS_STAFF):
+        return redirect(url_for("backoffice.cards_home"))
+    return redirect(url_for("backoffice.productions_home"))
+
+
+@blp.get("/cards")
+@login_required(CARDS_STAFF)
+def cards_home():
+    return redirect(url_for("backoffice.sessions"))
+
+
+# Trainer accounts -------------------------------------------------------------------------------
+
+@blp.route("/trainers", methods=["GET", "POST"])
+@login_required(CARDS_STAFF)
+def trainers():
+    form = FormState()
+    if request.method == "POST":
+        form.values = trimmed(request.form, "card_number", "first_name", "last_name", "email", "language")
+        body = {k: v for k, v in form.values.items() if v}
+        try:
+            created = auth.create_trainer(api(), body)
+            flash(tr(f"Compte créé : {created.get('username')}. Le mot de passe temporaire est envoyé par courriel.",
+                     f"Account created: {created.get('username')}. The temporary password is emailed."), "success")
+            return redirect(url_for("backoffice.trainers"))
+        except ApiError as error:
+            form.take(error)
+    q = (request.args.get("q") or "").strip()[:100]
+    found = auth.directory(api(), q, limit=50) if len(q) >= 2 else None
+    return render_template("backoffice/trainers.html", form=form, q=q, found=found,
+                           page_title=tr("Comptes des formateurs", "Trainer accounts")), 422 if form.errors else 200
+
+
+# Reference lists --------------------------------------------------------------------------------
+
+@blp.route("/reference", methods=["GET", "POST"])
+@login_required(CARDS_STAFF)
+def reference():
+    form = FormState()
+    if request.method == "POST":
+        kind = request.form.get("kind", "")
+        if kind not in REFERENCE_KINDS:
+            abort(400)
+        form.values = trimmed(request.form, "kind", "code", "label", "label_en", "name")
+        body = {k: v for k, v in form.values.items() if v and k != "kind"}
+        if kind == "organization_types":
+            body["requires_institution"] = bool(request.form.get("requires_institution"))
+        try:
+            cards.add_reference(api(), kind, body)
+            flash(tr("Entrée ajoutée.", "Entry added."), "success")
+            return redirect(url_for("backoffice.reference"))
+        except ApiError as error:
+            form.take(error)
+    data = cards.reference(api(), include_retired=True)
+    return render_template("backoffice/reference.html", data=data, form=form, blank_form=FormState(), kinds=REFERENCE_KINDS,
+                           page_title=tr("Listes de référence", "Reference lists")), 422 if form.errors else 200
+
+
+@blp.post("/reference/<kind>/<code>/toggle")
+@login_required(CARDS_STAFF)
+def toggle_reference(kind: str, code: str):
+    if kind not in REFERENCE_KINDS:
+        abort(404)
+    try:
+        cards.patch_reference(api(), kind, code, {"active": request.form.get("active") == "1"})
+        flash(tr("Liste mise à jour.", "List updated."), "success")
+    except ApiError as error:
+        flash(localize(error.message), "error")
+    return redirect(url_for("backoffice.reference"))
+
+
+# Requests and shipping (C11) --------------------------------------------------------------------
+
+@blp.get("/sessions")
+@login_required(CARDS_STAFF)
+def sessions():
+    status = request.args.get("status", "paid")
+    page = cards.list_sessions(api(), limit=100, status=status or None, trainer=request.args.get("trainer"))
+    return render_template("backoffice/sessions.html", page=page, status=status,
+                           page_title=tr("Demandes de cartes", "Card requests"))
+
+
+@blp.post("/sessions/<session_id>/ship")
+@login_required(CARDS_STAFF)
+def ship(session_id: str):
+    try:
+        cards.ship_session(api(), session_id)
+        flash(tr("Cartes marquées expédiées.", "Cards marked shipped."), "success")
+    except ApiError as error:
+        flash(localize(error.message), "error")
+    return redirect(url_for("backoffice.sessions", status=request.form.get("status", "paid")))
+
+
+# Payments by cheque and deposit (C10) -----------------------------------------------------------
+
+@blp.route("/payments", methods=["GET", "POST"])
+@login_required(CARDS_STAFF)
+def payments():
+    form = FormState(values={"method": "cheque"})
+    if request.method == "POST":
+        form.values = trimmed(request.form, "invoice_number", "method", "amount", "reference", "received_on")
+        found = billing.list_invoices(api(), number=form.value("invoice_number"), limit=1).get("items", []) \
+            if form.value("invoice_number") else []
+        if not found:
+            form.add_error("invoice_number", tr("Aucune facture ne porte ce numéro.", "No invoice has this number."))
+        else:
+            try:
+                billing.record_payment(api(), found[0]["id"], form.value("method"), form.value("amount"),
+                                       form.value("reference"), form.value("received_on") or None)
+                flash(tr(f"Paiement enregistré sur la facture {found[0]['number']}.",
+                         f"Payment recorded on invoice {found[0]['number']}."), "success")
+                return redirect(url_for("backoffice.payments"))
+            except ApiError as error:
+                form.take(error)
+    open_invoices = billing.list_invoices(api(), status="open", limit=100)
+    recent = billing.list_payments(api(), limit=30)
+    return render_template("backoffice/payments.html", form=form, open_invoices=open_invoices, recent=recent,
+                           page_title=tr("Paiements", "Payments")), 422 if form.errors else 200
+
+
+# Participant search (C13) -----------------------------------------------------------------------
+
+@blp.get("/participants")
+@login_required(CARDS_STAFF)
+def participants():
+    last_name = (request.args.get("last_name") or "").strip()[:100]
+    birth_date = (request.args.get("birth_date") or "").strip()[:10]
+    found, form = None, FormState(values={"last_name": last_name, "birth_date": birth_date})
+    if last_name or birth_date:
+        try:
+            found = cards.search_participants(api(), last_name, birth_date)
+        except ApiError as error:
+            form.take(error)
+    return render_template("backoffice/participants.html", form=form, found=found,
+                           page_title=tr("Recherche de participants", "Participant search"))
+
+
+@blp.post("/attestations/<code>/reissue")
+@login_required(CARDS_STAFF)
+def reissue(code: str):
+    try:
+        new = cards.reissue_attestation(api(), code)
+        flash(tr(f"Attestation réémise : {new.get('code')}.", f"Attestation reissued: {new.get('code')}."), "success")
+    except ApiError as error:
+        flash(localize(error.message), "error")
+    return redirect(request.referrer if (request.referrer or "").startswith(request.host_url) else
+                    url_for("backoffice.participants"))
+
+
+# AQPM: production houses and delegates (P4) -----------------------------------------------------
+
+@blp.route("/houses", methods=["GET", "POST"])
+@login_required(PRODUCTIONS_STAFF)
+def productions_home():
+    form = FormState(values={"status": "active"})
+    if request.method == "POST":
+        form.values = trimmed(request.form, "name", "status")
+        delegate = (request.form.get("user_id") or "").strip()
+        body = {"name": form.value("name"), "status": form.value("status") or "active",
+                "delegate_ids": [delegate] if delegate else []}
+        try:
+            created = productions.create_house(api(), body)
+            flash(tr("Maison de production créée.", "Production house created."), "success")
+            return redirect(url_for("aqpm.house", house_id=created["id"]))
+        except ApiError as error:
+            form.take(error, rename={"delegate_ids": "user_id"})
+    page = productions.list_houses(api(), limit=200, q=request.args.get("q"))
+    return render_template("backoffice/houses.html", page=page, form=form,
+                           page_title=tr("Maisons de production", "Production houses")), 422 if form.errors else 200
+
+
+@blp.post("/houses/<house_id>/delegates")
+@login_required(PRODUCTIONS_STAFF)
+def add_delegate(house_id: str):
+    user_id = (request.form.get("delegate") or "").strip()
+    if not user_id:
+        flash(tr("Choisissez un utilisateur inscrit dans la liste.", "Choose a registered user from the list."), "error")
+    else:
+        try:
+            productions.add_admin(api(), house_id, user_id, delegate=True)
+            flash(tr("Délégué ajouté.", "Delegate added."), "success")
+        except ApiError as error:
+            flash(localize(error.message), "error")
+    return redirect(url_for("aqpm.house", house_id=house_id))

@@ -1,0 +1,1 @@
+"""Portal 2 (AQPM, under /aqpm/): registration, login, houses, producers, sheets, access, SET (P1-P7)."""

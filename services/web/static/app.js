@@ -1,0 +1,110 @@
+/* Progressive enhancement only: every page works without it. No inline script (CSP 'self'). */
+(function () {
+  "use strict";
+
+  function money(value, lang) {
+    var fixed = value.toFixed(2);
+    if (lang === "en") { return "$" + fixed; }
+    return fixed.replace(".", ",") + "\u00a0$";
+  }
+
+  // Payment tab: live total, card fields and instructions that follow the chosen method (C8, C9).
+  function paymentForm(form) {
+    var unit = parseFloat(form.getAttribute("data-unit-price") || "2");
+    var count = parseInt(form.getAttribute("data-count") || "0", 10);
+    var minimum = parseFloat(form.getAttribute("data-card-minimum") || "5");
+    var lang = form.getAttribute("data-lang") || "fr";
+    var output = form.querySelector("[data-total]");
+    var method = form.querySelector("select[name=payment_method]");
+    var total = unit * count;
+    if (output) { output.textContent = money(total, lang); }
+    function follow() {
+      var chosen = method ? method.value : "";
+      form.querySelectorAll("[data-when-method]").forEach(function (el) {
+        var wanted = el.getAttribute("data-when-method").split(" ");
+        var show = wanted.indexOf(chosen) !== -1 && (chosen !== "credit_card" || total >= minimum);
+        el.hidden = !show;
+        el.querySelectorAll("input").forEach(function (input) { input.disabled = !show; });
+      });
+    }
+    if (method) { method.addEventListener("change", follow); }
+    follow();
+  }
+
+  // Session form: the institution list replaces the free-text name for accredited institutions (C5).
+  function institutionToggle(select) {
+    var form = select.form;
+    function follow() {
+      var option = select.options[select.selectedIndex];
+      var needs = option && option.getAttribute("data-requires-institution") === "1" ? "1" : "0";
+      form.querySelectorAll("[data-when-institution]").forEach(function (el) {
+        el.hidden = el.getAttribute("data-when-institution") !== needs;
+      });
+    }
+    select.addEventListener("change", follow);
+    follow();
+  }
+
+  // Type-ahead on registered users (P4, P6): suggestions from the server, keyboard friendly.
+  function typeahead(box) {
+    var input = box.querySelector("input[type=search]");
+    var hidden = box.querySelector(".typeahead-value");
+    var list = box.querySelector(".suggestions");
+    var source = box.getAttribute("data-source");
+    var timer = null, active = -1, items = [];
+
+    function close() { list.hidden = true; input.setAttribute("aria-expanded", "false"); active = -1; }
+    function choose(item) {
+      input.value = item.label; hidden.value = item.id; close();
+    }
+    function render() {
+      list.innerHTML = "";
+      items.forEach(function (item, index) {
+        var li = document.createElement("li");
+        li.id = list.id + "-" + index;
+        li.setAttribute("role", "option");
+        li.textContent = item.label;
+        if (index === active) { li.setAttribute("aria-selected", "true"); input.setAttribute("aria-activedescendant", li.id); }
+        li.addEventListener("mousedown", function (event) { event.preventDefault(); choose(item); });
+        list.appendChild(li);
+      });
+      list.hidden = items.length === 0;
+      input.setAttribute("aria-expanded", items.length ? "true" : "false");
+    }
+    function fetchItems() {
+      var q = input.value.trim();
+      if (q.length < 2) { items = []; render(); return; }
+      fetch(source + "?q=" + encodeURIComponent(q), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : { items: [] }; })
+        .then(function (data) { items = data.items || []; active = -1; render(); })
+        .catch(function () { items = []; render(); });
+    }
+    input.addEventListener("input", function () {
+      hidden.value = "";
+      clearTimeout(timer);
+      timer = setTimeout(fetchItems, 150);
+    });
+    input.addEventListener("keydown", function (event) {
+      if (list.hidden) { return; }
+      if (event.key === "ArrowDown") { active = Math.min(active + 1, items.length - 1); render(); event.preventDefault(); }
+      else if (event.key === "ArrowUp") { active = Math.max(active - 1, 0); render(); event.preventDefault(); }
+      else if (event.key === "Enter" && active >= 0) { choose(items[active]); event.preventDefault(); }
+      else if (event.key === "Escape") { close(); }
+    });
+    input.addEventListener("blur", function () { setTimeout(close, 100); });
+  }
+
+  // Confirmation before a destructive button.
+  function confirmations(form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-live-total]").forEach(paymentForm);
+    document.querySelectorAll("select[data-institution-toggle]").forEach(institutionToggle);
+    document.querySelectorAll(".typeahead").forEach(typeahead);
+    document.querySelectorAll("form[data-confirm]").forEach(confirmations);
+  });
+})();

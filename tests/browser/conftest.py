@@ -1,0 +1,180 @@
+"""Browser tests: Playwright driving Debian's headless Chromium against a whole running platform.
+
+The platform under test, chosen by ``GUICHET_BROWSER_STACK``:
+- ``local`` (default when nginx, PostgreSQL and RabbitMQ are there): ``stack.local`` — real nginx in
+  front of gunicorn per service, workers and relays, own databases and exchange;
+- ``embedded`` (fallback): ``python -m stack.embedded`` as a subprocess on a free port, SQLite in a tmp dir;
+- ``GUICHET_BROWSER_BASE_URL=http://...`` uses a platform already running (its demo password in
+  ``GUICHET_DEMO_PASSWORD``).
+Screenshots of the main pages go to ``tests/browser/artifacts/``.
+"""
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+DEMO_PASSWORD = "Browser-demo-pass-2026"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+class Platform:
+    def __init__(self, base_url: str, password: str, data_dir: Path | None, kind: str):
+        self.base_url = base_url.rstrip("/")
+        self.password = password
+        self.data_dir = data_dir
+        self.kind = kind
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_up(base_url: str, process: subprocess.Popen | None, log: Path | None, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"platform exited ({process.returncode}):\n{log.read_text()[-3000:] if log else ''}")
+        try:
+            if requests.get(base_url + "/", timeout=2).status_code == 200 and \
+                    requests.get(base_url + "/api/auth/readyz", timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"platform not up after {timeout:.0f} s")
+
+
+def _local_stack_possible() -> bool:
+    try:
+        from stack.gateway import nginx_binary
+        from tests.infra import fresh_database, rabbitmq_url
+        if nginx_binary() is None:
+            return False
+        rabbitmq_url()
+        fresh_database("browser_probe")
+        return True
+    except BaseException:  # noqa: BLE001 - pytest.skip is a BaseException; any failure means "not here"
+        return False
+
+
+@pytest.fixture(scope="session")
+def platform(tmp_path_factory):
+    given = os.environ.get("GUICHET_BROWSER_BASE_URL")
+    if given:
+        yield Platform(given, os.environ.get("GUICHET_DEMO_PASSWORD", DEMO_PASSWORD), None, "external")
+        return
+    kind = os.environ.get("GUICHET_BROWSER_STACK") or ("local" if _local_stack_possible() else "embedded")
+    if kind == "local":
+        yield from _local_platform(tmp_path_factory)
+    else:
+        yield from _embedded_platform(tmp_path_factory)
+
+
+def _embedded_platform(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("browser-platform")
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "PORT": str(port), "GUICHET_DATA_DIR": str(data_dir), "GUICHET_DEMO_PASSWORD": DEMO_PASSWORD,
+           "PUBLIC_BASE_URL": base, "WEB_API_BASE_URL": base, "PRODUCTIONS_SET_URL": f"{base}/set-demo",
+           "PYTHONUNBUFFERED": "1"}
+    log = data_dir / "platform.log"
+    with open(log, "w") as output:
+        process = subprocess.Popen([sys.executable, "-m", "stack.embedded"], cwd=REPO_ROOT, env=env,
+                                   stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        _wait_until_up(base, process, log)
+        _wait_for_demo_accounts(base)
+        yield Platform(base, DEMO_PASSWORD, data_dir, "embedded")
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _local_platform(tmp_path_factory):
+    from stack.local import start
+    from tests.infra import unique_exchange
+
+    data_dir = tmp_path_factory.mktemp("browser-local")
+    stack = start(data_dir, database_prefix="guichet_browser_", exchange=unique_exchange("browser"),
+                  demo_password=DEMO_PASSWORD)
+    try:
+        _wait_for_demo_accounts(stack.base_url)
+        yield Platform(stack.base_url, DEMO_PASSWORD, data_dir, "local")
+    finally:
+        stack.stop()
+        stack.delete_bus_objects()
+
+
+def _wait_for_demo_accounts(base: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        response = requests.post(base + "/api/auth/login", json={"login": "ethc123", "password": DEMO_PASSWORD},
+                                 timeout=5)
+        if response.status_code == 200:
+            return
+        time.sleep(0.5)
+    raise RuntimeError("demo accounts not created")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser, platform):
+    """``new_page(width=1280)`` -> a page in a fresh browser context (its own cookies), French by default."""
+    contexts = []
+
+    def make(width: int = 1280, height: int = 900):
+        context = browser.new_context(base_url=platform.base_url, locale="fr-CA",
+                                      viewport={"width": width, "height": height})
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def shot(page, name: str) -> None:
+    """Keeps a full-page screenshot of the current page as a test artifact."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}{int(time.time() * 1000) % 10_000_000}"
+
+
+def no_english_half(text: str) -> bool:
+    """True when no bilingual "Texte. / Text." message leaked into a French page."""
+    return re.search(r"\. / [A-Z]", text) is None

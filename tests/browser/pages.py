@@ -1,0 +1,65 @@
+"""Steps the scenarios share, written as a person would do them on the pages."""
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+
+from playwright.sync_api import Page, expect
+
+TRAINER = "ethc123"
+
+
+def login_trainer(page: Page, password: str, username: str = TRAINER) -> None:
+    page.goto("/")
+    page.locator("#f-login").fill(username)
+    page.locator("#f-password").fill(password)
+    page.get_by_role("button", name="Connexion").click()
+    expect(page.get_by_role("heading", name="Sessions")).to_be_visible()
+
+
+def login_aqpm(page: Page, email: str, password: str) -> None:
+    page.goto("/aqpm/")
+    form = page.locator("form[action^='/aqpm/login']")
+    form.locator("#f-email").fill(email)
+    form.locator("#f-password").fill(password)
+    form.get_by_role("button", name="Connexion").click()
+    expect(page.get_by_role("heading", name="Fiches de production")).to_be_visible()
+
+
+def new_session(page: Page, organization: str) -> None:
+    """Sessions -> Ajouter -> the three boxes -> "Ajouter les participants"."""
+    page.get_by_role("link", name="Sessions", exact=True).click()
+    page.get_by_role("link", name="Ajouter").click()
+    expect(page.locator("#f-trainer_email")).not_to_have_value("")
+    page.locator("#f-organization_type").select_option(index=1)
+    page.locator("#f-organization_name").fill(organization)
+    page.locator("#f-location").fill("Montréal")
+    page.locator("#f-activity_code").select_option(index=1)
+    page.locator("#f-end_date").fill((date.today() - timedelta(days=3)).isoformat())
+    page.locator("#f-delivery-address").fill("505, boul. De Maisonneuve Ouest")
+    page.locator("#f-delivery-city").fill("Montréal")
+    page.locator("#f-delivery-postal_code").fill("h3a 3c2")
+    page.locator("#f-delivery-attention").fill("Claude Éthier")
+    page.get_by_role("button", name="Ajouter les participants").click()
+    expect(page.get_by_role("heading", name="Liste des participants")).to_be_visible()
+
+
+def fill_participant(page: Page, first: str, last: str, born: str) -> None:
+    page.locator("#f-title").select_option("mme")
+    page.locator("#f-first_name").fill(first)
+    page.locator("#f-last_name").fill(last)
+    page.locator("#f-birth_date").fill(born)
+    page.locator("#f-phone").fill("514 555-0199")
+    page.locator("#f-phone_ext").fill("12")
+
+
+def wait_for_invoice_link(page: Page, timeout: float = 30):
+    """The invoice comes from billing through the bus: reload the session sheet until it is there."""
+    deadline = time.monotonic() + timeout
+    link = page.locator(".status-line a")
+    while time.monotonic() < deadline:
+        if link.count():
+            return link
+        time.sleep(0.5)
+        page.reload()
+    raise AssertionError("the invoice never appeared on the session sheet")

