@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from services.web.clients.gateway import ApiError
-from services.web.i18n import localize, localize_fields
+from services.web.i18n import localize, localize_fields, tr
 
 
 @dataclass
@@ -27,7 +27,10 @@ class FormState:
         """Puts an API refusal on the form: field errors beside their fields, the rest on top."""
         rename = rename or {}
         for name, messages in localize_fields(error.fields).items():
-            self.errors.setdefault(rename.get(name, name), []).extend(messages)
+            name = rename.get(name, name)
+            if self.values.get(name) == "":  # left blank and refused: say so plainly
+                messages = [tr("Champ obligatoire.", "Required field.")]
+            self.errors.setdefault(name, []).extend(messages)
         self.message = localize(error.message) if error.message else ""
         return self
 

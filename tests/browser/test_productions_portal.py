@@ -106,10 +106,11 @@ def test_member_delegate_sheet_access_and_set(new_page, platform):
     expect(granted.locator("[data-handoff-user]")).to_contain_text(granted_email)
     shot(granted, "set-demo")
 
-    # Someone not authorized has no "Accéder au SET" on that sheet.
-    sheet_path = urlsplit(delegate.url).path.replace("/access", "")
-    staff_member = new_page()
-    login_aqpm(staff_member, "membre@aqpm.demo", platform.password)
-    staff_member.goto(sheet_path)
-    expect(staff_member.get_by_role("heading", name=title)).to_be_visible()
-    expect(staff_member.get_by_role("button", name="Accéder au SET")).to_have_count(0)
+    # Someone registered but not authorized does not even see the sheet (someone else's resource: 404).
+    outsider = new_page()
+    register(outsider, "Olivier", f"Curieux{tag}", f"curieux.{tag}@exemple.ca")
+    response = outsider.goto(urlsplit(delegate.url).path.replace("/access", ""))
+    assert response.status == 404
+    expect(outsider.get_by_role("button", name="Accéder au SET")).to_have_count(0)
+    outsider.get_by_role("link", name="Fiches de production").first.click()
+    expect(outsider.locator("main")).not_to_contain_text(title)

@@ -45,7 +45,8 @@ def stub_app(name: str):
                 "forwarded_for": request.headers.get("X-Forwarded-For"),
                 "forwarded_proto": request.headers.get("X-Forwarded-Proto")}
         return Response(json.dumps(body), mimetype="application/json",
-                        headers={"X-Request-ID": "set-by-the-upstream", "Server": "stub/1.0"})
+                        headers={"X-Request-ID": "set-by-the-upstream", "Server": "stub/1.0",
+                                 "X-Frame-Options": "SAMEORIGIN", "Referrer-Policy": "no-referrer"})
 
     return app
 

@@ -72,6 +72,12 @@ def test_security_headers_on_answers_and_errors(gateway):
         assert "nginx/" not in response.headers.get("Server", "")
 
 
+def test_an_upstreams_own_security_headers_are_not_duplicated(gateway):
+    response = _get(gateway, "/api/cards/echo")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
 def test_the_web_front_end_keeps_its_own_content_security_policy(gateway):
     assert "Content-Security-Policy" not in _get(gateway, "/").headers
 
