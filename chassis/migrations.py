@@ -40,3 +40,21 @@ def run_env(context, target_metadata) -> None:
             context.run_migrations()
     engine.dispose()
 
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m chassis.migrations <svc>``: that service's database (``<SVC>_DATABASE_URL``) to head."""
+    import sys
+
+    from chassis.config import ServiceConfig
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m chassis.migrations <service>", file=sys.stderr)
+        return 2
+    upgrade(args[0], ServiceConfig.from_env(args[0]).database_url)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

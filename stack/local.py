@@ -48,9 +48,7 @@ DEFAULT_PORTS = {"gateway": 8080, "web": 8100, "auth": 8101, "cards": 8102, "bil
 # -- the commands: the same argv as the containers of docker-compose.yml ---------------------------
 def migrate_command(service: str) -> list[str]:
     """The ``<svc>-migrate`` container's command: the service's database to Alembic head."""
-    code = (f"import os; from chassis.migrations import upgrade; "
-            f"upgrade('{service}', os.environ['{service.upper()}_DATABASE_URL'])")
-    return ["python", "-c", code]
+    return ["python", "-m", "chassis.migrations", service]
 
 
 def api_command(service: str) -> list[str]:
@@ -429,6 +427,8 @@ def start(data_dir: Path, *, port: int = 0, database_prefix: str = "guichet_e2e_
         stack.demo_accounts = ensure_demo_accounts(layout, demo_password or DEFAULT_DEMO_PASSWORD)
     except BaseException:
         stack.stop()
+        with suppress(Exception):  # a copy that could not start leaves nothing on the bus either
+            stack.delete_bus_objects()
         raise
     return stack
 

@@ -11,6 +11,8 @@
 | ``BUS_RELAY_BATCH_SIZE`` | ``500`` | outbox rows the relay publishes in one transaction |
 | ``BUS_RELAY_IDLE_SLEEP`` | ``0.2`` | seconds the relay sleeps when the outbox is empty |
 | ``BUS_RECONNECT_MAX_DELAY`` | ``30`` | longest pause between two reconnection attempts (exponential backoff) |
+| ``BUS_QUEUE_TYPE`` | ``classic`` | ``quorum`` on a RabbitMQ cluster (see ``chassis/bus/topology.py``) |
+| ``BUS_DELIVERY_LIMIT`` | ``20`` | quorum queues only: redeliveries of an unacknowledged message before it is dropped |
 | ``BUS_METRICS_PORT`` | (none) | if set, worker and relay processes serve prometheus metrics on this port |
 """
 from __future__ import annotations

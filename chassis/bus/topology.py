@@ -9,12 +9,40 @@
   milliseconds (queue TTL) then dead-letters back to the service's queue.
 - ``<exchange>.<service>.dead``: events that failed every attempt, or were invalid.
 
-All queues are classic durable queues: attempts are counted in a message header by the consumer,
-so no quorum-queue delivery limit is needed.
+Queue type: ``BUS_QUEUE_TYPE`` = ``classic`` (default: one broker node, the local stacks) or
+``quorum`` (replicated, for a RabbitMQ cluster; Kubernetes sets it). Every declaration in the
+process uses the same type (RabbitMQ refuses to redeclare a queue with other arguments). Quorum
+queues get an explicit ``x-delivery-limit`` (``BUS_DELIVERY_LIMIT``, default 20: a message that
+kills its consumer over and over is dropped to the dead-letter path instead of looping); the
+retry queues dead-letter ``at-least-once`` (RabbitMQ >= 3.10), so a retry is never lost in transit.
+Attempts of a failing handler are counted in a message header either way.
 """
 from __future__ import annotations
 
 from kombu import Exchange, Queue, binding
+
+from chassis.config import env, env_int
+
+
+def queue_type() -> str:
+    kind = env("BUS_QUEUE_TYPE", "classic").lower()
+    if kind not in {"classic", "quorum"}:
+        raise ValueError(f"BUS_QUEUE_TYPE must be classic or quorum, got {kind!r}")
+    return kind
+
+
+def durable_arguments() -> dict:
+    """Arguments every durable queue of this process is declared with."""
+    if queue_type() == "quorum":
+        return {"x-queue-type": "quorum", "x-delivery-limit": env_int("BUS_DELIVERY_LIMIT", 20)}
+    return {}
+
+
+def _retry_arguments(ttl_ms: int, target_queue: str) -> dict:
+    arguments = {"x-message-ttl": ttl_ms, "x-dead-letter-exchange": "", "x-dead-letter-routing-key": target_queue}
+    if queue_type() == "quorum":
+        arguments.update({"x-dead-letter-strategy": "at-least-once", "x-overflow": "reject-publish"})
+    return arguments
 
 
 def topic_exchange(name: str) -> Exchange:
@@ -39,7 +67,8 @@ def retry_queue_name(exchange: str, service: str, delay_seconds: float) -> str:
 
 def plain_queue(name: str, **arguments) -> Queue:
     """A durable queue reached through the default exchange (routing key = its name)."""
-    return Queue(name, Exchange(""), routing_key=name, durable=True, queue_arguments=arguments or None)
+    return Queue(name, Exchange(""), routing_key=name, durable=True,
+                 queue_arguments={**durable_arguments(), **arguments} or None)
 
 
 def declare_exchange(channel, exchange: str) -> None:
@@ -49,7 +78,7 @@ def declare_exchange(channel, exchange: str) -> None:
 
 def service_queue(exchange: str, service: str, event_types) -> Queue:
     ex = topic_exchange(exchange)
-    return Queue(service_queue_name(exchange, service), durable=True,
+    return Queue(service_queue_name(exchange, service), durable=True, queue_arguments=durable_arguments() or None,
                  bindings=[binding(ex, routing_key=event_type) for event_type in sorted(event_types)])
 
 
@@ -60,7 +89,6 @@ def declare_service_queues(channel, exchange: str, service: str, event_types, re
     main.declare()
     for delay in sorted(set(retry_delays)):
         plain_queue(retry_queue_name(exchange, service, delay),
-                    **{"x-message-ttl": int(round(delay * 1000)), "x-dead-letter-exchange": "",
-                       "x-dead-letter-routing-key": main.name})(channel).declare()
+                    **_retry_arguments(int(round(delay * 1000)), main.name))(channel).declare()
     plain_queue(dead_queue_name(exchange, service))(channel).declare()
     return main

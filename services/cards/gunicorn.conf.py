@@ -1,10 +1,2 @@
-"""gunicorn settings of the cards service (PORT, WEB_CONCURRENCY)."""
-import os
-
-bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-worker_class = "sync"
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
-accesslog = "-"
-errorlog = "-"
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+"""gunicorn settings of the cards service: the platform's defaults (see chassis/http/gunicorn_settings.py)."""
+from chassis.http.gunicorn_settings import *  # noqa: F401,F403

@@ -1,10 +1,2 @@
-"""gunicorn settings for the notifier API."""
-import os
-
-bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-worker_class = "sync"
-timeout = 30
-graceful_timeout = 20
-accesslog = "-"
-errorlog = "-"
+"""gunicorn settings of the notifier service: the platform's defaults (see chassis/http/gunicorn_settings.py)."""
+from chassis.http.gunicorn_settings import *  # noqa: F401,F403

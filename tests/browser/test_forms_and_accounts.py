@@ -63,7 +63,7 @@ def test_bad_input_shows_field_errors_in_french(new_page, platform):
 
     # The same form in English shows the English half.
     page.get_by_role("link", name="English").click()
-    page.get_by_role("link", name="Add").click()
+    expect(page.get_by_role("heading", name="New request")).to_be_visible()
     page.get_by_role("button", name="Add the participants").click()
     expect(field_error(page, "f-location")).to_have_text("Required field.")
 

@@ -66,7 +66,7 @@ def _config(service: str, url: str) -> ServiceConfig:
         extra = {"VERIFY_MAX_FAILURES": "100000", "TRUSTED_PROXY_HOPS": "1",
                  "PUBLIC_BASE_URL": "https://guichet.exemple.ca"}
     elif service == "notifier":
-        extra = {"SECRET_KEY": Fernet.generate_key().decode(), "SMTP_HOST": "", "WEBHOOKS_ALLOW_PRIVATE": "0"}
+        extra = {"SECRET_KEY": Fernet.generate_key().decode(), "SMTP_HOST": "", "WEBHOOKS_ALLOW_PRIVATE": "1"}
     return ServiceConfig.from_env(service, database_url=url, public_base_url="https://guichet.exemple.ca",
                                   extra=extra)
 

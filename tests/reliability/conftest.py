@@ -6,7 +6,7 @@ the figures of a full-size run):
 
 | variable | default | meaning |
 |---|---|---|
-| ``RELIABILITY_SESSIONS`` | ``120`` | card requests submitted and paid in scenarios 1 and 2 (issue: 2,000) |
+| ``RELIABILITY_SESSIONS`` | ``200`` | card requests submitted and paid in scenarios 1 and 2 (issue: 2,000) |
 | ``RELIABILITY_OUTAGE_SESSIONS`` | ``40`` | requests in flight during scenario 3's database outage |
 | ``RELIABILITY_OUTAGE_SECONDS`` | ``30`` | how long billing's PostgreSQL stays stopped |
 | ``RELIABILITY_SETTLE_SECONDS`` | ``240`` | how long a scenario may take to reach its end state after the faults |
@@ -30,6 +30,11 @@ from tests.reliability.private_infra import PrivatePostgres, PrivateRabbit, miss
 
 def setting(name: str, default: int) -> int:
     return int(os.environ.get(f"RELIABILITY_{name}", default))
+
+
+def scenario_timeout() -> int:
+    """pytest-timeout for one scenario: its own time box, not pytest.ini's 300 s meant for unit tests."""
+    return 300 + 2 * setting("SETTLE_SECONDS", 240) + 6 * setting("SESSIONS", 200) // 10
 
 
 def _trainer_known(cards_url: str) -> bool:

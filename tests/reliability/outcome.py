@@ -145,3 +145,9 @@ def inbox_rows(database_urls: dict[str, str]) -> dict[str, int]:
     """Events each consumer applied (one inbox row per event, whatever the number of deliveries)."""
     return {service: _rows(database_urls[service], "select count(*) from inbox")[0][0]
             for service in ("cards", "billing", "notifier")}
+
+
+def duplicates_skipped(platform) -> int:
+    """Deliveries the consumers' inboxes recognised and skipped (``consumer.duplicate_skipped`` log lines)."""
+    return sum(platform.log_count(name, "consumer.duplicate_skipped")
+               for name in ("cards-worker", "billing-worker", "notifier-worker"))

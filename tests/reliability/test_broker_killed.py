@@ -13,23 +13,24 @@ import time
 
 import pytest
 
-from tests.reliability.conftest import setting
+from tests.reliability.conftest import setting, scenario_timeout
 from tests.reliability.figures import FaultPlan, report
-from tests.reliability.outcome import inbox_rows, published_events, wait_for_outcome
+from tests.reliability.outcome import duplicates_skipped, inbox_rows, published_events, wait_for_outcome
 from tests.reliability.workload import Workload
 
-pytestmark = pytest.mark.reliability
+pytestmark = [pytest.mark.reliability, pytest.mark.timeout(scenario_timeout())]
 
 BROKER_DOWN_SECONDS = 3.0
 
 
 def test_the_broker_killed_twice_loses_and_duplicates_nothing(private_platform):
     stack, platform = private_platform, private_platform.platform
-    size = setting("SESSIONS", 120)
+    size = setting("SESSIONS", 200)
     workload = Workload(platform, "broker", threads=setting("THREADS", 6))
     session_ids = workload.create(size)
     published_before = published_events(stack.database_urls)
     inbox_before = inbox_rows(stack.database_urls)
+    skipped_before = duplicates_skipped(platform)
     progress: dict[str, str] = {}
     kills_before = stack.rabbit.kills
 
@@ -61,8 +62,7 @@ def test_the_broker_killed_twice_loses_and_duplicates_nothing(private_platform):
 
     published = {name: count - published_before[name] for name, count in published_events(stack.database_urls).items()}
     applied = {name: count - inbox_before[name] for name, count in inbox_rows(stack.database_urls).items()}
-    redeliveries = sum(platform.log_count(name, "consumer.duplicate_skipped")
-                       for name in ("cards-worker", "billing-worker", "notifier-worker"))
+    redeliveries = duplicates_skipped(platform) - skipped_before
     report("broker SIGKILLed twice", requests=size, published=sum(published.values()), published_by=published,
            applied_by=applied, kills=stack.rabbit.kills - kills_before, progress_at_kills=progress,
            lost=outcome.lost_total, duplicated=outcome.duplicated_total, redeliveries_skipped=redeliveries,

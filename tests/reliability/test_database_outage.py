@@ -18,12 +18,12 @@ import pytest
 import requests
 
 from tests.reliability.bus_state import queue_depth
-from tests.reliability.conftest import setting
+from tests.reliability.conftest import setting, scenario_timeout
 from tests.reliability.figures import report
 from tests.reliability.outcome import published_events, wait_for_outcome
 from tests.reliability.workload import Workload
 
-pytestmark = pytest.mark.reliability
+pytestmark = [pytest.mark.reliability, pytest.mark.timeout(scenario_timeout())]
 
 
 class OutageProbe(threading.Thread):

@@ -19,12 +19,12 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.reliability.bus_state import queue_depth
-from tests.reliability.conftest import setting
+from tests.reliability.conftest import setting, scenario_timeout
 from tests.reliability.figures import FaultPlan, report
-from tests.reliability.outcome import inbox_rows, published_events, wait_for_outcome
+from tests.reliability.outcome import duplicates_skipped, inbox_rows, published_events, wait_for_outcome
 from tests.reliability.workload import Workload
 
-pytestmark = pytest.mark.reliability
+pytestmark = [pytest.mark.reliability, pytest.mark.timeout(scenario_timeout())]
 
 VICTIMS = ("billing-worker", "billing-relay", "notifier-worker")
 
@@ -44,13 +44,14 @@ def leased_emails(notifier_url: str, expire: bool) -> int:
 
 def test_a_worker_a_relay_and_the_notifier_killed_lose_and_duplicate_nothing(private_platform):
     stack, platform = private_platform, private_platform.platform
-    size = setting("SESSIONS", 120)
+    size = setting("SESSIONS", 200)
     settle = setting("SETTLE_SECONDS", 240)
     real_leases = os.environ.get("RELIABILITY_REAL_LEASES") == "1"
     workload = Workload(platform, "processes", threads=setting("THREADS", 6))
     session_ids = workload.create(size)
     published_before = published_events(stack.database_urls)
     inbox_before = inbox_rows(stack.database_urls)
+    skipped_before = duplicates_skipped(platform)
     progress: dict[str, str] = {}
     held = {"emails": 0}
 
@@ -85,8 +86,7 @@ def test_a_worker_a_relay_and_the_notifier_killed_lose_and_duplicate_nothing(pri
             for service in ("cards", "billing", "notifier")}
     published = {name: count - published_before[name] for name, count in published_events(stack.database_urls).items()}
     applied = {name: count - inbox_before[name] for name, count in inbox_rows(stack.database_urls).items()}
-    redeliveries = sum(platform.log_count(name, "consumer.duplicate_skipped")
-                       for name in ("cards-worker", "billing-worker", "notifier-worker"))
+    redeliveries = duplicates_skipped(platform) - skipped_before
     report("billing worker, billing relay, notifier worker SIGKILLed", requests=size,
            published=sum(published.values()), published_by=published, applied_by=applied,
            kills=len([name for name in platform.kills if name in VICTIMS]), progress_at_kills=progress,

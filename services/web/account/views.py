@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from services.web.clients import auth
 from services.web.clients.gateway import ApiError
 from services.web.forms import FormState, trimmed
-from services.web.i18n import localize, safe_next, tr
+from services.web.i18n import safe_next, tr
 from services.web.web_session import (api, current_login, end_session, home_for, login_required, start_session,
                                       store)
 
@@ -130,5 +130,3 @@ def profile():
 def help():
     return render_template("account/help.html", page_title=tr("Aide en ligne", "Online help"))
 
-
-__all__ = ["blp", "sign_in", "localize"]

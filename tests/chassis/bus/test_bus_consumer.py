@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 
 import pytest
@@ -61,7 +62,10 @@ def test_the_same_event_delivered_twice_has_one_effect(db, settings):
     assert _metric("guichet_bus_duplicates_total", "fx", EVENT_TYPE) == duplicates_before + 1
 
 
-def test_a_failing_handler_is_retried_with_growing_delays_then_dead_lettered_then_replayed(db, settings, capsys):
+@pytest.mark.parametrize("queue_type", ["classic", "quorum"])
+def test_a_failing_handler_is_retried_with_growing_delays_then_dead_lettered_then_replayed(
+        db, settings, capsys, monkeypatch, queue_type):
+    monkeypatch.setenv("BUS_QUEUE_TYPE", queue_type)
     calls: list[float] = []
     fixed = {"yes": False}
 
@@ -73,6 +77,11 @@ def test_a_failing_handler_is_retried_with_growing_delays_then_dead_lettered_the
 
     consumer = Consumer(service="fx", db=db, handlers={EVENT_TYPE: flaky}, settings=settings)
     consumer.declare()
+    if queue_type == "quorum":
+        listed = subprocess.run(["rabbitmqctl", "-q", "list_queues", "name", "type"], capture_output=True,
+                                text=True, timeout=30).stdout
+        types = dict(line.split("\t")[:2] for line in listed.splitlines() if line.startswith(settings.exchange))
+        assert types[f"{settings.exchange}.fx"] == "quorum" and types[f"{settings.exchange}.fx.dead"] == "quorum"
     event = emit(db, "flaky")
     assert _relay_all(db, settings) == 1
     try:

@@ -1,0 +1,18 @@
+"""gunicorn settings shared by every service's ``gunicorn.conf.py`` (which imports them and may
+override a few). Environment: ``PORT`` (8000), ``WEB_CONCURRENCY`` workers (2),
+``GUNICORN_THREADS`` (1), ``GUNICORN_TIMEOUT`` seconds (30), ``FORWARDED_ALLOW_IPS`` (127.0.0.1:
+the gateway's address, whose X-Forwarded-* headers gunicorn trusts).
+"""
+import os
+
+bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+accesslog = "-"
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn >= 25 opens a control socket under ~/.gunicorn; several services on one machine
+# (the local real-process stack) would collide there, and nothing here uses it.
+control_socket_disable = True
