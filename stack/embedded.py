@@ -32,11 +32,12 @@ def build_platform(port: int):
     """Migrates every database, builds every app and the in-process bus; returns (wsgi, bus, dbs)."""
     from chassis.bus.embedded import EmbeddedBus
     from chassis.migrations import upgrade
-    from stack.api_index import create_index_app
+    from services.web.app import create_app as create_web_app
+    from stack.api_docs import create_docs_app
     from stack.services import API_SERVICES, handlers, module
 
     _prepare_environment(port)
-    mounts, dbs = {}, {}
+    mounts, dbs = {"/api/docs": create_docs_app()}, {}
     bus = EmbeddedBus(exchange=os.environ.get("BUS_EXCHANGE", "guichet.events"))
     for name in API_SERVICES:
         config = module(name, "config").load_config()
@@ -45,8 +46,7 @@ def build_platform(port: int):
         dbs[name] = app.extensions["db"]
         mounts[f"/api/{name}"] = app
         bus.add_service(name, dbs[name], handlers(name))
-    root = _web_app() or create_index_app()
-    return DispatcherMiddleware(root, mounts), bus, dbs
+    return DispatcherMiddleware(create_web_app(), mounts), bus, dbs
 
 
 def _notifier_delivery(db):
@@ -55,15 +55,6 @@ def _notifier_delivery(db):
     from services.notifier.delivery.loops import DeliveryLoops
 
     return DeliveryLoops(db, NotifierSettings.from_config(load_config()))
-
-
-def _web_app():
-    """The web front end at ``/`` when it exists (services/web)."""
-    try:
-        web = __import__("services.web.app", fromlist=["create_app"])
-    except ImportError:
-        return None
-    return web.create_app()
 
 
 def _print_banner(port: int, accounts: list[dict], password: str, password_is_default: bool) -> None:

@@ -96,3 +96,19 @@ def test_every_service_answers_under_its_prefix(platform):
         response = requests.get(f"{platform['base']}/api/{service}/readyz", timeout=10)
         assert response.status_code == 200, (service, response.text)
         assert response.json()["service"] == service
+
+
+def test_api_docs_list_every_service(platform):
+    page = requests.get(f"{platform['base']}/api/docs/", timeout=10)
+    assert page.status_code == 200 and "text/html" in page.headers["Content-Type"]
+    listed = requests.get(f"{platform['base']}/api/docs/services.json", timeout=10).json()
+    assert [entry["service"] for entry in listed["services"]] == ["auth", "cards", "billing", "productions",
+                                                                  "notifier"]
+    for entry in listed["services"]:
+        assert requests.get(f"{platform['base']}{entry['openapi']}", timeout=10).json()["openapi"].startswith("3.")
+
+
+def test_the_web_front_end_answers_at_the_root(platform):
+    page = requests.get(f"{platform['base']}/", timeout=10)
+    assert page.status_code == 200
+    assert "Connexion" in page.text or "connexion" in page.text

@@ -81,11 +81,17 @@ class PrivatePlatform:
             time.sleep(0.3)
 
     def stop(self) -> None:
-        if self.platform is not None:
-            self.platform.stop()
-        self.rabbit.stop()
-        for cluster in self.clusters.values():
-            cluster.destroy()
+        """Every process, then the broker, then the clusters; one failing step does not skip the others."""
+        steps = ([self.platform.stop] if self.platform is not None else []) + [self.rabbit.stop]
+        steps += [cluster.destroy for cluster in self.clusters.values()]
+        errors = []
+        for step in steps:
+            try:
+                step()
+            except Exception as error:  # keep tearing down; report at the end
+                errors.append(error)
+        if errors:
+            raise errors[0]
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ trainers; productions_staff: productions; both: the notifier and auth's director
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 import uuid
@@ -45,7 +46,22 @@ BODIES = {  # (service, method, path) -> a body valid for the owner
     ("productions", "PATCH", "/sheets/{sheet_id}"): {"title": "Fiche détournée"},
     ("auth", "PATCH", "/users/{user_id}"): {"email": "intrus@exemple.qc.ca"},
     ("notifier", "POST", "/messages/{message_id}/retry"): {},
+    ("productions", "POST", "/houses/{house_id}/admins"): "intruder",
+    ("productions", "POST", "/sheets/{sheet_id}/access"): "intruder",
 }
+CSV = "titre,prenom,nom,date_naissance,telephone,poste\nmme,Intruse,Tremblay,1985-04-12,(514) 555-0199,\n"
+
+
+def send(sut, intruder, method: str, path: str, url: str):
+    """The request an owner would make, made by ``intruder``."""
+    headers = {**sut.headers(intruder), "Idempotency-Key": uuid.uuid4().hex}
+    if path.endswith("/participants/import"):
+        return sut.client().open(url, method=method, headers=headers, content_type="multipart/form-data",
+                                 data={"file": (io.BytesIO(CSV.encode()), "participants.csv", "text/csv")})
+    body = BODIES.get((sut.service, method, path), {})
+    if body == "intruder":  # the intruder tries to give themselves access
+        body = {"user_id": intruder.user_id}
+    return sut.client().open(url, method=method, json=body, headers=headers)
 
 
 def snapshot(db) -> str:
@@ -124,8 +140,7 @@ def test_another_owners_ids_are_neither_read_nor_written(platform, service):
             if service in ("cards", "billing", "productions") and intruder is sut.people[role][0]:
                 continue
             before = snapshot(sut.db)
-            response = sut.client().open(url, method=method, json=BODIES.get((service, method, path), {}),
-                                         headers={**sut.headers(intruder), "Idempotency-Key": uuid.uuid4().hex})
+            response = send(sut, intruder, method, path, url)
             changed = snapshot(sut.db) != before
             checked += 1
             if response.status_code not in (403, 404) or changed:
