@@ -31,8 +31,9 @@ def string_query_parameters() -> list:
             if "{" in path or "get" not in item:
                 continue
             for parameter in item["get"].get("parameters", []):
-                if parameter.get("in") == "query" and parameter.get("schema", {}).get("type") == "string" \
-                        and "enum" not in parameter.get("schema", {}):
+                schema = parameter.get("schema", {})
+                free_text = schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(schema)
+                if parameter.get("in") == "query" and free_text:
                     found.append(pytest.param(service, path, parameter["name"], id=f"{service} {path}?{parameter['name']}",
                                               marks=pytest.mark.xfail(strict=True, reason=NUL_IS_A_SERVER_ERROR)))
     return found
@@ -47,6 +48,7 @@ def test_a_nul_in_a_query_string_is_bad_input(services, service, path, name):
     assert contract_error_problems(response.get_json()) == []
 
 
+@pytest.mark.xfail(strict=True, reason="cards POST /sessions with location 'Montréal\\x00' -> 500 (same DataError)")
 def test_a_nul_in_a_json_body_is_bad_input(services):
     """Bodies: a NUL inside a trainer's new session (cards POST /sessions)."""
     from tests.cards.helpers import session_form
