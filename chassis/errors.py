@@ -144,9 +144,21 @@ def handle_database_unavailable(error: Exception):
     return _json(503, error_body(503), {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)})
 
 
-def register_error_handlers(app: Flask) -> None:
-    from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError, TimeoutError
+def handle_database_refused_value(error: Exception):
+    """A value the database cannot store (out of range, bad encoding) that validation let through:
+    still bad input, so a 422 and never a 500; the transaction has rolled back."""
+    from chassis.logging import get_logger
 
+    get_logger(getattr(g, "service_name", "unknown")).warning(
+        "database_refused_value", path=request.path, error=type(error).__name__)
+    return _json(422, error_body(422, message="Une valeur ne peut pas être enregistrée. / "
+                                             "A value cannot be stored."))
+
+
+def register_error_handlers(app: Flask) -> None:
+    from sqlalchemy.exc import DataError, DisconnectionError, InterfaceError, OperationalError, TimeoutError
+
+    app.register_error_handler(DataError, handle_database_refused_value)
     for database_error in (OperationalError, InterfaceError, DisconnectionError, TimeoutError):
         app.register_error_handler(database_error, handle_database_unavailable)
     app.register_error_handler(ApiError, handle_api_error)

@@ -17,6 +17,7 @@ from chassis.db import Database
 from chassis.errors import handle_http_exception, register_error_handlers
 from chassis.http.content_type import install_content_type_check
 from chassis.http.health import install_health
+from chassis.http.input_guard import install_input_guard
 from chassis.http.metrics import install_metrics
 from chassis.http.request_context import install_request_context
 from chassis.logging import configure_logging
@@ -69,6 +70,7 @@ def create_service_app(config: ServiceConfig, *, title: str, description: str = 
     register_error_handlers(app)
     install_request_context(app, config.service)
     install_content_type_check(app)
+    install_input_guard(app)
     install_metrics(app, config.service)
     checks = {"database": db.ping, "broker": broker_check(config.bus_url)}
     checks.update(extra_checks or {})

@@ -12,6 +12,7 @@ import string
 import uuid
 from dataclasses import dataclass, field
 
+import psycopg
 from cryptography.fernet import Fernet
 
 from chassis.config import ServiceConfig
@@ -19,7 +20,7 @@ from chassis.db import Database
 from chassis.events.envelope import Envelope
 from chassis.events.registry import validate_payload
 from chassis.testing.tokens import TokenFactory
-from tests.infra import migrated_database
+from tests.infra import PG_ADMIN_URL, migrated_database
 
 SERVICES = ("auth", "cards", "billing", "productions", "notifier")
 ROLES = ("trainer", "cards_staff", "member", "productions_staff")
@@ -55,7 +56,11 @@ class ServiceUnderTest:
         return client
 
     def dispose(self) -> None:
+        """Closes the connections and drops the run's database (its name is unique to the run)."""
         self.db.dispose()
+        name = self.db.url.rpartition("/")[2]
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _config(service: str, url: str) -> ServiceConfig:
@@ -133,9 +138,11 @@ def _read_model_people(db: Database, service: str, tag: str) -> dict[str, list[P
 
 
 def start_service(service: str, purpose: str, tokens: TokenFactory | None = None) -> ServiceUnderTest:
-    """``service``'s app on a fresh database ``guichet_test_<service>_<purpose>``, with two people a role."""
+    """``service``'s app on a fresh database ``guichet_test_<service>_<purpose>_<random>``, with two people a
+    role. The random part keeps two runs of the suite at once (two engineers, CI) from dropping each
+    other's database; ``dispose()`` drops it."""
     tokens = tokens or TokenFactory()
-    url = migrated_database(service, f"{service}_{purpose}")
+    url = migrated_database(service, f"{service}_{purpose}_{uuid.uuid4().hex[:8]}")
     app, db = create_service_app(service, url, tokens)
     people = _auth_people(db, purpose) if service == "auth" else _read_model_people(db, service, purpose)
     return ServiceUnderTest(service, app, db, tokens, people)

@@ -5,13 +5,16 @@ Auth locks an account per (account, client address) (services/auth/accounts/thro
 sequence below comes from one address of its own."""
 from __future__ import annotations
 
+import uuid
+
+import psycopg
 import pytest
 
 from chassis.config import ServiceConfig
 from chassis.db import Database
 from services.auth.accounts import users
 from services.auth.app import create_app
-from tests.infra import migrated_database
+from tests.infra import PG_ADMIN_URL, migrated_database
 
 pytestmark = pytest.mark.integration
 
@@ -21,7 +24,7 @@ MAX_FAILURES = 3
 
 @pytest.fixture(scope="module")
 def auth():
-    url = migrated_database("auth", "auth_security_login")
+    url = migrated_database("auth", f"auth_security_login_{uuid.uuid4().hex[:8]}")  # unique: parallel runs
     db = Database(url)
     config = ServiceConfig.from_env("auth", database_url=url, extra={
         "ACCOUNT_MAX_FAILURES": str(MAX_FAILURES), "ADDRESS_MAX_FAILURES": "1000", "LOCKOUT_BASE_SECONDS": "300",
@@ -32,6 +35,8 @@ def auth():
             users.create_user(session, users.NewAccount(email, "Marie", "Tremblay", "member"), PASSWORD)
     yield app
     db.dispose()
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{url.rpartition("/")[2]}" WITH (FORCE)')
 
 
 def attempt(app, login: str, password: str, address: str):
