@@ -10,8 +10,8 @@ import subprocess
 import sys
 import time
 
-from bench.common import RESULTS_DIR, wait_until
-from bench.scale_out import empty_billing_database, invoice_count, publish_backlog, start_worker
+from bench.common import RESULTS_DIR
+from bench.scale_out import delete_bus_objects, empty_billing_database, invoice_count, publish_backlog, start_worker
 from chassis.bus.consumer import Consumer
 from chassis.bus.settings import BusSettings
 from chassis.db import Database
@@ -54,6 +54,7 @@ def main(events: int = 3000) -> None:
     print(f"{invoice_count(db)} invoices while profiling")
     print(summarize(out.read_text()))
     db.dispose()
+    delete_bus_objects(settings)
 
 
 if __name__ == "__main__":

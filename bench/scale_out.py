@@ -120,13 +120,18 @@ def run(runs: int = 3) -> list[Figure]:
                 rates[n].add(rate, measured[1] if n > 1 else None)
     finally:
         db.dispose()
-        with Connection(settings.url) as connection:
-            channel = connection.default_channel
-            for name in [service_queue_name(settings.exchange, "billing"), dead_queue_name(settings.exchange, "billing"),
-                         unroutable_queue_name(settings.exchange),
-                         *(retry_queue_name(settings.exchange, "billing", d) for d in settings.retry_delays)]:
-                with suppress(Exception):
-                    channel.queue_delete(name)
-            with suppress(Exception):
-                channel.exchange_delete(settings.exchange)
+        delete_bus_objects(settings)
     return list(rates.values())
+
+
+def delete_bus_objects(settings: BusSettings) -> None:
+    """The billing queues and the exchange of a benchmark's own exchange name."""
+    with Connection(settings.url) as connection:
+        channel = connection.default_channel
+        for name in [service_queue_name(settings.exchange, "billing"), dead_queue_name(settings.exchange, "billing"),
+                     unroutable_queue_name(settings.exchange),
+                     *(retry_queue_name(settings.exchange, "billing", d) for d in settings.retry_delays)]:
+            with suppress(Exception):
+                channel.queue_delete(name)
+        with suppress(Exception):
+            channel.exchange_delete(settings.exchange)

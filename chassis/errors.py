@@ -7,6 +7,7 @@ becomes a 500 with a generic message and the stack trace only in the log.
 from __future__ import annotations
 
 from flask import Flask, g, jsonify, request
+from marshmallow import INCLUDE, Schema, fields
 from werkzeug.exceptions import HTTPException
 
 _CODES = {
@@ -26,6 +27,22 @@ _CODES = {
 
 
 DATABASE_RETRY_AFTER_SECONDS = 5
+
+
+class ErrorDetailSchema(Schema):
+    """The body of every error (documented in each service's OpenAPI as the default response)."""
+
+    class Meta:
+        unknown = INCLUDE  # some errors add context, e.g. the bad lines of a CSV import
+
+    code = fields.String(required=True, metadata={"example": "validation_error"})
+    message = fields.String(required=True)
+    fields_ = fields.Dict(data_key="fields", keys=fields.String(),
+                          metadata={"description": "Field name -> messages (422)."})
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorDetailSchema, required=True)
 
 
 class ApiError(Exception):

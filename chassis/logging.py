@@ -18,6 +18,17 @@ def _add_correlation(_logger, _method, event_dict):
     return event_dict
 
 
+class _CurrentStdout:
+    """Writes to whatever ``sys.stdout`` is at the time of the write (not at configuration time),
+    so a redirected or captured stdout still receives the log lines."""
+
+    def write(self, text: str) -> int:
+        return sys.stdout.write(text)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
+
+
 def configure_logging(level: str = "INFO") -> None:
     global _configured
     if _configured:
@@ -32,7 +43,7 @@ def configure_logging(level: str = "INFO") -> None:
             structlog.processors.format_exc_info,
             structlog.processors.JSONRenderer(ensure_ascii=False),
         ],
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stdout),
+        logger_factory=structlog.PrintLoggerFactory(file=_CurrentStdout()),
         wrapper_class=structlog.make_filtering_bound_logger(getattr(logging, level.upper(), logging.INFO)),
         cache_logger_on_first_use=True,
     )

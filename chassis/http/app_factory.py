@@ -14,7 +14,7 @@ from flask_smorest import Api
 from chassis.bus.health import broker_check
 from chassis.config import ServiceConfig
 from chassis.db import Database
-from chassis.errors import handle_http_exception, register_error_handlers
+from chassis.errors import ErrorSchema, handle_http_exception, register_error_handlers
 from chassis.http.content_type import install_content_type_check
 from chassis.http.health import install_health
 from chassis.http.input_guard import install_input_guard
@@ -26,6 +26,8 @@ from chassis.tokens import TokenVerifier
 
 class ServiceApi(Api):
     """flask-smorest's Api with the contract's error body instead of its own."""
+
+    ERROR_SCHEMA = ErrorSchema
 
     def handle_http_exception(self, error):
         return handle_http_exception(error)

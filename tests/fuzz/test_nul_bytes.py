@@ -1,10 +1,9 @@
 """A NUL character (U+0000) in a string input is bad input: a 4xx with the contract's error body, never a 500.
 
-Found by the schemathesis run (billing ``GET /invoices?session_id=X%00...`` -> 500): PostgreSQL text
-cannot hold NUL, psycopg raises ``DataError`` and the chassis answers 500. It is the same for every
-string query parameter of every service, so each is pinned here as a strict xfail for the owners:
-the fix belongs in the chassis (refuse NUL in query strings and JSON bodies with a 422, e.g. a
-``before_request`` check in ``chassis/http``, or a marshmallow string field that rejects it).
+Found by the schemathesis run (billing ``GET /invoices?session_id=X%00...`` -> 500: PostgreSQL text
+cannot hold NUL and psycopg raised ``DataError``). The chassis now refuses NUL in query strings and
+JSON bodies with a 422 (``chassis/http/input_guard.py``); every free-text query parameter of every
+service is pinned here.
 """
 from __future__ import annotations
 
@@ -20,8 +19,6 @@ pytestmark = pytest.mark.integration
 # the role that may call the service's list endpoints
 CALLER = {"auth": "cards_staff", "cards": "cards_staff", "billing": "cards_staff",
           "productions": "productions_staff", "notifier": "cards_staff"}
-NUL_IS_A_SERVER_ERROR = ("500 today: psycopg.DataError 'PostgreSQL text fields cannot contain NUL (0x00) bytes' "
-                         "escapes as a 500; the chassis should answer 422 (see the module docstring)")
 
 
 def string_query_parameters() -> list:
@@ -34,8 +31,7 @@ def string_query_parameters() -> list:
                 schema = parameter.get("schema", {})
                 free_text = schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(schema)
                 if parameter.get("in") == "query" and free_text:
-                    found.append(pytest.param(service, path, parameter["name"], id=f"{service} {path}?{parameter['name']}",
-                                              marks=pytest.mark.xfail(strict=True, reason=NUL_IS_A_SERVER_ERROR)))
+                    found.append(pytest.param(service, path, parameter["name"], id=f"{service} {path}?{parameter['name']}"))
     return found
 
 
@@ -48,7 +44,6 @@ def test_a_nul_in_a_query_string_is_bad_input(services, service, path, name):
     assert contract_error_problems(response.get_json()) == []
 
 
-@pytest.mark.xfail(strict=True, reason="cards POST /sessions with location 'Montréal\\x00' -> 500 (same DataError)")
 def test_a_nul_in_a_json_body_is_bad_input(services):
     """Bodies: a NUL inside a trainer's new session (cards POST /sessions)."""
     from tests.cards.helpers import session_form

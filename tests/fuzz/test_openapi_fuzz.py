@@ -93,12 +93,6 @@ def test_operation_conforms_for_every_role(services, service, method, path):
     assert not failures, "\n".join(failures)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "chassis/http/app_factory.py: the OpenAPI documents describe errors with flask-smorest's default "
-    "Error schema {code: integer, status, message, errors} with additionalProperties false, while every "
-    "service answers the contract's {\"error\": {code, message, fields}}: e.g. billing GET /invoices/x "
-    "-> 404 {\"error\": {\"code\": \"not_found\", ...}} fails the documented 'default' response. Fix: set "
-    "the Api's ERROR_SCHEMA to a schema of the contract's body (and the 422 response with it)."))
 def test_error_responses_conform_to_their_documented_schema(services):
     sut = services("billing")
     operation = schema_of(sut)["/invoices/{invoice_id}"]["GET"]

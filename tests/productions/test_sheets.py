@@ -119,3 +119,13 @@ def test_who_sees_and_who_modifies_a_sheet(env, world):
     unchanged = env.client.patch(url, headers=env.headers(alice), json={"location": "Québec"})
     assert unchanged.status_code == 200
     assert len([e for e in env.events("productions.sheet_updated") if e["sheet_id"] == sheet["id"]]) == 1
+
+
+
+def test_a_blank_description_is_cleared_not_a_server_error(env, world):
+    """Found by schemathesis: whitespace-only text became None and then met its length validator."""
+    alice = world["alice"]
+    sheet = env.sheet(alice, world["a"]["id"], title="Description vide", description="Une histoire")
+    response = env.client.patch(f"/sheets/{sheet['id']}", json={"description": "   "}, headers=env.headers(alice))
+    assert response.status_code == 200
+    assert response.json["description"] is None

@@ -4,6 +4,8 @@ while the same call with a valid token succeeds (so the refusals are the tokens'
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import time
 import uuid
@@ -40,8 +42,6 @@ def attacks(tokens, user_id: str, roles: list[str]) -> dict[str, str]:
     signed = tokens.token(user_id, roles)
     header, payload, signature = signed.split(".")
     stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    import hashlib
-    import hmac
     hs_header = _b64({"alg": "HS256", "typ": "JWT", "kid": tokens.kid})
     hs_body = _b64(good)
     hs_signature = _b64(hmac.new(public_pem, f"{hs_header}.{hs_body}".encode(), hashlib.sha256).digest())

@@ -19,11 +19,15 @@ class Text(fields.String):
 
 
 class LongText(fields.String):
-    """A multi-line string: only trimmed at both ends; blank becomes None."""
+    """A multi-line string: only trimmed at both ends; blank becomes None (and skips validators)."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
         return text or None
+
+    def _validate(self, value):
+        if value is not None:
+            super()._validate(value)
 
 
 def _unique(values: list) -> None:
