@@ -44,6 +44,7 @@ class NotifierSettings:
     webhooks_allow_private: bool
     poll_seconds: float
     batch_size: int
+    lease_seconds: float
     # Words of the emails; an empty cheque address or bank details makes the email point to support instead.
     public_base_url: str
     support_phone: str
@@ -73,6 +74,7 @@ class NotifierSettings:
             retry_max_seconds=float(s("RETRY_MAX_SECONDS", "3600")),
             webhook_timeout_seconds=float(s("WEBHOOK_TIMEOUT_SECONDS", "5")),
             webhooks_allow_private=_flag(s("WEBHOOKS_ALLOW_PRIVATE", "0")),
+            lease_seconds=float(s("LEASE_SECONDS", "300")),
             poll_seconds=float(s("POLL_SECONDS", "2")),
             batch_size=int(s("BATCH_SIZE", "20")),
             public_base_url=config.public_base_url.rstrip("/"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import smtplib
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import update
 
@@ -48,7 +48,8 @@ class MailSender:
         """One pass: purge expired secrets, send every due message. Returns how many were attempted."""
         now = self.clock()
         self.purge_expired_secrets(now)
-        ids = claim_due(self.db, Message, now, self.settings.batch_size)
+        ids = claim_due(self.db, Message, now, self.settings.batch_size,
+                        lease=timedelta(seconds=self.settings.lease_seconds))
         for message_id in ids:
             self._deliver(message_id)
         return len(ids)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import requests
 from sqlalchemy import func, select
@@ -42,7 +42,8 @@ class WebhookSender:
         self.http.trust_env = False  # never through a proxy from the environment
 
     def run_once(self) -> int:
-        ids = claim_due(self.db, WebhookDelivery, self.clock(), self.settings.batch_size)
+        ids = claim_due(self.db, WebhookDelivery, self.clock(), self.settings.batch_size,
+                        lease=timedelta(seconds=self.settings.lease_seconds))
         for delivery_id in ids:
             self._deliver(delivery_id)
         return len(ids)
