@@ -1,21 +1,31 @@
 """A consuming service's worker loop: one durable queue, idempotent handlers, retries, dead letters.
 
-For each message:
+Deliveries are handled in batches (``BUS_CONSUMER_BATCH``, default 100, on PostgreSQL; 1 on SQLite):
+once a delivery arrives, the consumer takes the ones already fetched (prefetch ``BUS_PREFETCH``),
+waiting at most ``BUS_CONSUMER_BATCH_WAIT`` seconds for more, then:
 
-1. parse and validate: ``Envelope.from_dict``, the payload against the catalogue
+1. parses and validates each: ``Envelope.from_dict``, the payload against the catalogue
    (``validate_payload``), a handler for its type. An invalid event goes straight to
    ``<exchange>.<service>.dead`` with the reason, without retries;
-2. with the event's correlation id bound (events the handler records carry it) and
-   ``event_id``/``event_type`` in the log context, in ONE ``db.transaction()``: claim the inbox row
-   (already there -> skip the handler), run the handler, commit;
-3. ack only after the commit.
+2. in ONE ``db.transaction()``, for each event, with its correlation id bound (events the handler
+   records carry it) and ``event_id``/``event_type`` in the log context, inside a SAVEPOINT of its
+   own (``session.begin_nested()``): claims the inbox row (already there -> skip the handler), runs
+   the handler. A handler that raises rolls back its savepoint only; the others go on. Then commit;
+3. after the commit: failed events are sent to their retry (or dead-letter) queue, then every
+   delivery of the batch is acked (one ``basic.ack`` with ``multiple``). Nothing is acked before the
+   commit: a crash in between redelivers the batch, and the inbox skips what was applied.
+
+If the batch's commit fails while the database answers (e.g. a deferred constraint of one event),
+each event of the batch is handled again in a transaction of its own (the faulty one then takes the
+retry path alone). Handlers marked ``@own_transaction`` (``chassis.bus.handlers``) always get a
+transaction of their own. With a batch of 1 an event's transaction is a plain one (no savepoint).
 
 A handler that raises: the message is re-sent to the retry queue of the next delay
 (``BUS_RETRY_DELAYS``) with ``attempts`` + 1 and ``last_error`` headers, then acked; it comes
 back to the service queue when its delay expires. After ``attempts_allowed`` runs it goes to the
 dead-letter queue (``python -m chassis.bus.deadletters`` lists and replays them). If the service's
-database does not answer at all, the message is not acked: the consumer reconnects with backoff
-and the broker delivers it again (an outage is not the event's fault).
+database does not answer at all, nothing of the batch is acked: the consumer reconnects with backoff
+and the broker delivers the messages again (an outage is not the events' fault).
 
 On ``memory://`` (embedded stack) the retry delays are kept by the consumer itself (in-process
 timers released by its loop); everything else is the same path.
@@ -27,7 +37,9 @@ import itertools
 import socket
 import threading
 import time
-from dataclasses import replace
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from typing import Any
 
 import structlog
 from kombu import Consumer as KombuConsumer
@@ -35,7 +47,7 @@ from kombu import Consumer as KombuConsumer
 from chassis.bus import messages, metrics
 from chassis.bus.backoff import Backoff
 from chassis.bus.connection import open_connection
-from chassis.bus.handlers import HandlerTable
+from chassis.bus.handlers import HandlerTable, needs_own_transaction
 from chassis.bus.inbox import claim
 from chassis.bus.publisher import open_publisher
 from chassis.bus.settings import BusSettings
@@ -46,21 +58,38 @@ from chassis.events.envelope import Envelope
 from chassis.events.registry import validate_payload
 from chassis.logging import get_logger
 
+APPLIED, DUPLICATE, FAILED, INVALID = "applied", "duplicate", "failed", "invalid"
+
 
 class InvalidEvent(Exception):
     """The message cannot be handled whatever the number of attempts."""
 
 
+@dataclass
+class Delivery:
+    """One fetched message and what became of it."""
+    message: Any
+    body: bytes
+    headers: dict
+    envelope: Envelope | None = None
+    outcome: str = ""
+    error: Exception | None = None
+
+
 class Consumer:
-    def __init__(self, service: str, db: Database, handlers: HandlerTable, settings: BusSettings, publisher=None):
+    def __init__(self, service: str, db: Database, handlers: HandlerTable, settings: BusSettings, publisher=None,
+                 batch_size: int | None = None):
         self.service = service
         self.db = db
         self.handlers = dict(handlers)
         self.settings = settings
         self.log = get_logger(service, component="consumer")
         self.queue_name = f"{settings.exchange}.{service}"
+        # SQLite (pysqlite) has no reliable SAVEPOINT without engine-wide workarounds: one event a transaction.
+        self.batch_size = max(1, batch_size or settings.consumer_batch) if db.is_postgres else 1
         self._publisher = publisher
         self._connection = None
+        self._fetched: list = []
         self._delayed: list[tuple[float, int, bytes, dict]] = []
         self._sequence = itertools.count()
         self._handled = 0
@@ -82,22 +111,21 @@ class Consumer:
             if now >= idle_until:
                 return self._handled - before
             try:
-                self._connection.drain_events(timeout=min(idle_until - now, self._until_next_retry(), 0.5))
-                idle_until = time.monotonic() + timeout
-            except socket.timeout:
-                pass
+                if self._step(min(idle_until - now, self._until_next_retry(), 0.5)):
+                    idle_until = time.monotonic() + timeout
+            except Exception:
+                self.close()  # unacked deliveries go back to the queue
+                raise
 
     def run_forever(self, stop_event: threading.Event) -> None:
         backoff = Backoff(self.settings.reconnect_max_delay)
-        self.log.info("consumer.started", queue=self.queue_name, event_types=sorted(self.handlers))
+        self.log.info("consumer.started", queue=self.queue_name, event_types=sorted(self.handlers),
+                      batch=self.batch_size)
         while not stop_event.is_set():
             try:
                 self._ensure_connected()
                 self._release_due_retries()
-                try:
-                    self._connection.drain_events(timeout=min(1.0, self._until_next_retry()))
-                except socket.timeout:
-                    pass
+                self._step(min(1.0, self._until_next_retry()))
                 backoff.reset()
             except Exception as error:
                 delay = backoff.next_delay()
@@ -110,12 +138,16 @@ class Consumer:
     def close(self) -> None:
         connection, self._connection = self._connection, None
         publisher, self._publisher = self._publisher, None
+        self._fetched = []  # their delivery tags die with the channel; the broker redelivers them
         for resource in (connection, publisher):
             if resource is not None:
                 try:
                     resource.close()
                 except Exception:
                     pass
+
+    def after_commit(self, applied: list[Envelope]) -> None:
+        """Called right after a transaction that applied ``applied`` committed (a hook for benchmarks)."""
 
     # -- connection -------------------------------------------------------------------------
     def _declare(self, channel):
@@ -130,13 +162,14 @@ class Consumer:
             connection.connect()
             channel = connection.channel()
             queue = self._declare(channel)
-            consumer = KombuConsumer(channel, queues=[queue], on_message=self._on_message,
+            consumer = KombuConsumer(channel, queues=[queue], on_message=self._fetched_one,
                                      prefetch_count=self.settings.prefetch, accept=[messages.CONTENT_TYPE],
                                      auto_declare=False)
             consumer.consume()
         except Exception:
             connection.close()
             raise
+        self._fetched = []
         self._connection = connection
 
     @property
@@ -145,32 +178,46 @@ class Consumer:
             self._publisher = open_publisher(self.settings, self.service)
         return self._publisher
 
-    # -- one message ------------------------------------------------------------------------
-    def _on_message(self, message) -> None:
+    # -- fetching ---------------------------------------------------------------------------
+    def _fetched_one(self, message) -> None:
+        self._fetched.append(message)
+
+    def _step(self, timeout: float) -> bool:
+        """Waits up to ``timeout`` for a delivery, then handles it with those that follow; True if any came."""
+        try:
+            self._connection.drain_events(timeout=timeout)
+        except socket.timeout:
+            pass
+        if not self._fetched:
+            return False
+        self._fill_batch()
+        while self._fetched:
+            batch, self._fetched = self._fetched[:self.batch_size], self._fetched[self.batch_size:]
+            self._handle_batch([self._receive(message) for message in batch])
+        return True
+
+    def _fill_batch(self) -> None:
+        """Takes the deliveries already there, waiting at most ``consumer_batch_wait`` for the batch to fill."""
+        deadline = time.monotonic() + self.settings.consumer_batch_wait
+        while len(self._fetched) < self.batch_size:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            try:
+                self._connection.drain_events(timeout=remaining)
+            except socket.timeout:
+                return
+
+    def _receive(self, message) -> Delivery:
         headers = {key: value for key, value in (message.headers or {}).items() if not key.startswith("x-")}
         body = message.body if isinstance(message.body, bytes) else str(message.body).encode("utf-8")
+        delivery = Delivery(message, body, headers)
         try:
-            envelope = self._parse(message)
+            delivery.envelope = self._parse(message)
         except Exception as error:
             self._dead_letter(body, headers, messages.attempts_of(headers), f"invalid event: {error}")
-            message.ack()
-            return
-        with correlation_scope(envelope.correlation_id), \
-                structlog.contextvars.bound_contextvars(event_id=envelope.id, event_type=envelope.type):
-            try:
-                applied = self._apply(envelope)
-            except Exception as error:
-                if not self._database_answers():
-                    raise  # no ack: redelivered after the consumer reconnects with backoff
-                self._retry_or_dead_letter(body, {**headers, **messages.event_headers(envelope.to_dict())},
-                                           messages.attempts_of(headers) + 1, error)
-                message.ack()
-                return
-            message.ack()
-        self._handled += 1
-        (metrics.CONSUMED if applied else metrics.DUPLICATES).labels(self.service, envelope.type).inc()
-        if not applied:
-            self.log.info("consumer.duplicate_skipped", event_id=envelope.id, event_type=envelope.type)
+            delivery.outcome = INVALID
+        return delivery
 
     def _parse(self, message) -> Envelope:
         data = message.decode()
@@ -181,12 +228,113 @@ class Consumer:
             raise InvalidEvent(f"no handler for {envelope.type}")
         return replace(envelope, payload=validate_payload(envelope.type, envelope.version, envelope.payload))
 
-    def _apply(self, envelope: Envelope) -> bool:
+    # -- handling ---------------------------------------------------------------------------
+    def _handle_batch(self, deliveries: list[Delivery]) -> None:
+        """Applies the valid deliveries (batched where allowed, in order), then settles them all."""
+        group: list[Delivery] = []
+        for delivery in deliveries:
+            if delivery.envelope is None:
+                continue
+            if needs_own_transaction(self.handlers[delivery.envelope.type]):
+                self._apply_group(group)
+                group = []
+                self._apply_alone(delivery)
+            else:
+                group.append(delivery)
+        self._apply_group(group)
+        self._settle(deliveries)
+
+    def _apply_group(self, group: list[Delivery]) -> None:
+        if len(group) <= 1:
+            for delivery in group:
+                self._apply_alone(delivery)
+            return
+        try:
+            self._apply_together(group)
+        except Exception as error:
+            if not self._database_answers():
+                raise  # nothing acked: redelivered after the consumer reconnects with backoff
+            self.log.warning("consumer.batch_failed", size=len(group), error=messages.error_text(error),
+                             then="each event in a transaction of its own")
+            for delivery in group:
+                delivery.outcome, delivery.error = "", None
+                self._apply_alone(delivery)
+
+    def _apply_together(self, group: list[Delivery]) -> None:
+        """One transaction, a SAVEPOINT an event: a failing handler rolls back its own work only."""
         with self.db.transaction() as session:
-            if not claim(session, self.service, envelope):
-                return False
-            self.handlers[envelope.type](session, envelope)
+            for delivery in group:
+                envelope = delivery.envelope
+                with self._event_context(envelope):
+                    try:
+                        with session.begin_nested():
+                            applied = self._claim_and_handle(session, envelope)
+                        delivery.outcome = APPLIED if applied else DUPLICATE
+                    except Exception as error:
+                        if not self._database_answers():
+                            raise
+                        delivery.outcome, delivery.error = FAILED, error
+        self.after_commit([delivery.envelope for delivery in group if delivery.outcome == APPLIED])
+
+    def _apply_alone(self, delivery: Delivery) -> None:
+        with self._event_context(delivery.envelope):
+            try:
+                applied = self._apply(delivery.envelope)
+            except Exception as error:
+                if not self._database_answers():
+                    raise  # nothing acked: redelivered after the consumer reconnects with backoff
+                delivery.outcome, delivery.error = FAILED, error
+                return
+        delivery.outcome = APPLIED if applied else DUPLICATE
+        if applied:
+            self.after_commit([delivery.envelope])
+
+    def _apply(self, envelope: Envelope) -> bool:
+        """One event in a transaction of its own; True if applied, False if the inbox already had it."""
+        with self.db.transaction() as session:
+            return self._claim_and_handle(session, envelope)
+
+    def _claim_and_handle(self, session, envelope: Envelope) -> bool:
+        if not claim(session, self.service, envelope):
+            return False
+        self.handlers[envelope.type](session, envelope)
         return True
+
+    def _settle(self, deliveries: list[Delivery]) -> None:
+        """After the commit(s): failed events to their retry or dead-letter queue, then ack everything."""
+        for delivery in deliveries:
+            if delivery.outcome == FAILED:
+                with self._event_context(delivery.envelope):
+                    self._retry_or_dead_letter(
+                        delivery.body, {**delivery.headers, **messages.event_headers(delivery.envelope.to_dict())},
+                        messages.attempts_of(delivery.headers) + 1, delivery.error)
+        self._ack(deliveries)
+        for delivery in deliveries:
+            if delivery.outcome not in (APPLIED, DUPLICATE):
+                continue
+            self._handled += 1
+            envelope = delivery.envelope
+            (metrics.CONSUMED if delivery.outcome == APPLIED else metrics.DUPLICATES).labels(
+                self.service, envelope.type).inc()
+            if delivery.outcome == DUPLICATE:
+                with self._event_context(envelope):
+                    self.log.info("consumer.duplicate_skipped", event_id=envelope.id, event_type=envelope.type)
+
+    def _ack(self, deliveries: list[Delivery]) -> None:
+        if not deliveries:
+            return
+        if self.settings.is_memory:  # kombu's virtual transport ignores ``multiple``
+            for delivery in deliveries:
+                delivery.message.ack()
+        else:  # the batch is every unacked delivery of the channel up to its last one
+            deliveries[-1].message.ack(multiple=True)
+
+    @staticmethod
+    @contextmanager
+    def _event_context(envelope: Envelope):
+        with correlation_scope(envelope.correlation_id), \
+                structlog.contextvars.bound_contextvars(event_id=envelope.id, event_type=envelope.type):
+            yield
 
     def _database_answers(self) -> bool:
         try:

@@ -1,7 +1,9 @@
 """Writing events: ``record_event`` adds an outbox row to the caller's session.
 
 The row commits (or rolls back) with the state change; the relay (``chassis.bus.relay``)
-publishes it later. Nothing is published from a request handler directly.
+publishes it later. Nothing is published from a request handler directly. The producer's relay is
+woken at commit (``chassis.bus.wakeup``: ``pg_notify('guichet_outbox_<producer>', '')`` in the same
+transaction on PostgreSQL, an in-process event on SQLite), so it does not wait for its next poll.
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from datetime import datetime, timezone
 from sqlalchemy.orm import Session
 
 from chassis.bus.tables import OutboxMessage
+from chassis.bus.wakeup import announce
 from chassis.correlation import current_correlation_id
 from chassis.events.envelope import Envelope
 from chassis.events.registry import validate_payload
@@ -23,4 +26,5 @@ def record_event(session: Session, producer: str, event_type: str, payload: dict
                         correlation_id=current_correlation_id())
     session.add(OutboxMessage(event_id=envelope.id, event_type=event_type, envelope=envelope.to_dict(),
                               sensitive=sensitive, created_at=datetime.now(timezone.utc), attempts=0))
+    announce(session, producer)
     return envelope

@@ -15,6 +15,10 @@ the embedded stack) the rows are read with a plain select.
 
 If publishing fails, the rows' ``attempts`` and ``last_error`` are updated in a separate
 transaction, and ``run_forever`` reconnects with exponential backoff.
+
+Between two runs ``run_forever`` does not poll: it waits for a commit's wake-up
+(``chassis.bus.wakeup``: PostgreSQL ``LISTEN guichet_outbox_<producer>``, an in-process event on
+SQLite), looking again anyway after ``BUS_RELAY_IDLE_SLEEP`` seconds (safety net).
 """
 from __future__ import annotations
 
@@ -30,6 +34,7 @@ from chassis.bus.messages import error_text
 from chassis.bus.publisher import open_publisher
 from chassis.bus.settings import BusSettings
 from chassis.bus.tables import OutboxMessage
+from chassis.bus.wakeup import OutboxWakeup
 from chassis.db import Database
 from chassis.logging import get_logger
 
@@ -82,21 +87,28 @@ class OutboxRelay:
         """Called after the broker confirmed a batch, before the rows are marked (a hook for tests)."""
 
     def run_forever(self, stop_event: threading.Event) -> None:
+        """Publishes until ``stop_event`` is set: at once while batches are full, else when a commit wakes
+        it (``chassis.bus.wakeup``) or, as a safety net, after ``BUS_RELAY_IDLE_SLEEP`` seconds."""
         backoff = Backoff(self.settings.reconnect_max_delay)
-        self.log.info("relay.started", exchange=self.settings.exchange)
-        while not stop_event.is_set():
-            try:
-                published = self.run_once()
-                backoff.reset()
-            except Exception as error:
-                delay = backoff.next_delay()
-                self.log.warning("relay.failed", error=error_text(error), retry_in=delay)
-                self.close_publisher()
-                stop_event.wait(delay)
-                continue
-            if published < self.batch_size:
-                stop_event.wait(self.settings.relay_idle_sleep)
-        self.close_publisher()
+        wakeup = OutboxWakeup(self.db, self.producer, self.log)
+        self.log.info("relay.started", exchange=self.settings.exchange, wakeup_channel=wakeup.channel)
+        try:
+            while not stop_event.is_set():
+                try:
+                    wakeup.arm()
+                    published = self.run_once()
+                    backoff.reset()
+                except Exception as error:
+                    delay = backoff.next_delay()
+                    self.log.warning("relay.failed", error=error_text(error), retry_in=delay)
+                    self.close_publisher()
+                    stop_event.wait(delay)
+                    continue
+                if published < self.batch_size:
+                    wakeup.wait(self.settings.relay_idle_sleep, stop_event)
+        finally:
+            wakeup.close()
+            self.close_publisher()
         self.log.info("relay.stopped")
 
     def close_publisher(self) -> None:
