@@ -10,7 +10,7 @@ import inspect
 
 from marshmallow import fields
 
-from chassis.events.registry import registered_types, schema_for
+from chassis.events.registry import catalogue_types, schema_for
 
 SERVICES = ("auth", "cards", "billing", "productions", "notifier")
 
@@ -68,17 +68,11 @@ def _nested_rows(schema, prefix: str) -> list[str]:
     return rows
 
 
-def _catalogue_types() -> list[tuple[str, int]]:
-    """The platform's own types (tests may register others in the same registry)."""
-    return [(t, v) for t, v in registered_types()
-            if type(schema_for(t, v)).__module__.startswith("chassis.events.catalogue.")]
-
-
 def render() -> str:
     consumed = _consumers()
     out = [HEADER]
     producer = None
-    for event_type, version in _catalogue_types():
+    for event_type, version in catalogue_types():
         this_producer = event_type.split(".")[0]
         if this_producer != producer:
             producer = this_producer

@@ -45,5 +45,11 @@ def registered_types() -> list[tuple[str, int]]:
     return sorted(_SCHEMAS)
 
 
+def catalogue_types() -> list[tuple[str, int]]:
+    """The platform's own event types (tests may register others in the same registry)."""
+    return [(t, v) for t, v in registered_types()
+            if _SCHEMAS[(t, v)].__module__.startswith("chassis.events.catalogue.")]
+
+
 def _load_catalogue() -> None:
     import chassis.events.catalogue  # noqa: F401  (registers every schema on import)

@@ -12,12 +12,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from chassis.errors import Conflict, NotFound, ValidationFailed
-from chassis.events.registry import registered_types
+from chassis.events.registry import catalogue_types
 from chassis.tokens import current_principal, require_auth
 from services.notifier.api.access import STAFF_ROLES, caller_portals
 from services.notifier.api.schemas import (DeliveryList, DeliveryQuery, DeliverySchema, PageQuery, WebhookCreate,
                                            WebhookCreated, WebhookList, WebhookSchema)
 from services.notifier.db.models import Webhook, WebhookDelivery
+from services.notifier.delivery.wakeup import WEBHOOK_CHANNEL, ring
 from services.notifier.domain.addresses import TargetRefused, check_target
 from services.notifier.domain.portals import producer_allowed
 
@@ -51,7 +52,7 @@ def _owning_portal(requested: str | None) -> str:
 
 
 def _check_events(portal: str, events: list[str]) -> list[str]:
-    known = {event_type for event_type, _version in registered_types()}
+    known = {event_type for event_type, _version in catalogue_types()}
     errors = [f"{event}: type d'événement inconnu ou hors de votre portail. / unknown event type or not of your portal."
               for event in events if event not in known or not producer_allowed(portal, event)]
     if errors:
@@ -159,4 +160,5 @@ def retry_delivery(webhook_id: str, delivery_id: str):
             raise Conflict("Seule une livraison en échec peut être renvoyée. / Only a failed delivery can be replayed.")
         delivery.status, delivery.attempts = "pending", 0
         delivery.next_attempt_at = datetime.now(timezone.utc)
+        ring(session, WEBHOOK_CHANNEL)
         return delivery

@@ -10,7 +10,7 @@ Sending happens later in the worker's delivery loops, never inside the transacti
 from __future__ import annotations
 
 from chassis.bus.handlers import Handler, HandlerTable
-from chassis.events.registry import registered_types
+from chassis.events.registry import catalogue_types
 from services.notifier.config import NotifierSettings, load_config
 from services.notifier.consumers.emails import EmailHandlers
 from services.notifier.consumers.webhook_fanout import fan_out_to_webhooks
@@ -44,7 +44,7 @@ def _with_fanout(email_handler: Handler | None) -> Handler:
 def build_handlers(settings: NotifierSettings, box: SecretBox | None = None) -> HandlerTable:
     """Every catalogue type -> (its email handler, if any) + webhook fan-out."""
     emails = email_handlers(settings, box)
-    types = {event_type for event_type, _version in registered_types()} | set(emails)
+    types = {event_type for event_type, _version in catalogue_types()} | set(emails)
     return {event_type: _with_fanout(emails.get(event_type)) for event_type in sorted(types)}
 
 

@@ -1,0 +1,83 @@
+"""The relay is woken by the commit (PostgreSQL NOTIFY), not by its idle poll."""
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+from dataclasses import replace
+
+import pytest
+from kombu import Connection
+
+from chassis.bus.outbox import record_event
+from chassis.bus.relay import OutboxRelay
+from chassis.bus.topology import plain_queue
+from chassis.bus.wakeup import channel_name
+from tests.chassis.bus.support import EVENT_TYPE, bind_probe, emit
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]
+
+IDLE_SLEEP = 30.0  # the safety-net poll: far longer than anything this test waits
+
+
+def test_channel_names_are_one_per_producer():
+    assert channel_name("cards") == "guichet_outbox_cards"
+    assert channel_name("Bus-Test.x") == "guichet_outbox_bus_test_x"
+    assert len(channel_name("p" * 100)) == 63
+
+
+def _seconds_until_received(settings, queue_name: str, seconds: float = 5.0) -> float:
+    started = time.monotonic()
+    with Connection(settings.url, connect_timeout=5) as connection:
+        queue = plain_queue(queue_name)(connection.channel())
+        while time.monotonic() - started < seconds:
+            if queue.get(no_ack=True) is not None:
+                return time.monotonic() - started
+            time.sleep(0.002)
+    return float("inf")
+
+
+def test_a_committed_event_wakes_the_idle_relay_at_once(db, settings):
+    probe = bind_probe(settings)
+    relay = OutboxRelay(db, replace(settings, relay_idle_sleep=IDLE_SLEEP), producer="bustest")
+    stop = threading.Event()
+    thread = threading.Thread(target=relay.run_forever, args=(stop,))
+    thread.start()
+    try:
+        time.sleep(0.5)  # it looked once, found nothing, and now waits on its LISTEN connection
+        delays = []
+        for index in range(5):
+            emit(db, f"wake{index}")
+            delays.append(_seconds_until_received(settings, probe))
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        thread.join(5)
+    assert not thread.is_alive()  # a stop request is seen within one wait slice, not after IDLE_SLEEP
+    assert max(delays) < 1.0, delays  # never the idle poll (30 s)
+    assert statistics.median(delays) < 0.1, delays
+
+
+def test_a_rolled_back_event_does_not_wake_the_relay_and_a_later_one_does(db, settings):
+    probe = bind_probe(settings)
+    relay = OutboxRelay(db, replace(settings, relay_idle_sleep=IDLE_SLEEP), producer="bustest")
+    runs = []
+    original = relay.run_once
+    relay.run_once = lambda: runs.append(time.monotonic()) or original()
+    stop = threading.Event()
+    thread = threading.Thread(target=relay.run_forever, args=(stop,))
+    thread.start()
+    try:
+        time.sleep(0.5)
+        looked = len(runs)
+        with pytest.raises(RuntimeError):
+            with db.transaction() as session:
+                record_event(session, "bustest", EVENT_TYPE, {"key": "never"})
+                raise RuntimeError("rolled back")
+        time.sleep(0.3)
+        assert len(runs) == looked  # nothing committed, nothing woke it
+        emit(db, "later")
+        assert _seconds_until_received(settings, probe) < 1.0
+    finally:
+        stop.set()
+        thread.join(5)
