@@ -4,15 +4,20 @@
 - A trainer sees the requests where they are the first trainer (by user id) or the second
   trainer (by card number, from the read model); someone else's request is a 404.
 - Only the first trainer (or staff) changes a request; the second trainer gets a 403.
+
+The caller's card number is looked up inside the request's own query (a scalar subquery on
+``trainers``), so checking who may see a request costs no round trip of its own.
 """
 from __future__ import annotations
 
-from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import Session
+from functools import lru_cache
+
+from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy.orm import Session, lazyload, with_expression
 
 from chassis.errors import Forbidden, NotFound
 from chassis.tokens import Principal
-from services.cards.db.models import CardSession, Trainer
+from services.cards.db.models import CardSession, Participant, Trainer
 
 STAFF = "cards_staff"
 TRAINER = "trainer"
@@ -28,25 +33,65 @@ def known_trainer(db_session: Session, principal: Principal) -> Trainer | None:
     return trainer if trainer is not None and trainer.is_trainer else None
 
 
-def visible_to(query: Select, db_session: Session, principal: Principal) -> Select:
+def _visibility(user_id):
+    """The rows a trainer may see; ``user_id`` is a value or a bind parameter."""
+    own_card_number = (select(Trainer.card_number)
+                       .where(Trainer.user_id == user_id, Trainer.is_trainer.is_(True))
+                       .scalar_subquery())
+    return or_(CardSession.trainer_user_id == user_id, CardSession.second_card_number == own_card_number)
+
+
+def visible_to(query: Select, principal: Principal) -> Select:
     if is_staff(principal):
         return query
-    trainer = known_trainer(db_session, principal)
-    condition = CardSession.trainer_user_id == principal.user_id
-    if trainer is not None and trainer.card_number:
-        condition = or_(condition, CardSession.second_card_number == trainer.card_number)
-    return query.where(condition)
+    return query.where(_visibility(principal.user_id))
+
+
+def participant_count_of_row():
+    """COUNT of the participants of the ``sessions`` row being selected (correlated subquery)."""
+    return (select(func.count(Participant.id)).where(Participant.session_id == CardSession.id)
+            .correlate(CardSession).scalar_subquery())
+
+
+def with_participant_count(query: Select) -> Select:
+    """Fills ``CardSession.loaded_participant_count`` from the same statement.
+
+    Only for reads: under ``FOR UPDATE`` the count would come from the snapshot taken before the
+    lock was granted and could miss a participant added meanwhile.
+    """
+    return query.options(with_expression(CardSession.loaded_participant_count, participant_count_of_row()))
+
+
+@lru_cache(maxsize=None)
+def _session_query(staff: bool, for_update: bool, with_references: bool) -> Select:
+    """Built once per variant (building a statement costs more than running it); bound at execution."""
+    query = select(CardSession).where(CardSession.id == bindparam("session_id"))
+    if not staff:
+        query = query.where(_visibility(bindparam("user_id")))
+    if for_update:
+        query = query.with_for_update(of=CardSession)
+    else:
+        query = with_participant_count(query)
+    if not with_references:
+        query = query.options(lazyload(CardSession.organization_type_ref), lazyload(CardSession.activity),
+                              lazyload(CardSession.institution))
+    return query
 
 
 def load_session(db_session: Session, principal: Principal, session_id: str, *, manage: bool = False,
-                 for_update: bool = False) -> CardSession:
-    query = visible_to(select(CardSession).where(CardSession.id == session_id), db_session, principal)
-    if for_update:
-        query = query.with_for_update(of=CardSession)
-    card_session = db_session.scalars(query).unique().one_or_none()
+                 for_update: bool = False, with_references: bool = True) -> CardSession:
+    """The request if the caller may see it (else 404; 403 when ``manage`` and not theirs to change).
+
+    A read (no ``for_update``) also brings ``loaded_participant_count``, in one statement.
+    ``with_references=False`` skips the joined reference rows (labels) a write does not show.
+    """
+    staff = is_staff(principal)
+    params = {"session_id": session_id} if staff else {"session_id": session_id, "user_id": principal.user_id}
+    card_session = db_session.scalars(_session_query(staff, for_update, with_references),
+                                      params).unique().one_or_none()
     if card_session is None:
         raise NotFound(SESSION_NOT_FOUND)
-    if manage and not is_staff(principal) and card_session.trainer_user_id != principal.user_id:
+    if manage and not staff and card_session.trainer_user_id != principal.user_id:
         raise Forbidden("Seul le formateur principal peut modifier cette demande. / "
                         "Only the first trainer may change this request.")
     return card_session

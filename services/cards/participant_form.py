@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timezone
 
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
 from chassis.errors import Conflict, ValidationFailed
@@ -33,19 +34,40 @@ def _is_duplicate(s: CardSession, candidate: Participant) -> bool:
                and other.birth_date == candidate.birth_date for other in s.participants)
 
 
+# How many participants a request has, and whether this person is one of them (built once).
+_COUNT_AND_SAME_PERSON = select(
+    select(func.count(Participant.id)).where(Participant.session_id == bindparam("session_id")).scalar_subquery(),
+    exists().where(Participant.session_id == bindparam("session_id"),
+                   Participant.person_key == bindparam("person_key"),
+                   Participant.birth_date == bindparam("birth_date")))
+
+
+def _count_and_duplicate(db_session: Session, s: CardSession, candidate: Participant) -> tuple[int, bool]:
+    """One statement: how many participants the request has, and whether this person is one of them.
+
+    Run after the request's row is locked (``FOR UPDATE``): every participant write locks it first,
+    so this statement's snapshot holds every participant committed before ours.
+    """
+    count, duplicate = db_session.execute(_COUNT_AND_SAME_PERSON, {
+        "session_id": s.id, "person_key": candidate.person_key, "birth_date": candidate.birth_date}).one()
+    return count, bool(duplicate)
+
+
 def add_participant(db_session: Session, s: CardSession, data: dict, max_participants: int) -> Participant:
+    """Checks and stages one new participant of the locked request ``s``, without loading the others."""
     clean, errors = clean_participant(data, titles=title_lookup(db_session), session_end=s.end_date)
     if errors:
         raise ValidationFailed(fields=errors)
-    if len(s.participants) >= max_participants:
-        raise _too_many(max_participants)
     now = datetime.now(timezone.utc)
     participant = Participant(id=str(uuid.uuid4()), session_id=s.id, created_at=now, updated_at=now,
-                              **{"phone_ext": None, **clean})
+                              attestations=[], **{"phone_ext": None, **clean})
     _set_keys(participant)
-    if _is_duplicate(s, participant):
+    count, duplicate = _count_and_duplicate(db_session, s, participant)
+    if count >= max_participants:
+        raise _too_many(max_participants)
+    if duplicate:
         raise Conflict(DUPLICATE, code="duplicate_participant")
-    s.participants.append(participant)
+    db_session.add(participant)
     return participant
 
 

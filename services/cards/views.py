@@ -22,8 +22,15 @@ def delivery_block(s: CardSession) -> dict:
             "attention": s.delivery_attention, "email": s.delivery_email}
 
 
+def participant_count(s: CardSession) -> int:
+    """The COUNT loaded with the row when the query asked for it; else the participants themselves."""
+    if s.loaded_participant_count is not None:
+        return s.loaded_participant_count
+    return len(s.participants)
+
+
 def session_view(s: CardSession) -> dict:
-    count = len(s.participants)
+    count = participant_count(s)
     return {
         "id": s.id, "status": s.status, "status_label": statuses.LABELS[s.status][0],
         "trainer": trainer_block(s), "second_trainer": second_trainer_block(s),

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from chassis.errors import ApiError, NotFound
 from chassis.http.content_type import accepts_multipart
@@ -14,17 +15,19 @@ from services.cards.api import schemas
 from services.cards.api.context import database, settings
 from services.cards.db.models import Participant
 from services.cards.participant_form import add_participant, change_participant, import_participants
-from services.cards.views import participant_view
+from services.cards.views import participant_count, participant_view
 
 blp = Blueprint("participants", __name__, description="Participants d'une demande / Participants of a request (C7, X5)")
 MAX_UPLOAD_BYTES = 512 * 1024
 
 
-def _participant(s, participant_id: str) -> Participant:
-    for participant in s.participants:
-        if participant.id == participant_id:
-            return participant
-    raise NotFound("Participant introuvable. / Participant not found.")
+def _participant(db_session, s, participant_id: str) -> Participant:
+    """One participant of the request ``s`` by id (the others are not loaded); else 404."""
+    participant = db_session.scalar(select(Participant).where(Participant.id == participant_id,
+                                                              Participant.session_id == s.id))
+    if participant is None:
+        raise NotFound("Participant introuvable. / Participant not found.")
+    return participant
 
 
 @blp.route("/sessions/<session_id>/participants")
@@ -37,9 +40,10 @@ class Participants(MethodView):
         with database().reading() as db_session:
             s = load_session(db_session, current_principal(), session_id)
             rows = db_session.scalars(select(Participant).where(Participant.session_id == s.id)
+                                      .options(selectinload(Participant.attestations))
                                       .order_by(Participant.created_at, Participant.last_name_key, Participant.id)
                                       .limit(args["limit"]).offset(args["offset"])).all()
-            return {"items": [participant_view(p) for p in rows], "total": len(s.participants)}
+            return {"items": [participant_view(p) for p in rows], "total": participant_count(s)}
 
     @require_auth(TRAINER, STAFF)
     @blp.arguments(schemas.ParticipantIn)
@@ -49,7 +53,8 @@ class Participants(MethodView):
         """Ajouter un participant (« Sauvegarder et ajouter », « OK ») / Add a participant"""
         principal = current_principal()
         with database().transaction() as db_session:
-            s = load_session(db_session, principal, session_id, manage=True, for_update=True)
+            s = load_session(db_session, principal, session_id, manage=True, for_update=True,
+                             with_references=False)
             lifecycle.ensure_editable(s)
             participant = add_participant(db_session, s, data, settings().max_participants)
             audit.record(db_session, principal.user_id, "participant_added", s.id, participant_id=participant.id)
@@ -65,7 +70,7 @@ class ParticipantItem(MethodView):
         """Fiche du participant / Participant record"""
         with database().reading() as db_session:
             s = load_session(db_session, current_principal(), session_id)
-            return participant_view(_participant(s, participant_id))
+            return participant_view(_participant(db_session, s, participant_id))
 
     @require_auth(TRAINER, STAFF)
     @blp.arguments(schemas.ParticipantPatch(partial=True))
@@ -75,7 +80,7 @@ class ParticipantItem(MethodView):
         principal = current_principal()
         with database().transaction() as db_session:
             s = load_session(db_session, principal, session_id, manage=True, for_update=True)
-            participant = _participant(s, participant_id)
+            participant = _participant(db_session, s, participant_id)
             lifecycle.ensure_editable(s)
             with db_session.no_autoflush:
                 change_participant(db_session, s, participant, data)
@@ -91,9 +96,9 @@ class ParticipantItem(MethodView):
         principal = current_principal()
         with database().transaction() as db_session:
             s = load_session(db_session, principal, session_id, manage=True, for_update=True)
-            participant = _participant(s, participant_id)
+            participant = _participant(db_session, s, participant_id)
             lifecycle.ensure_editable(s)
-            s.participants.remove(participant)
+            db_session.delete(participant)
             audit.record(db_session, principal.user_id, "participant_removed", s.id, participant_id=participant_id)
 
 

@@ -11,7 +11,7 @@ from services.cards.access import STAFF, is_staff
 from services.cards.api import schemas
 from services.cards.api.context import database
 from services.cards.db.models import Institution
-from services.cards.reference_data import KINDS, listing
+from services.cards.reference_data import KINDS, forget_cached, listing
 
 blp = Blueprint("reference", __name__, description="Listes de référence / Reference lists (X8)")
 REQUIRED = "Champ obligatoire. / Required field."
@@ -96,9 +96,10 @@ def add_entry(data, kind):
             entry = model(active=True, position=1000, **data)
         db_session.add(entry)
         db_session.flush()
-        audit.record(db_session, current_principal().user_id, "reference_added", kind=kind,
-                     entry=_entry_view(kind, entry))
-        return _entry_view(kind, entry)
+        view = _entry_view(kind, entry)
+        audit.record(db_session, current_principal().user_id, "reference_added", kind=kind, entry=view)
+    forget_cached(kind)
+    return view
 
 
 @blp.route("/reference/<kind>/<code>", methods=["PATCH"])
@@ -117,6 +118,8 @@ def change_entry(data, kind, code):
         for field, value in data.items():
             setattr(entry, field, value)
         db_session.flush()
-        audit.record(db_session, current_principal().user_id, "reference_changed", kind=kind,
-                     entry=_entry_view(kind, entry), fields=sorted(data))
-        return _entry_view(kind, entry)
+        view = _entry_view(kind, entry)
+        audit.record(db_session, current_principal().user_id, "reference_changed", kind=kind, entry=view,
+                     fields=sorted(data))
+    forget_cached(kind)
+    return view

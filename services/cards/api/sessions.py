@@ -7,12 +7,11 @@ from datetime import datetime, timezone
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
 
 from chassis.errors import Conflict
 from chassis.tokens import current_principal, require_auth
 from services.cards import audit, lifecycle
-from services.cards.access import STAFF, TRAINER, known_trainer, load_session, visible_to
+from services.cards.access import STAFF, TRAINER, known_trainer, load_session, visible_to, with_participant_count
 from services.cards.api import schemas
 from services.cards.api.context import database, settings
 from services.cards.db.models import CardSession
@@ -20,7 +19,7 @@ from services.cards.domain import statuses
 from services.cards.domain.pricing import UNIT_PRICE, quote
 from services.cards.domain.text import fold
 from services.cards.session_form import apply_session_form
-from services.cards.views import session_view
+from services.cards.views import participant_count, session_view
 
 blp = Blueprint("sessions", __name__, description="Demandes de cartes / Card requests (C4-C11)")
 
@@ -38,7 +37,7 @@ class Sessions(MethodView):
         """Les demandes visibles / Visible requests (trainer: own and second-trainer ones; staff: all, filterable)"""
         principal = current_principal()
         with database().reading() as db_session:
-            query = visible_to(select(CardSession), db_session, principal)
+            query = visible_to(select(CardSession), principal)
             if "status" in args:
                 query = query.where(CardSession.status == args["status"])
             if "date_from" in args:
@@ -54,7 +53,7 @@ class Sessions(MethodView):
                 query = query.where(CardSession.organization_key.contains(fold(args["organization"]),
                                                                           autoescape=True))
             total = db_session.scalar(select(func.count()).select_from(query.subquery()))
-            rows = db_session.scalars(query.options(selectinload(CardSession.participants))
+            rows = db_session.scalars(with_participant_count(query)
                                       .order_by(CardSession.created_at.desc(), CardSession.id)
                                       .limit(args["limit"]).offset(args["offset"])).unique().all()
             return {"items": [session_view(s) for s in rows], "total": total}
@@ -128,7 +127,7 @@ def session_quote(session_id):
     """Montant à payer / Amount due: $2.00 a participant; credit card from $5.00"""
     with database().reading() as db_session:
         s = load_session(db_session, current_principal(), session_id)
-        return quote(len(s.participants), s.unit_price).to_dict()
+        return quote(participant_count(s), s.unit_price).to_dict()
 
 
 @blp.route("/sessions/<session_id>/submit", methods=["POST"])

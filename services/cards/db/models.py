@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, Numeric, String,
                         UniqueConstraint)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, query_expression, relationship
 
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -120,6 +120,9 @@ class CardSession(Base):
 
     participants: Mapped[list["Participant"]] = relationship(
         back_populates="session", cascade="all, delete-orphan", order_by="Participant.created_at")
+    # Filled only by queries that ask for it (``access.with_participant_count``): a COUNT in the same
+    # statement instead of loading every participant; None otherwise.
+    loaded_participant_count: Mapped[int | None] = query_expression()
     organization_type_ref: Mapped[OrganizationType] = relationship(lazy="joined")
     activity: Mapped[Activity] = relationship(lazy="joined")
     institution: Mapped[Institution | None] = relationship(lazy="joined")
