@@ -29,6 +29,9 @@ class NotifierSettings:
     smtp_user: str
     smtp_password: str
     smtp_timeout_seconds: float
+    # One SMTP connection carries several emails: closed after this many, or when idle this long.
+    smtp_messages_per_connection: int
+    smtp_keepalive_seconds: float
     mail_from: str
     mail_outbox_dir: Path
     # Fernet key (urlsafe base64, 32 bytes) that encrypts temporary passwords and webhook secrets at rest.
@@ -64,6 +67,8 @@ class NotifierSettings:
             smtp_user=s("SMTP_USER", ""),
             smtp_password=s("SMTP_PASSWORD", ""),
             smtp_timeout_seconds=float(s("SMTP_TIMEOUT_SECONDS", "10")),
+            smtp_messages_per_connection=int(s("SMTP_MESSAGES_PER_CONNECTION", "20")),
+            smtp_keepalive_seconds=float(s("SMTP_KEEPALIVE_SECONDS", "10")),
             mail_from=s("MAIL_FROM", "Guichet <no-reply@guichet.local>"),
             mail_outbox_dir=Path(s("MAIL_OUTBOX_DIR", str(folder / "mail-outbox"))),
             secret_key=s("SECRET_KEY", ""),

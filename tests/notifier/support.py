@@ -40,11 +40,17 @@ class SmtpSink:
         self.port = port or free_port()
         self.received: list[email.message.EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
+        self.peers: list[tuple[str, int]] = []      # the client's (address, port) of each accepted message
+        self.refuse_once: dict[str, str] = {}       # recipient -> SMTP reply given once to its DATA (e.g. 451)
         self._lock = threading.Lock()
         self._controller: Controller | None = None
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd handler hook
         with self._lock:
+            for recipient in envelope.rcpt_tos:
+                if recipient in self.refuse_once:
+                    return self.refuse_once.pop(recipient)
+            self.peers.append(tuple(session.peer[:2]))
             self.received.append(email.message_from_bytes(envelope.original_content or envelope.content,
                                                           policy=policy.default))
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
@@ -64,6 +70,13 @@ class SmtpSink:
         with self._lock:
             self.received.clear()
             self.envelopes.clear()
+            self.peers.clear()
+            self.refuse_once.clear()
+
+    @property
+    def connections(self) -> int:
+        """How many SMTP connections carried the accepted messages (one client port each)."""
+        return len(set(self.peers))
 
     def to(self, address: str) -> list[email.message.EmailMessage]:
         return [m for m in self.received if address in str(m["To"])]

@@ -7,6 +7,7 @@ from flask import current_app
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 from sqlalchemy import func, select
+from sqlalchemy.orm import object_session
 
 from chassis.errors import Conflict, NotFound
 from chassis.tokens import require_auth
@@ -14,6 +15,7 @@ from services.notifier.api.access import STAFF_ROLES, caller_portals
 from services.notifier.api.schemas import MessageList, MessageQuery, MessageSchema
 from services.notifier.consumers.recording import FAILED, PENDING
 from services.notifier.db.models import Message
+from services.notifier.delivery.wakeup import MAIL_CHANNEL, ring
 
 # Views read inside ``transaction()`` (not ``reading()``): its commit keeps the loaded rows usable
 # (expire_on_commit=False) while the response schema serializes them after the block.
@@ -78,3 +80,6 @@ def replay(message: Message) -> None:
                        "The temporary password expired: the person must ask for a new one.")
     message.status, message.attempts = PENDING, 0
     message.next_attempt_at = datetime.now(timezone.utc)
+    session = object_session(message)
+    if session is not None:
+        ring(session, MAIL_CHANNEL)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from chassis.events.envelope import Envelope
 from services.notifier.db.models import Message
+from services.notifier.delivery.wakeup import MAIL_CHANNEL, ring
 from services.notifier.mail.compose import SECRET_FIELD
 from services.notifier.mail.templates import language_of, render_bodies, render_subject
 from services.notifier.secret_box import SecretBox
@@ -61,4 +62,5 @@ def record_message(session: Session, envelope: Envelope, *, template: str, porta
         status=PENDING, attempts=0, next_attempt_at=now, created_at=now,
     )
     session.add(message)
+    ring(session, MAIL_CHANNEL)  # the mail loop wakes when this transaction commits
     return message

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from chassis.events.envelope import Envelope
 from services.notifier.db.models import Webhook, WebhookDelivery
+from services.notifier.delivery.wakeup import WEBHOOK_CHANNEL, ring
 from services.notifier.domain.portals import event_portals
 from services.notifier.domain.webhook_payload import webhook_body
 
@@ -32,4 +33,6 @@ def fan_out_to_webhooks(session: Session, event: Envelope) -> int:
         session.add(WebhookDelivery(id=str(uuid.uuid4()), webhook_id=hook.id, event_id=event.id, event_type=event.type,
                                     body=body, status="pending", attempts=0, next_attempt_at=now, created_at=now))
         added += 1
+    if added:
+        ring(session, WEBHOOK_CHANNEL)  # the webhook loop wakes when this transaction commits
     return added

@@ -11,6 +11,7 @@ import threading
 from chassis.db import Database
 from services.notifier.config import NotifierSettings
 from services.notifier.delivery.mail import MailSender
+from services.notifier.delivery.wakeup import MAIL_CHANNEL, WEBHOOK_CHANNEL, ring_here
 from services.notifier.delivery.webhooks import WebhookSender
 from services.notifier.secret_box import SecretBox
 
@@ -34,6 +35,8 @@ class DeliveryLoops:
     def stop(self, timeout: float = 30.0) -> None:
         """Lets a send in progress finish (up to ``timeout``), then returns."""
         self._stop.set()
+        ring_here(MAIL_CHANNEL)
+        ring_here(WEBHOOK_CHANNEL)
         for thread in self._threads:
             thread.join(timeout)
         self._threads = []

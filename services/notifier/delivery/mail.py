@@ -11,7 +11,7 @@ import smtplib
 import threading
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from chassis.db import Database
 from chassis.logging import get_logger
@@ -20,12 +20,14 @@ from services.notifier.consumers.recording import FAILED, PENDING, SENT
 from services.notifier.db.models import Message
 from services.notifier.delivery.claiming import claim_due
 from services.notifier.delivery.metrics import EMAIL_ATTEMPTS
+from services.notifier.delivery.wakeup import MAIL_CHANNEL, Doorbell
 from services.notifier.domain.backoff import next_attempt_at
 from services.notifier.mail.compose import build_email
 from services.notifier.mail.transport import MailTransport, transport_for
 from services.notifier.secret_box import SecretBox
 
 log = get_logger("notifier", component="mail_delivery")
+PURGE_EVERY = timedelta(seconds=1)  # expired secrets are erased at most this often (a pass per commit otherwise)
 
 
 class SecretExpired(Exception):
@@ -43,27 +45,54 @@ class MailSender:
         self.transport = transport or transport_for(settings)
         self.box = box or SecretBox(settings)
         self.clock = clock
+        self._last_purge: datetime | None = None
 
     def run_once(self) -> int:
-        """One pass: purge expired secrets, send every due message. Returns how many were attempted."""
+        """One pass, then the SMTP connection is closed (operators' ``deliver-once``, tests)."""
+        try:
+            return self.deliver_due()
+        finally:
+            self.transport.close()
+
+    def deliver_due(self) -> int:
+        """One pass: purge expired secrets, send every due message (a batch of at most ``BATCH_SIZE``, over
+        one SMTP connection, reopened after an error). Returns how many were attempted."""
         now = self.clock()
-        self.purge_expired_secrets(now)
+        if self._last_purge is None or now - self._last_purge >= PURGE_EVERY:
+            self.purge_expired_secrets(now)
+            self._last_purge = now
         ids = claim_due(self.db, Message, now, self.settings.batch_size,
                         lease=timedelta(seconds=self.settings.lease_seconds))
-        for message_id in ids:
-            self._deliver(message_id)
+        if not ids:
+            return 0
+        with self.db.reading() as session:
+            messages = {m.id: m for m in session.scalars(select(Message).where(Message.id.in_(ids)))}
+            session.expunge_all()
+        for message_id in ids:  # oldest due first
+            if message_id in messages:
+                self._deliver(messages[message_id])
         return len(ids)
 
     def run_forever(self, stop_event: threading.Event) -> None:
-        log.info("mail_delivery_started", transport=type(self.transport).__name__)
-        while not stop_event.is_set():
-            try:
-                busy = self.run_once()
-            except Exception as error:  # the database may be away for a while: keep the loop alive
-                log.error("mail_delivery_pass_failed", error=type(error).__name__, exc_info=error)
-                busy = 0
-            if not busy:
-                stop_event.wait(self.settings.poll_seconds)
+        """Passes until ``stop_event``: at once while batches are full, else when a commit staged an email
+        (``wakeup``) or, as a safety net (and for retries coming due), every ``POLL_SECONDS``."""
+        bell = Doorbell(self.db, MAIL_CHANNEL, log)
+        log.info("mail_delivery_started", transport=type(self.transport).__name__, wakeup_channel=bell.channel)
+        try:
+            while not stop_event.is_set():
+                try:
+                    bell.arm()
+                    busy = self.deliver_due()
+                except Exception as error:  # the database may be away for a while: keep the loop alive
+                    log.error("mail_delivery_pass_failed", error=type(error).__name__, exc_info=error)
+                    busy = 0
+                if busy < self.settings.batch_size:
+                    if not busy:
+                        self.transport.close_if_idle()
+                    bell.wait(self.settings.poll_seconds, stop_event)
+        finally:
+            bell.close()
+            self.transport.close()
 
     def purge_expired_secrets(self, now: datetime) -> int:
         with self.db.transaction() as session:
@@ -72,20 +101,17 @@ class MailSender:
                                      .values(secret_ciphertext=None))
             return result.rowcount or 0
 
-    def _deliver(self, message_id: str) -> None:
-        with self.db.reading() as session:
-            message = session.get(Message, message_id)
-            session.expunge(message)
+    def _deliver(self, message: Message) -> None:
         error: Exception | None = None
         try:
             secret = self._secret_of(message)
             self.transport.send(build_email(message, self.settings.mail_from, secret))
         except Exception as caught:  # any failure is recorded on the message, never raised out of the loop
             error = caught
-        self._record_outcome(message_id, error)
+        self._record_outcome(message.id, error)
 
     def _secret_of(self, message: Message) -> str | None:
-        if message.secret_ciphertext:
+        if message.secret_ciphertext and not _expired(message.secret_expires_at, self.clock()):
             return self.box.open(message.secret_ciphertext)
         if message.secret_expires_at is not None:
             raise SecretExpired("Le mot de passe temporaire a expiré ; une nouvelle demande est nécessaire. / "
@@ -119,6 +145,13 @@ class MailSender:
                 log.warning("mail_retry_scheduled", message_id=message.id, template=message.template,
                             attempts=message.attempts, next_attempt_at=message.next_attempt_at.isoformat(),
                             error=type(error).__name__)
+
+
+def _expired(expires_at: datetime | None, now: datetime) -> bool:
+    """Also between two purges; SQLite gives the stored UTC time back without its zone."""
+    if expires_at is None:
+        return False
+    return (expires_at if expires_at.tzinfo else expires_at.replace(tzinfo=timezone.utc)) <= now
 
 
 def _permanent(error: Exception) -> bool:

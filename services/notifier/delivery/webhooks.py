@@ -19,6 +19,7 @@ from services.notifier.config import NotifierSettings
 from services.notifier.db.models import Webhook, WebhookAttempt, WebhookDelivery
 from services.notifier.delivery.claiming import claim_due
 from services.notifier.delivery.metrics import WEBHOOK_ATTEMPTS
+from services.notifier.delivery.wakeup import WEBHOOK_CHANNEL, Doorbell
 from services.notifier.domain import signing
 from services.notifier.domain.addresses import TargetRefused, check_target
 from services.notifier.domain.backoff import next_attempt_at
@@ -49,15 +50,22 @@ class WebhookSender:
         return len(ids)
 
     def run_forever(self, stop_event: threading.Event) -> None:
-        log.info("webhook_delivery_started")
-        while not stop_event.is_set():
-            try:
-                busy = self.run_once()
-            except Exception as error:
-                log.error("webhook_delivery_pass_failed", error=type(error).__name__, exc_info=error)
-                busy = 0
-            if not busy:
-                stop_event.wait(self.settings.poll_seconds)
+        """Passes until ``stop_event``: at once while batches are full, else when a commit staged a delivery
+        (``wakeup``) or, as a safety net (and for retries coming due), every ``POLL_SECONDS``."""
+        bell = Doorbell(self.db, WEBHOOK_CHANNEL, log)
+        log.info("webhook_delivery_started", wakeup_channel=bell.channel)
+        try:
+            while not stop_event.is_set():
+                try:
+                    bell.arm()
+                    busy = self.run_once()
+                except Exception as error:
+                    log.error("webhook_delivery_pass_failed", error=type(error).__name__, exc_info=error)
+                    busy = 0
+                if busy < self.settings.batch_size:
+                    bell.wait(self.settings.poll_seconds, stop_event)
+        finally:
+            bell.close()
 
     def _deliver(self, delivery_id: str) -> None:
         with self.db.reading() as session:
