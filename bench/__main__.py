@@ -1,7 +1,8 @@
 """``python -m bench [name ...] [--runs N]``: runs the benchmarks (all by default) and prints the table.
 
-Names: pipeline (2), scale_out (4). Benchmarks 1 (gateway read/write), 3 (end to end) and 5 (memory)
-are not written yet (see docs/performance.md).
+Names: gateway (1, read and write through nginx vs a bare Flask endpoint), pipeline (2), end_to_end (3,
+submission -> invoice -> email at an SMTP server), scale_out (4), memory (5, measured during the runs of
+end_to_end; run alone, it runs end_to_end). Figures and their meaning: docs/performance.md.
 Raw results go to ``var/bench/<label>-<time>.json``.
 """
 from __future__ import annotations
@@ -12,7 +13,8 @@ import sys
 
 from bench.common import save, table
 
-BENCHMARKS = {"pipeline": "bench.pipeline", "scale_out": "bench.scale_out"}
+BENCHMARKS = {"gateway": "bench.gateway", "pipeline": "bench.pipeline", "end_to_end": "bench.end_to_end",
+              "scale_out": "bench.scale_out", "memory": "bench.memory"}
 
 
 def main(argv: list[str] | None = None) -> int:
