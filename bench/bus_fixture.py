@@ -39,11 +39,10 @@ class TimedConsumer(Consumer):
         super().__init__(*args, **kwargs)
         self.committed_at: dict[str, float] = {}
 
-    def _apply(self, envelope):
-        applied = super()._apply(envelope)
-        if applied:
-            self.committed_at[envelope.id] = time.time()
-        return applied
+    def after_commit(self, applied):
+        now = time.time()
+        for envelope in applied:
+            self.committed_at[envelope.id] = now
 
 
 def _consume(database_url: str, settings: BusSettings, ready, stop, results) -> None:

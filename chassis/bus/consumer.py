@@ -7,18 +7,26 @@ waiting at most ``BUS_CONSUMER_BATCH_WAIT`` seconds for more, then:
 1. parses and validates each: ``Envelope.from_dict``, the payload against the catalogue
    (``validate_payload``), a handler for its type. An invalid event goes straight to
    ``<exchange>.<service>.dead`` with the reason, without retries;
-2. in ONE ``db.transaction()``, for each event, with its correlation id bound (events the handler
-   records carry it) and ``event_id``/``event_type`` in the log context, inside a SAVEPOINT of its
-   own (``session.begin_nested()``): claims the inbox row (already there -> skip the handler), runs
-   the handler. A handler that raises rolls back its savepoint only; the others go on. Then commit;
+2. in ONE ``db.transaction()``, with each event's correlation id bound (events the handler records
+   carry it) and ``event_id``/``event_type`` in the log context while its handler runs:
+
+   - fast pass (the common case): the batch's inbox rows in one ``INSERT .. ON CONFLICT DO NOTHING``
+     (events already there are skipped), then the handlers one after the other, then commit;
+   - if a handler raised (or that commit failed), the batch is rolled back and redone with a
+     SAVEPOINT an event (``session.begin_nested()``: inbox claim + handler inside it): a failing
+     handler rolls back its own savepoint only, the others go on, then commit. (Savepoints only on
+     this path: a PostgreSQL transaction with more than 64 subtransactions that wrote slows every
+     other session's snapshots, and each savepoint is two more round trips);
+   - if that commit fails too while the database answers (e.g. a deferred constraint of one event),
+     each event is handled in a transaction of its own, so the faulty one takes the retry path alone;
 3. after the commit: failed events are sent to their retry (or dead-letter) queue, then every
    delivery of the batch is acked (one ``basic.ack`` with ``multiple``). Nothing is acked before the
    commit: a crash in between redelivers the batch, and the inbox skips what was applied.
 
-If the batch's commit fails while the database answers (e.g. a deferred constraint of one event),
-each event of the batch is handled again in a transaction of its own (the faulty one then takes the
-retry path alone). Handlers marked ``@own_transaction`` (``chassis.bus.handlers``) always get a
-transaction of their own. With a batch of 1 an event's transaction is a plain one (no savepoint).
+Handlers may thus run more than once for one delivery (a batch redone after another event failed):
+the handler contract already asks them to be deterministic and to touch only the session. Handlers
+marked ``@own_transaction`` (``chassis.bus.handlers``) always get a transaction of their own. With a
+batch of 1 an event's transaction is a plain one.
 
 A handler that raises: the message is re-sent to the retry queue of the next delay
 (``BUS_RETRY_DELAYS``) with ``attempts`` + 1 and ``last_error`` headers, then acked; it comes
@@ -48,7 +56,7 @@ from chassis.bus import messages, metrics
 from chassis.bus.backoff import Backoff
 from chassis.bus.connection import open_connection
 from chassis.bus.handlers import HandlerTable, needs_own_transaction
-from chassis.bus.inbox import claim
+from chassis.bus.inbox import claim, claim_many
 from chassis.bus.publisher import open_publisher
 from chassis.bus.settings import BusSettings
 from chassis.bus.topology import dead_queue_name, declare_service_queues, retry_queue_name
@@ -59,10 +67,15 @@ from chassis.events.registry import validate_payload
 from chassis.logging import get_logger
 
 APPLIED, DUPLICATE, FAILED, INVALID = "applied", "duplicate", "failed", "invalid"
+IMMEDIATE = 0.001  # seconds: a delivery that follows the previous one this closely joins its batch
 
 
 class InvalidEvent(Exception):
     """The message cannot be handled whatever the number of attempts."""
+
+
+class _RedoWithSavepoints(Exception):
+    """A handler raised during a batch's fast pass: roll the batch back, redo it a savepoint an event."""
 
 
 @dataclass
@@ -197,14 +210,12 @@ class Consumer:
         return True
 
     def _fill_batch(self) -> None:
-        """Takes the deliveries already there, waiting at most ``consumer_batch_wait`` for the batch to fill."""
+        """Takes the deliveries already there (each following within ``IMMEDIATE`` seconds of the last),
+        waiting at most ``consumer_batch_wait`` seconds in all for more, up to the batch size."""
         deadline = time.monotonic() + self.settings.consumer_batch_wait
         while len(self._fetched) < self.batch_size:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return
             try:
-                self._connection.drain_events(timeout=remaining)
+                self._connection.drain_events(timeout=max(deadline - time.monotonic(), IMMEDIATE))
             except socket.timeout:
                 return
 
@@ -245,36 +256,62 @@ class Consumer:
         self._settle(deliveries)
 
     def _apply_group(self, group: list[Delivery]) -> None:
+        """Fast pass, then (a handler raised, or the commit failed) savepoint pass, then one event a transaction."""
         if len(group) <= 1:
             for delivery in group:
                 self._apply_alone(delivery)
             return
+        if self._try_together(group, self._apply_fast) or self._try_together(group, self._apply_isolated):
+            return
+        for delivery in group:
+            self._apply_alone(delivery)
+
+    def _try_together(self, group: list[Delivery], apply) -> bool:
+        """``apply`` in one transaction; True once committed. False (all rolled back) if it must be redone."""
         try:
-            self._apply_together(group)
+            with self.db.transaction() as session:
+                apply(session, group)
         except Exception as error:
             if not self._database_answers():
                 raise  # nothing acked: redelivered after the consumer reconnects with backoff
-            self.log.warning("consumer.batch_failed", size=len(group), error=messages.error_text(error),
-                             then="each event in a transaction of its own")
+            if not isinstance(error, _RedoWithSavepoints):
+                self.log.warning("consumer.batch_failed", size=len(group), error=messages.error_text(error))
             for delivery in group:
                 delivery.outcome, delivery.error = "", None
-                self._apply_alone(delivery)
-
-    def _apply_together(self, group: list[Delivery]) -> None:
-        """One transaction, a SAVEPOINT an event: a failing handler rolls back its own work only."""
-        with self.db.transaction() as session:
-            for delivery in group:
-                envelope = delivery.envelope
-                with self._event_context(envelope):
-                    try:
-                        with session.begin_nested():
-                            applied = self._claim_and_handle(session, envelope)
-                        delivery.outcome = APPLIED if applied else DUPLICATE
-                    except Exception as error:
-                        if not self._database_answers():
-                            raise
-                        delivery.outcome, delivery.error = FAILED, error
+            return False
         self.after_commit([delivery.envelope for delivery in group if delivery.outcome == APPLIED])
+        return True
+
+    def _apply_fast(self, session, group: list[Delivery]) -> None:
+        """The common case: every inbox row in one statement, the handlers one after the other, no savepoint.
+        The first handler that raises rolls the whole batch back, to be redone with a savepoint an event."""
+        claimed = claim_many(session, self.service, [delivery.envelope for delivery in group])
+        for delivery in group:
+            envelope = delivery.envelope
+            if envelope.id not in claimed:
+                delivery.outcome = DUPLICATE
+                continue
+            claimed.discard(envelope.id)  # a second copy later in the batch is a duplicate
+            with self._event_context(envelope):
+                try:
+                    self.handlers[envelope.type](session, envelope)
+                except Exception as error:
+                    raise _RedoWithSavepoints() from error
+            delivery.outcome = APPLIED
+
+    def _apply_isolated(self, session, group: list[Delivery]) -> None:
+        """A SAVEPOINT an event (inbox claim + handler): a failing handler rolls back its own work only."""
+        for delivery in group:
+            envelope = delivery.envelope
+            with self._event_context(envelope):
+                try:
+                    with session.begin_nested():
+                        applied = self._claim_and_handle(session, envelope)
+                    delivery.outcome = APPLIED if applied else DUPLICATE
+                except Exception as error:
+                    if not self._database_answers():
+                        raise
+                    delivery.outcome, delivery.error = FAILED, error
 
     def _apply_alone(self, delivery: Delivery) -> None:
         with self._event_context(delivery.envelope):

@@ -1,6 +1,7 @@
 """The inbox claim: the first handling of (consumer, event id) wins, later deliveries are skipped.
 
-``claim`` inserts the inbox row with ``ON CONFLICT DO NOTHING`` inside the handler's transaction.
+``claim`` inserts the inbox row with ``ON CONFLICT DO NOTHING`` inside the handler's transaction
+(``claim_many``: the rows of a whole batch in one statement).
 On PostgreSQL a second consumer handling the same event at the same time waits on the unique
 index until the first commits (then skips) or rolls back (then proceeds), so effects apply once.
 """
@@ -34,3 +35,20 @@ def claim(session: Session, consumer: str, envelope: Envelope) -> bool:
     session.add(InboxMessage(**values))
     session.flush()
     return True
+
+
+def claim_many(session: Session, consumer: str, envelopes: list[Envelope]) -> set[str]:
+    """The ids of the events not handled by ``consumer`` before, their inbox rows now staged (one statement
+    on PostgreSQL, rows in event id order so that two consumers claiming the same events never deadlock)."""
+    if not envelopes:
+        return set()
+    if session.get_bind().dialect.name != "postgresql":
+        return {envelope.id for envelope in envelopes if claim(session, consumer, envelope)}
+    now = datetime.now(timezone.utc)
+    unique = {envelope.id: {"consumer": consumer, "event_id": envelope.id, "event_type": envelope.type,
+                            "handled_at": now} for envelope in envelopes}
+    table = InboxMessage.__table__
+    statement = pg_insert(table).on_conflict_do_nothing(
+        index_elements=["consumer", "event_id"]).returning(table.c.event_id)
+    # one statement compiled once (SQLAlchemy's "insertmanyvalues" batches the rows into one INSERT)
+    return set(session.connection().execute(statement, [unique[event_id] for event_id in sorted(unique)]).scalars())

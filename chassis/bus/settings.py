@@ -7,11 +7,11 @@
 | ``BUS_CONFIRM_TIMEOUT`` | ``10`` | seconds the relay waits for the broker's publisher confirms of one batch |
 | ``BUS_RETRY_DELAYS`` | ``1,5,30,120,600`` | seconds before each retry of a failing handler (one retry a delay) |
 | ``BUS_MAX_ATTEMPTS`` | number of delays + 1 | handler runs before the event goes to the dead-letter queue |
-| ``BUS_PREFETCH`` | ``200`` | unacknowledged messages a consumer process holds at once (keep it >= 2 x the batch) |
-| ``BUS_CONSUMER_BATCH`` | ``100`` | deliveries a consumer handles in one database transaction (a SAVEPOINT each; PostgreSQL only, 1 on SQLite) |
-| ``BUS_CONSUMER_BATCH_WAIT`` | ``0.005`` | seconds a consumer waits for more deliveries to fill a batch once one arrived |
+| ``BUS_PREFETCH`` | ``200`` | unacknowledged messages a consumer process holds at once (>= 2 x the batch) |
+| ``BUS_CONSUMER_BATCH`` | ``100`` | deliveries a consumer handles in one transaction (PostgreSQL; 1 on SQLite) |
+| ``BUS_CONSUMER_BATCH_WAIT`` | ``0.002`` | seconds a consumer waits for more deliveries to fill a batch |
 | ``BUS_RELAY_BATCH_SIZE`` | ``500`` | outbox rows the relay publishes in one transaction |
-| ``BUS_RELAY_IDLE_SLEEP`` | ``0.2`` | safety-net poll: seconds the relay waits for a wake-up (``chassis/bus/wakeup.py``) before looking again |
+| ``BUS_RELAY_IDLE_SLEEP`` | ``0.2`` | safety net: seconds the relay waits for a commit's wake-up before it looks |
 | ``BUS_RECONNECT_MAX_DELAY`` | ``30`` | longest pause between two reconnection attempts (exponential backoff) |
 | ``BUS_QUEUE_TYPE`` | ``classic`` | ``quorum`` on a RabbitMQ cluster (see ``chassis/bus/topology.py``) |
 | ``BUS_DELIVERY_LIMIT`` | ``20`` | quorum queues only: redeliveries of an unacknowledged message before it is dropped |
@@ -40,7 +40,7 @@ class BusSettings:
     max_attempts: int | None = None
     prefetch: int = 200
     consumer_batch: int = 100
-    consumer_batch_wait: float = 0.005
+    consumer_batch_wait: float = 0.002
     relay_batch_size: int = 500
     relay_idle_sleep: float = 0.2
     reconnect_max_delay: float = 30.0
@@ -80,7 +80,7 @@ class BusSettings:
             max_attempts=int(max_attempts) if max_attempts else None,
             prefetch=int(env("BUS_PREFETCH", "200")),
             consumer_batch=max(1, int(env("BUS_CONSUMER_BATCH", "100"))),
-            consumer_batch_wait=max(0.0, float(env("BUS_CONSUMER_BATCH_WAIT", "0.005"))),
+            consumer_batch_wait=max(0.0, float(env("BUS_CONSUMER_BATCH_WAIT", "0.002"))),
             relay_batch_size=int(env("BUS_RELAY_BATCH_SIZE", "500")),
             relay_idle_sleep=float(env("BUS_RELAY_IDLE_SLEEP", "0.2")),
             reconnect_max_delay=float(env("BUS_RECONNECT_MAX_DELAY", "30")),

@@ -24,7 +24,7 @@ import re
 import threading
 import time
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from chassis.db import Database
@@ -59,12 +59,14 @@ def announce(session: Session, producer: str) -> None:
     notified = session.info.setdefault(_NOTIFIED, {})
     if notified.get(channel) is current:
         return  # already asked in this transaction (a rolled-back savepoint asks again)
-    connection.execute(select(func.pg_notify(channel, "")))
+    connection.exec_driver_sql("SELECT pg_notify(%(channel)s, '')", {"channel": channel})
     notified[channel] = current
 
 
 @event.listens_for(Session, "after_commit")
 def _wake_local_relays(session: Session) -> None:
+    if session.in_nested_transaction():  # a SAVEPOINT released: the real commit is still to come
+        return
     session.info.pop(_NOTIFIED, None)
     for channel in session.info.pop(_PENDING, ()):
         local_event(channel).set()
@@ -72,6 +74,8 @@ def _wake_local_relays(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _forget_wakeups(session: Session) -> None:
+    if session.in_nested_transaction():  # a SAVEPOINT rolled back: the outer transaction goes on
+        return
     session.info.pop(_NOTIFIED, None)
     session.info.pop(_PENDING, None)
 
@@ -91,6 +95,8 @@ class OutboxWakeup:
         if self.db.is_postgres:
             if self._listener is None or self._listener.closed:
                 self._listen()
+            else:  # take what arrived meanwhile (the read that follows sees those commits), never waiting
+                self._take_pending()
         else:
             local_event(self.channel).clear()
 
@@ -125,6 +131,15 @@ class OutboxWakeup:
             self._warn("relay.listen_lost", error)
             self.close()
             return False
+
+    def _take_pending(self) -> None:
+        try:
+            for _ in self._listener.notifies(timeout=0):
+                pass
+        except Exception as error:
+            self._warn("relay.listen_lost", error)
+            self.close()
+            self._listen()
 
     def _listen(self) -> None:
         import psycopg

@@ -18,6 +18,9 @@ class EnvelopeSchema(Schema):
     payload = fields.Dict(required=True)
 
 
+_ENVELOPE_SCHEMA = EnvelopeSchema()
+
+
 @dataclass(frozen=True)
 class Envelope:
     type: str
@@ -37,7 +40,7 @@ class Envelope:
     @classmethod
     def from_dict(cls, data: dict) -> "Envelope":
         """Validates the envelope shape (not the payload: see ``chassis.events.registry``)."""
-        errors = EnvelopeSchema().validate(data)
+        errors = _ENVELOPE_SCHEMA.validate(data)
         if errors:
             raise ValidationError(errors)
         return cls(id=str(data["id"]), type=data["type"], version=int(data["version"]),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError
 
 _SCHEMAS: dict[tuple[str, int], type[Schema]] = {}
+_INSTANCES: dict[tuple[str, int], Schema] = {}  # schemas are stateless: one instance a type, reused
 
 
 class UnknownEventType(ValidationError):
@@ -27,10 +28,14 @@ def event_schema(event_type: str, version: int = 1):
 
 def schema_for(event_type: str, version: int = 1) -> Schema:
     _load_catalogue()
-    try:
-        return _SCHEMAS[(event_type, version)]()
-    except KeyError:
-        raise UnknownEventType({"type": [f"unknown event type {event_type} v{version}"]}) from None
+    key = (event_type, version)
+    schema = _INSTANCES.get(key)
+    if schema is None:
+        try:
+            schema = _INSTANCES[key] = _SCHEMAS[key]()
+        except KeyError:
+            raise UnknownEventType({"type": [f"unknown event type {event_type} v{version}"]}) from None
+    return schema
 
 
 def validate_payload(event_type: str, version: int, payload: dict) -> dict:

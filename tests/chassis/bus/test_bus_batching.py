@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from chassis.bus.consumer import Consumer
 from chassis.bus.deadletters import DeadLetterQueue
@@ -75,7 +75,8 @@ def test_a_failing_handler_in_a_batch_rolls_back_and_retries_only_itself(db, set
         consumer.close()
 
     assert [effect_count(db, key) for key in keys] == [1, 1, 0, 1, 1]
-    assert calls == {"a": 1, "b": 1, "c": 1, "d": 1, "bad": 3}  # the others were never run again
+    # fast pass (rolled back when "bad" raised: c, d not run), then the savepoint pass, then bad's two retries
+    assert calls == {"a": 2, "b": 2, "bad": 4, "c": 1, "d": 1}
     assert consumer.timeline[:2] == [("commit", ["a", "b", "c", "d"]), ("ack", keys)]  # one transaction
     [letter] = DeadLetterQueue(settings, "fx").list()
     assert letter.attempts == 3 and "down" in letter.last_error
@@ -119,7 +120,7 @@ def test_a_batch_whose_commit_fails_acks_nothing_then_applies_each_event_once(db
     # the batch's commit failed: nothing committed nor acked; then each event in its own transaction
     assert consumer.timeline[:3] == [("commit", ["a"]), ("commit", ["b"]), ("ack", sorted(keys))]
     assert [effect_count(db, key) for key in keys] == [1, 0, 1]
-    assert calls == {"a": 2, "b": 2, "poison": 4}  # batch, alone, then poison's two retries
+    assert calls == {"a": 3, "b": 3, "poison": 5}  # fast pass, savepoint pass, alone; poison's two retries
     assert _inbox_rows(db) == 2
     [letter] = DeadLetterQueue(settings, "fx").list()
     assert letter.attempts == 3 and "poison refused at commit" in letter.last_error
@@ -153,3 +154,23 @@ def test_one_event_delivered_twice_in_the_same_batch_applies_once(db, settings):
         consumer.close()
     assert consumer.timeline[0] == ("commit", ["one", "three", "two"])
     assert [effect_count(db, key) for key in ("one", "two", "three")] == [1, 1, 1]
+
+
+def test_a_batch_without_failures_commits_once_without_savepoints(db, settings):
+    keys = [f"k{i:02d}" for i in range(30)]
+    consumer = _consumer(db, settings, record_effect, batch_size=len(keys))
+    _send(db, settings, keys)
+    statements: list[str] = []
+
+    def note(_connection, _cursor, statement, *_rest):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        assert consumer.drain(timeout=0.5) == 30
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+        consumer.close()
+    assert consumer.timeline[:2] == [("commit", keys), ("ack", keys)]
+    assert not [sql for sql in statements if "SAVEPOINT" in sql]
+    assert len([sql for sql in statements if sql.startswith("INSERT INTO inbox")]) == 1

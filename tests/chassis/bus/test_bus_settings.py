@@ -33,3 +33,14 @@ def test_bad_retry_delays_are_refused(monkeypatch, delays):
     monkeypatch.setenv("BUS_RETRY_DELAYS", delays or " , ")
     with pytest.raises(ValueError):
         BusSettings.from_env()
+
+
+def test_consumer_batch_settings_and_their_defaults(monkeypatch):
+    for name in ("BUS_PREFETCH", "BUS_CONSUMER_BATCH", "BUS_CONSUMER_BATCH_WAIT"):
+        monkeypatch.delenv(name, raising=False)
+    defaults = BusSettings.from_env()
+    assert (defaults.prefetch, defaults.consumer_batch, defaults.consumer_batch_wait) == (200, 100, 0.002)
+    monkeypatch.setenv("BUS_CONSUMER_BATCH", "0")  # never less than one delivery a transaction
+    monkeypatch.setenv("BUS_CONSUMER_BATCH_WAIT", "0.02")
+    settings = BusSettings.from_env()
+    assert (settings.consumer_batch, settings.consumer_batch_wait) == (1, 0.02)
