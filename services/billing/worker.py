@@ -1,8 +1,10 @@
 """The billing worker: ``python -m services.billing.worker``.
 
 Consumes ``cards.session_submitted`` / ``cards.session_cancelled`` from the billing queue. Run as
-many as needed: they compete on one durable queue (prefetch: ``BUS_PREFETCH``); invoice numbers
-stay gapless because each is taken under a row lock in the invoice's own transaction.
+many as needed: they compete on one durable queue (prefetch: ``BUS_PREFETCH``, batches:
+``BUS_CONSUMER_BATCH``); invoice numbers stay gapless because they are taken under the year
+counter's row lock by the last statements of the transaction (``operations/numbering.py``), so
+the workers hold that lock only briefly.
 """
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from chassis.bus.tables import OutboxMessage
 from chassis.correlation import correlation_scope
 from chassis.events.envelope import Envelope
+from chassis.events.registry import validate_payload
 from services.billing.consumers import HANDLERS
 from services.billing.db.models import Invoice
 
@@ -43,7 +44,9 @@ def submitted_payload(participant_count: int = 12, payment_method: str = "cheque
 
 
 def envelope(event_type: str, payload: dict) -> Envelope:
-    return Envelope(type=event_type, payload=payload, producer="cards", correlation_id=uuid.uuid4().hex)
+    """The envelope as the consumer hands it to a handler: payload validated against the catalogue."""
+    return Envelope(type=event_type, payload=validate_payload(event_type, 1, payload), producer="cards",
+                    correlation_id=uuid.uuid4().hex)
 
 
 def feed(db, event_type: str, payload: dict) -> Envelope:

@@ -5,11 +5,12 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
+from services.billing.consumers import HANDLERS
 from services.billing.db.models import AuditEntry, Invoice, InvoiceCounter
 from services.billing.domain.lines import TotalMismatch
-from tests.billing.support import feed, issue, outbox_events, pdf_text_from_event, submitted_payload
+from tests.billing.support import envelope, feed, issue, outbox_events, pdf_text_from_event, submitted_payload
 
 pytestmark = pytest.mark.integration
 YEAR = datetime.now(ZoneInfo("America/Montreal")).year
@@ -117,3 +118,84 @@ def test_cancellation_before_the_submission_event_prevents_the_invoice(db):
     feed(db, "cards.session_submitted", payload)
     with db.reading() as session:
         assert session.scalar(select(Invoice).where(Invoice.session_id == payload["session_id"])) is None
+
+
+def test_the_counter_is_not_locked_while_the_invoice_is_prepared(db):
+    """The number is taken at commit: until then another transaction can lock the counter at once."""
+    issue(db)  # the year's counter row exists
+    payload = submitted_payload()
+    with db.transaction() as session:
+        HANDLERS["cards.session_submitted"](session, envelope("cards.session_submitted", payload))
+        pending = session.scalars(select(Invoice).where(Invoice.session_id == payload["session_id"])).one()
+        assert pending.number is None  # inserted with its lines, not numbered yet
+        with db.engine.connect() as other:
+            before = other.execute(text("SELECT last_number FROM invoice_counters WHERE year = :year "
+                                        "FOR UPDATE NOWAIT"), {"year": YEAR}).scalar_one()
+            other.rollback()
+    with db.reading() as session:
+        invoice = session.scalars(select(Invoice).where(Invoice.session_id == payload["session_id"])).one()
+    assert invoice.number == f"{YEAR}-{before + 1:06d}"
+    [event] = outbox_events(db, "billing.invoice_issued", invoice_id=invoice.id)
+    assert event["payload"]["number"] == invoice.number and invoice.number in pdf_text_from_event(event)
+
+
+def test_invoices_of_one_transaction_are_numbered_together_skipping_a_rolled_back_savepoint(db):
+    """A consumer handling several events in one transaction (each in a savepoint) takes the lock once."""
+    with db.reading() as session:
+        before = session.get(InvoiceCounter, YEAR).last_number
+    kept, dropped, last = submitted_payload(), submitted_payload(), submitted_payload()
+    handler = HANDLERS["cards.session_submitted"]
+    with db.transaction() as session:
+        handler(session, envelope("cards.session_submitted", kept))
+        with pytest.raises(RuntimeError), session.begin_nested():
+            handler(session, envelope("cards.session_submitted", dropped))
+            raise RuntimeError("this event's handling fails")
+        handler(session, envelope("cards.session_submitted", last))
+    with db.reading() as session:
+        numbers = {row.session_id: row.number for row in session.scalars(
+            select(Invoice).where(Invoice.session_id.in_([p["session_id"] for p in (kept, dropped, last)])))}
+    assert numbers == {kept["session_id"]: f"{YEAR}-{before + 1:06d}", last["session_id"]: f"{YEAR}-{before + 2:06d}"}
+    assert outbox_events(db, "billing.invoice_issued", session_id=dropped["session_id"]) == []
+    for payload in (kept, last):
+        [event] = outbox_events(db, "billing.invoice_issued", session_id=payload["session_id"])
+        assert numbers[payload["session_id"]] in pdf_text_from_event(event)
+
+
+def test_submission_and_cancellation_in_one_transaction_issue_then_void_a_numbered_invoice(db):
+    payload = submitted_payload()
+    with db.transaction() as session:
+        HANDLERS["cards.session_submitted"](session, envelope("cards.session_submitted", payload))
+        HANDLERS["cards.session_cancelled"](session, envelope("cards.session_cancelled", {
+            "session_id": payload["session_id"], "cancelled_by": "staff-1"}))
+    with db.reading() as session:
+        invoice = session.scalars(select(Invoice).where(Invoice.session_id == payload["session_id"])).one()
+    assert invoice.status == "void" and invoice.number.startswith(f"{YEAR}-")
+    events = outbox_events(db, session_id=payload["session_id"])
+    assert [(e["type"], e["payload"]["number"]) for e in events] == [
+        ("billing.invoice_issued", invoice.number), ("billing.invoice_voided", invoice.number)]
+
+
+def test_a_bill_to_that_looks_like_the_number_placeholder_is_printed_as_typed(db):
+    typed = f"Dossier {YEAR}-000000"
+    invoice = issue(db, payment_method="direct_deposit", bill_to={**submitted_payload()["bill_to"], "name": typed})
+    [event] = outbox_events(db, "billing.invoice_issued", invoice_id=invoice.id)
+    text = pdf_text_from_event(event)
+    assert typed in text and f"FACTURE {invoice.number}" in text
+
+
+def test_a_cancellation_rolled_back_with_its_savepoint_leaves_the_invoice_issued_and_numbered(db):
+    with db.reading() as session:
+        before = session.get(InvoiceCounter, YEAR).last_number
+    payload = submitted_payload()
+    with db.transaction() as session:
+        HANDLERS["cards.session_submitted"](session, envelope("cards.session_submitted", payload))
+        with pytest.raises(RuntimeError), session.begin_nested():
+            HANDLERS["cards.session_cancelled"](session, envelope("cards.session_cancelled", {
+                "session_id": payload["session_id"], "cancelled_by": "staff-1"}))
+            raise RuntimeError("this event's handling fails")
+    with db.reading() as session:
+        invoice = session.scalars(select(Invoice).where(Invoice.session_id == payload["session_id"])).one()
+        assert session.get(InvoiceCounter, YEAR).last_number == before + 1
+    assert (invoice.status, invoice.number) == ("open", f"{YEAR}-{before + 1:06d}")
+    events = outbox_events(db, session_id=payload["session_id"])
+    assert [(e["type"], e["payload"]["number"]) for e in events] == [("billing.invoice_issued", invoice.number)]

@@ -37,7 +37,7 @@ class InvoiceIssued(Schema):
                             metadata=_d("Pay link, for credit-card invoices only (BILLING_PAY_URL_TEMPLATE)."))
     issued_on = fields.Date(allow_none=True, load_default=None, metadata=_d("Issue date (America/Montreal)."))
     pdf_filename = fields.String(allow_none=True, load_default=None, metadata=_d("e.g. facture-2026-000123.pdf"))
-    pdf_base64 = fields.String(required=True, metadata=_d("The invoice PDF, base64 (about 4 KB)."))
+    pdf_base64 = fields.String(required=True, metadata=_d("The invoice PDF, base64 (about 5 KB (6.4 KB base64))."))
     language = language()
 
 

@@ -27,7 +27,8 @@ class Base(DeclarativeBase):
 
 
 class InvoiceCounter(Base):
-    """The last number given per year; its row is locked (``FOR UPDATE``) while an invoice is numbered."""
+    """The last number given per year; its row is locked (``UPDATE ... RETURNING``) from the moment an
+    invoice is numbered, at the very end of its transaction, until the commit."""
     __tablename__ = "invoice_counters"
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -40,7 +41,8 @@ class Invoice(Base):
                       UniqueConstraint("session_id", name="uq_invoices_session_id"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
-    number: Mapped[str] = mapped_column(String(16))
+    # null only inside the transaction that issues the invoice: numbered at its end (operations/numbering.py)
+    number: Mapped[str | None] = mapped_column(String(16), nullable=True)
     session_id: Mapped[str] = mapped_column(String(64))
     owner_user_id: Mapped[str] = mapped_column(String(64), index=True)
     status: Mapped[str] = mapped_column(String(8), index=True)  # open | paid | void

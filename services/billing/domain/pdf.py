@@ -63,10 +63,12 @@ class _Writer:
         self.y -= space
 
 
-def render_invoice_pdf(document: InvoiceDocument, seller: Seller) -> bytes:
+def render_invoice_pdf(document: InvoiceDocument, seller: Seller, compress: bool = True) -> bytes:
+    """The PDF of ``document``; ``compress=False`` leaves the page's text as it is written (a few KB
+    more), for ``domain.numbered_pdf`` to stamp the number in it."""
     labels = LABELS.get(document.language, LABELS["fr"])
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=LETTER, pageCompression=1)
+    canvas = Canvas(buffer, pagesize=LETTER, pageCompression=1 if compress else 0)
     canvas.setTitle(f"{labels['title']} {document.number}")
     canvas.setAuthor(seller.name)
     out = _Writer(canvas, LETTER[1] - 22 * mm)

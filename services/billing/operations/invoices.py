@@ -10,17 +10,19 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from chassis.correlation import correlation_scope, current_correlation_id
 from services.billing import events
 from services.billing.config import BillingSettings
-from services.billing.db.models import CancelledSession, Invoice, InvoiceCounter, InvoiceLine
+from services.billing.db.models import CancelledSession, Invoice, InvoiceLine
 from services.billing.domain.document import DocumentLine, InvoiceDocument, Seller
 from services.billing.domain.lines import card_lines, checked_total
 from services.billing.domain.money import ZERO, money_text, to_money
-from services.billing.domain.numbering import format_invoice_number
+from services.billing.domain.numbered_pdf import draw_unnumbered
 from services.billing.domain.pdf import render_invoice_pdf
 from services.billing.operations.audit import SYSTEM_ACTOR, audit
 from services.billing.operations.clock import local_date, montreal_today, utc_now
 from services.billing.operations.dialect import insert_ignoring_conflict
+from services.billing.operations.numbering import number_at_commit, settle
 
 
 def locked_invoice(session: Session, **criteria) -> Invoice | None:
@@ -29,19 +31,12 @@ def locked_invoice(session: Session, **criteria) -> Invoice | None:
     return session.execute(statement).scalar_one_or_none()
 
 
-def next_invoice_number(session: Session, year: int) -> str:
-    """Takes the next number of ``year``; the counter row stays locked until commit, so numbers
-    have no gap (a rollback gives the number back) and no duplicate (one holder at a time)."""
-    insert_ignoring_conflict(session, InvoiceCounter.__table__, {"year": year, "last_number": 0})
-    counter = session.execute(
-        select(InvoiceCounter).where(InvoiceCounter.year == year).with_for_update()
-        .execution_options(populate_existing=True)).scalar_one()
-    counter.last_number += 1
-    return format_invoice_number(year, counter.last_number)
-
-
 def issue_invoice(session: Session, payload: dict, settings: BillingSettings) -> Invoice | None:
-    """One invoice per session: returns None when it exists already or the session was cancelled."""
+    """One invoice per session: returns None when it exists already or the session was cancelled.
+
+    The invoice, its lines and its PDF are made here; its number, the stamped PDF and the
+    ``billing.invoice_issued`` event come at the end of the transaction (``operations.numbering``).
+    """
     session_id = payload["session_id"]
     if session.scalar(select(Invoice.id).where(Invoice.session_id == session_id)):
         return None
@@ -50,13 +45,11 @@ def issue_invoice(session: Session, payload: dict, settings: BillingSettings) ->
     lines = card_lines(payload["participant_count"], Decimal(payload["unit_price"]), payload["activity_label"],
                        payload["end_date"], payload["organization_name"])
     total = checked_total(lines, Decimal(payload["total"]))
-    bill_to = dict(payload["bill_to"])
-    # Everything above is prepared before the counter is locked, to hold the lock briefly.
-    number = next_invoice_number(session, montreal_today().year)
+    year = montreal_today().year
     invoice = Invoice(
-        number=number, session_id=session_id, owner_user_id=payload["trainer"]["user_id"], status="open",
+        number=None, session_id=session_id, owner_user_id=payload["trainer"]["user_id"], status="open",
         payment_method=payload["payment_method"], currency=payload["currency"], total=total, amount_paid=ZERO,
-        balance=total, refund_due=ZERO, language=payload.get("language") or "fr", bill_to=bill_to,
+        balance=total, refund_due=ZERO, language=payload.get("language") or "fr", bill_to=dict(payload["bill_to"]),
         trainer=dict(payload["trainer"]), organization_name=payload["organization_name"],
         activity_label=payload["activity_label"], session_end_date=_date(payload["end_date"]),
         issued_at=utc_now(),
@@ -65,23 +58,38 @@ def issue_invoice(session: Session, payload: dict, settings: BillingSettings) ->
     )
     session.add(invoice)
     session.flush()
-    pdf = invoice_pdf(invoice, settings)
+    unnumbered_pdf = draw_unnumbered(lambda number: invoice_document(invoice, settings, number),
+                                     seller_of(settings), year)
+    correlation_id = current_correlation_id()
+
+    def announce(session: Session, numbered: Invoice) -> None:
+        pdf = (unnumbered_pdf.numbered(numbered.number) if unnumbered_pdf is not None
+               else invoice_pdf(numbered, settings))
+        with correlation_scope(correlation_id):  # the submission's, even when the commit comes later
+            emit_invoice_issued(session, numbered, pdf, settings)
+
+    number_at_commit(session, invoice, year, announce)
+    return invoice
+
+
+def emit_invoice_issued(session: Session, invoice: Invoice, pdf: bytes, settings: BillingSettings) -> None:
+    bill_to = invoice.bill_to
     events.emit(session, events.INVOICE_ISSUED, {
-        "invoice_id": invoice.id, "number": number, "session_id": session_id,
+        "invoice_id": invoice.id, "number": invoice.number, "session_id": invoice.session_id,
         "customer_user_id": invoice.owner_user_id, "email": bill_to["email"], "name": bill_to["name"],
         "attention": bill_to.get("attention"), "trainer_email": invoice.trainer.get("email"),
-        "total": money_text(total), "balance": money_text(total), "currency": invoice.currency,
+        "total": money_text(invoice.total), "balance": money_text(invoice.balance), "currency": invoice.currency,
         "payment_method": invoice.payment_method, "pay_url": pay_url_for(invoice, settings),
-        "issued_on": local_date(invoice.issued_at).isoformat(), "pdf_filename": f"facture-{number}.pdf",
+        "issued_on": local_date(invoice.issued_at).isoformat(), "pdf_filename": f"facture-{invoice.number}.pdf",
         "pdf_base64": base64.b64encode(pdf).decode("ascii"), "language": invoice.language,
     })
-    return invoice
 
 
 def cancel_for_session(session: Session, payload: dict) -> Invoice | None:
     """Voids the invoice of a cancelled session while nothing was paid on it. Money already
     received is recorded as owed back (``refund_due``): a paid invoice stays paid."""
     session_id, actor = payload["session_id"], payload["cancelled_by"]
+    settle(session)  # an invoice issued earlier in this transaction gets its number (and event) first
     invoice = locked_invoice(session, session_id=session_id)
     if invoice is None:
         insert_ignoring_conflict(session, CancelledSession.__table__,
@@ -110,10 +118,10 @@ def cancel_for_session(session: Session, payload: dict) -> Invoice | None:
     return invoice
 
 
-def pay_url_for(invoice: Invoice, settings: BillingSettings) -> str | None:
+def pay_url_for(invoice: Invoice, settings: BillingSettings, number: str | None = None) -> str | None:
     if invoice.payment_method != "credit_card":
         return None
-    return settings.pay_url(invoice.id, invoice.number)
+    return settings.pay_url(invoice.id, invoice.number if number is None else number)
 
 
 def seller_of(settings: BillingSettings) -> Seller:
@@ -121,16 +129,18 @@ def seller_of(settings: BillingSettings) -> Seller:
                   bank_details=settings.bank_details)
 
 
-def invoice_document(invoice: Invoice, settings: BillingSettings) -> InvoiceDocument:
+def invoice_document(invoice: Invoice, settings: BillingSettings, number: str | None = None) -> InvoiceDocument:
+    """What the PDF shows; ``number`` stands for the invoice's own before it has one."""
+    number = invoice.number if number is None else number
     summary = f"{invoice.activity_label} — {invoice.organization_name} — {invoice.session_end_date.isoformat()}"
     return InvoiceDocument(
-        number=invoice.number, issued_on=local_date(invoice.issued_at), status=invoice.status,
+        number=number, issued_on=local_date(invoice.issued_at), status=invoice.status,
         language=invoice.language, payment_method=invoice.payment_method, currency=invoice.currency,
         bill_to=invoice.bill_to,
         lines=tuple(DocumentLine(line.description, line.quantity, to_money(line.unit_price), to_money(line.amount))
                     for line in invoice.lines),
         total=to_money(invoice.total), amount_paid=to_money(invoice.amount_paid), balance=to_money(invoice.balance),
-        pay_url=pay_url_for(invoice, settings), session_summary=summary)
+        pay_url=pay_url_for(invoice, settings, number), session_summary=summary)
 
 
 def invoice_pdf(invoice: Invoice, settings: BillingSettings) -> bytes:

@@ -94,8 +94,16 @@ def profile():
 @login_required(*AQPM)
 def users():
     q = (request.args.get("q") or "").strip()[:100]
-    found = productions.users(api(), q, limit=50) if q else {"items": [], "total": 0}
-    return render_template("productions/users.html", q=q, found=found, page_title=tr("Utilisateurs", "Users"))
+    found, reserved = {"items": [], "total": 0}, False
+    if q:
+        try:
+            found = productions.users(api(), q, limit=50)
+        except ApiError as error:
+            if error.status != 403:
+                raise
+            reserved = True  # the directory is for house administrators and staff: say so, not a 404
+    return render_template("productions/users.html", q=q, found=found, reserved=reserved,
+                           page_title=tr("Utilisateurs", "Users"))
 
 
 @blp.get("/users/suggest")
