@@ -26,6 +26,7 @@ _PLACEHOLDER = re.compile(r"\$\{(GATEWAY_[A-Z0-9_]+)\}")
 # The gateway's settings, as docker-compose.yml sets them.
 DEFAULT_SETTINGS = {
     "GATEWAY_MAX_BODY_SIZE": "2m",
+    "GATEWAY_TRUSTED_FORWARDER": "127.0.0.1",
     "GATEWAY_LOGIN_RATE": "10r/m",
     "GATEWAY_LOGIN_BURST": "10",
     "GATEWAY_FORGOT_RATE": "5r/m",

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from flask import Flask, jsonify, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from chassis.db import Database
 from chassis.http.request_context import install_request_context
@@ -55,6 +56,8 @@ def create_app(config: WebConfig | None = None, db: Database | None = None, **_i
     _install_error_pages(app)
     _register_blueprints(app)
     _install_common_routes(app)
+    # Behind the gateway (one hop): request.remote_addr is the browser, passed on to the APIs.
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1)
     return app
 
 

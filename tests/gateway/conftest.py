@@ -66,7 +66,8 @@ def gateway(tmp_path_factory):
     files = prepare_gateway(tmp_path_factory.mktemp("gateway"), upstreams, port,
                             GATEWAY_LOGIN_RATE="2r/m", GATEWAY_LOGIN_BURST="2", GATEWAY_FORGOT_RATE="2r/m",
                             GATEWAY_FORGOT_BURST="1", GATEWAY_RETRY_AFTER="30", GATEWAY_MAX_BODY_SIZE="64k",
-                            GATEWAY_PROXY_READ_TIMEOUT="1s")
+                            GATEWAY_PROXY_READ_TIMEOUT="1s",
+                            GATEWAY_TRUSTED_FORWARDER="192.0.2.10")  # the web front end: not the test client
     process = subprocess.Popen(files.command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 15

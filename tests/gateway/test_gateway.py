@@ -57,6 +57,7 @@ def test_the_callers_request_id_is_kept_and_a_forged_one_replaced(gateway):
 
 
 def test_the_client_address_cannot_be_forged_through_x_forwarded_for(gateway):
+    """Only the web front end's address (GATEWAY_TRUSTED_FORWARDER) may say whose request it is."""
     body = _get(gateway, "/api/auth/echo", headers={"X-Forwarded-For": "6.6.6.6"}).json()
     assert body["forwarded_for"] == "127.0.0.1"
     assert body["forwarded_proto"] == "http"

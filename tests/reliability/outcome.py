@@ -65,9 +65,17 @@ def emails_by_number(folder: Path) -> tuple[Counter, Counter]:
     """(invoice emails, payment emails) delivered, counted by invoice number."""
     parser = BytesParser(policy=policy.default)
     invoices, payments = Counter(), Counter()
+    seen: set[str] = set()
     for path in folder.glob("*.eml") if folder.exists() else []:
         with open(path, "rb") as handle:
-            subject = str(parser.parse(handle, headersonly=True)["Subject"] or "")
+            headers = parser.parse(handle, headersonly=True)
+        # A copy re-sent after a crash between the SMTP acceptance and the notifier's bookkeeping has the
+        # same Message-ID (services/notifier/mail/compose.py): one email, not a duplicate.
+        message_id = str(headers["Message-ID"] or path.name)
+        if message_id in seen:
+            continue
+        seen.add(message_id)
+        subject = str(headers["Subject"] or "")
         if match := INVOICE_SUBJECT.search(subject):
             invoices[match.group(1)] += 1
         elif match := PAYMENT_SUBJECT.search(subject):

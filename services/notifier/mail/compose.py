@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid
+from email.utils import formataddr, formatdate
 
 from services.notifier.db.models import Message
 from services.notifier.mail.templates import render_bodies
@@ -20,7 +20,9 @@ def build_email(message: Message, mail_from: str, secret: str | None = None) -> 
     email["To"] = formataddr((message.to_name, message.to_address))
     email["Subject"] = message.subject
     email["Date"] = formatdate(localtime=False, usegmt=True)
-    email["Message-ID"] = make_msgid(idstring=message.id.replace("-", ""), domain="guichet.notifier")
+    # The same for every attempt of one message: a copy re-sent after a crash between the SMTP
+    # server's acceptance and our bookkeeping is recognisable (and dropped by receivers that dedupe).
+    email["Message-ID"] = f"<{message.id}@guichet.notifier>"
     email["X-Guichet-Template"] = message.template
     email["X-Guichet-Event-Id"] = message.event_id
     email.set_content(text)

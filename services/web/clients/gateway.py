@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 import requests
+from flask import has_request_context, request
 
 _local = threading.local()
 
@@ -127,6 +128,9 @@ class Gateway:
         sent = {"Accept": "application/json", "Accept-Language": self.language}
         if self.request_id:
             sent["X-Request-ID"] = self.request_id
+        if has_request_context() and request.remote_addr:
+            # whose request this is: the gateway believes it from the web only (rate limits, throttling)
+            sent["X-Forwarded-For"] = request.remote_addr
         if auth and self.login is not None:
             if self.login.access_expires_at <= datetime.now(timezone.utc):
                 self.refresh()
