@@ -115,8 +115,11 @@ def _local_platform(tmp_path_factory):
     from tests.infra import unique_exchange
 
     data_dir = tmp_path_factory.mktemp("browser-local")
+    # Every person of these tests comes from 127.0.0.1: the gateway's login limit (10 a minute per
+    # address, tested in tests/gateway) would refuse the logins of the suite's many people.
     stack = start(data_dir, database_prefix="guichet_browser_", exchange=unique_exchange("browser"),
-                  demo_password=DEMO_PASSWORD)
+                  demo_password=DEMO_PASSWORD,
+                  gateway_settings={"GATEWAY_LOGIN_RATE": "600r/m", "GATEWAY_LOGIN_BURST": "100"})
     try:
         _wait_for_demo_accounts(stack.base_url)
         yield Platform(stack.base_url, DEMO_PASSWORD, data_dir, "local")
