@@ -1,7 +1,7 @@
 """Which stage bounds benchmark 3: ``python -m bench.profile_end_to_end [burst]``.
 
 Starts the stack with the SMTP sink (as ``bench.end_to_end``), prepares ``burst`` requests (300), then
-records with py-spy (idle excluded) the processes of the chain while the burst is submitted and drained:
+records with py-spy (only the samples where a thread holds the GIL: Python at work, not waits) the processes of the chain while the burst is submitted and drained:
 cards API workers, cards relay, billing worker, billing relay, notifier worker. Prints each one's busy
 share (non-idle samples / samples of a fully busy thread over the same time) and the top frames of each;
 writes the collapsed stacks to ``var/bench/profiles/e2e-<process>.txt``.
@@ -15,21 +15,20 @@ import time
 import psutil
 
 from bench.common import RESULTS_DIR
-from bench.end_to_end import Submitter, prepare_requests, wait_emails
+from bench.end_to_end import Submitter, smtp_env, prepare_requests, wait_emails
 from bench.platform_stack import Trainer, running_stack
 from bench.profile_gateway import joined_stacks, py_spy
 from bench.profile_worker import summarize
 from bench.smtp_sink import SmtpSink
 
 RATE = 100
-CHAIN = ("cards-api", "cards-relay", "billing-worker", "billing-relay", "notifier-worker")
+CHAIN = ("cards-api", "cards-relay", "billing-worker", "billing-relay", "notifier-worker", "notifier-sender", "cards-worker")
 
 
 def main(burst: int = 300, seconds: int = 20) -> None:
     out_dir = RESULTS_DIR / "profiles"
     out_dir.mkdir(parents=True, exist_ok=True)
-    with SmtpSink() as sink, running_stack("e2eprof", env={"notifier-worker": {
-            "NOTIFIER_SMTP_HOST": "127.0.0.1", "NOTIFIER_SMTP_PORT": str(sink.port)}}) as stack:
+    with SmtpSink() as sink, running_stack("e2eprof", env=smtp_env(sink)) as stack:
         ids, emails = prepare_requests(stack.base_url, burst, "prof")
         submitter = Submitter(stack.base_url, Trainer(stack.base_url).token)
         pids = {}
@@ -39,7 +38,7 @@ def main(burst: int = 300, seconds: int = 20) -> None:
             for index, process in enumerate(children or [root]):
                 pids[f"{name}-{index}" if children else name] = process.pid
         spies = {name: subprocess.Popen([py_spy(), "record", "--pid", str(pid), "--duration", str(seconds),
-                                         "--rate", str(RATE), "--format", "raw", "--nonblocking",
+                                         "--rate", str(RATE), "--format", "raw", "--nonblocking", "--gil",
                                          "--output", str(out_dir / f"e2e-{name}.txt")],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                  for name, pid in pids.items()}

@@ -63,6 +63,21 @@ def relay_command(service: str) -> list[str]:
     return ["python", "-m", f"services.{service}.relay"]
 
 
+# The notifier's consumer and its delivery loops run as two processes (``worker --role consume`` and
+# ``sender``), as in docker-compose.yml: both are CPU-bound Python, so in one process they would take
+# turns on one GIL and each email would wait for the other's work (docs/performance.md, benchmark 3).
+SPLIT_WORKERS = {"notifier": (["python", "-m", "services.notifier.worker", "--role", "consume"],
+                              {"notifier-sender": ["python", "-m", "services.notifier.sender"]})}
+
+
+def service_workers(service: str) -> dict[str, list[str]]:
+    """The background processes of a service, name -> command: its worker (or split workers) and relay."""
+    if service in SPLIT_WORKERS:
+        consumer, others = SPLIT_WORKERS[service]
+        return {f"{service}-worker": consumer, **others, f"{service}-relay": relay_command(service)}
+    return {f"{service}-worker": worker_command(service), f"{service}-relay": relay_command(service)}
+
+
 def web_available() -> bool:
     return (REPO_ROOT / "services" / "web" / "wsgi.py").exists()
 
@@ -73,8 +88,7 @@ def container_commands() -> dict[str, list[str]]:
     for service in API_SERVICES:
         commands[f"{service}-migrate"] = migrate_command(service)
         commands[service] = api_command(service)
-        commands[f"{service}-worker"] = worker_command(service)
-        commands[f"{service}-relay"] = relay_command(service)
+        commands.update(service_workers(service))
     commands["web"] = api_command("web")
     return commands
 
@@ -174,10 +188,9 @@ def process_specs(layout: StackLayout, gateway_command: list[str]) -> list[Proce
         env = {**common, **service_environment(service, layout)}
         specs.append(ProcessSpec(f"{service}-api", api_command(service), {**env, **GUNICORN_ENV,
                                                                           "PORT": str(layout.ports[service])}))
-        for kind, command in (("worker", worker_command), ("relay", relay_command)):
-            name = f"{service}-{kind}"
+        for name, command in service_workers(service).items():
             extra = {"BUS_METRICS_PORT": str(layout.metrics_ports[name])} if name in layout.metrics_ports else {}
-            specs.append(ProcessSpec(name, command(service), {**env, **extra}))
+            specs.append(ProcessSpec(name, command, {**env, **extra}))
     if web_available():
         env = {**web_environment(layout), **GUNICORN_ENV, "PORT": str(layout.ports["web"])}
         specs.append(ProcessSpec("web", api_command("web"), env))
@@ -204,7 +217,7 @@ def plan(data_dir: Path, *, port: int = DEFAULT_PORTS["gateway"], database_prefi
             ports["gateway"] = port
     else:
         ports = {**DEFAULT_PORTS, "gateway": port}
-    names = [f"{service}-{kind}" for service in API_SERVICES for kind in ("worker", "relay")]
+    names = [name for service in API_SERVICES for name in service_workers(service)]
     metrics = {name: free_port() for name in names} if free_ports else {}
     return StackLayout(
         data_dir=data_dir, ports=ports, bus_url=bus_url, exchange=exchange, web_concurrency=web_concurrency,

@@ -11,7 +11,7 @@
 | ``BUS_CONSUMER_BATCH`` | ``100`` | deliveries a consumer handles in one transaction (PostgreSQL; 1 on SQLite) |
 | ``BUS_CONSUMER_BATCH_WAIT`` | ``0.002`` | seconds a consumer waits for more deliveries to fill a batch |
 | ``BUS_RELAY_BATCH_SIZE`` | ``500`` | outbox rows the relay publishes in one transaction |
-| ``BUS_RELAY_IDLE_SLEEP`` | ``0.2`` | safety net: seconds the relay waits for a commit's wake-up before it looks |
+| ``BUS_RELAY_IDLE_SLEEP`` | ``1.0`` | safety net: seconds the relay waits for a commit's wake-up before it looks |
 | ``BUS_RECONNECT_MAX_DELAY`` | ``30`` | longest pause between two reconnection attempts (exponential backoff) |
 | ``BUS_QUEUE_TYPE`` | ``classic`` | ``quorum`` on a RabbitMQ cluster (see ``chassis/bus/topology.py``) |
 | ``BUS_DELIVERY_LIMIT`` | ``20`` | quorum queues only: redeliveries of an unacknowledged message before it is dropped |
@@ -42,7 +42,7 @@ class BusSettings:
     consumer_batch: int = 100
     consumer_batch_wait: float = 0.002
     relay_batch_size: int = 500
-    relay_idle_sleep: float = 0.2
+    relay_idle_sleep: float = 1.0
     reconnect_max_delay: float = 30.0
     metrics_port: int | None = None
 
@@ -82,7 +82,7 @@ class BusSettings:
             consumer_batch=max(1, int(env("BUS_CONSUMER_BATCH", "100"))),
             consumer_batch_wait=max(0.0, float(env("BUS_CONSUMER_BATCH_WAIT", "0.002"))),
             relay_batch_size=int(env("BUS_RELAY_BATCH_SIZE", "500")),
-            relay_idle_sleep=float(env("BUS_RELAY_IDLE_SLEEP", "0.2")),
+            relay_idle_sleep=float(env("BUS_RELAY_IDLE_SLEEP", "1.0")),
             reconnect_max_delay=float(env("BUS_RECONNECT_MAX_DELAY", "30")),
             metrics_port=int(metrics_port) if metrics_port else None,
         )

@@ -53,7 +53,7 @@ def test_the_infrastructure_is_there_with_health_checks(services):
     assert services["postgres"]["image"].startswith("postgres:")
     assert any(volume["target"].startswith("/docker-entrypoint-initdb.d/") for volume in services["postgres"]["volumes"])
     assert services["gateway"]["image"].startswith("nginx:")
-    assert services["notifier-worker"]["environment"]["NOTIFIER_SMTP_HOST"] == "mailpit"
+    assert services["notifier-sender"]["environment"]["NOTIFIER_SMTP_HOST"] == "mailpit"
     for name in ("postgres", "rabbitmq", "mailpit", "gateway"):
         assert services[name]["healthcheck"]["test"], name
 
@@ -72,8 +72,8 @@ def test_the_local_stack_runs_exactly_those_commands(tmp_path):
     commands = local.container_commands()
     for service in local.API_SERVICES:
         assert specs[f"{service}-api"] == commands[service]
-        assert specs[f"{service}-worker"] == commands[f"{service}-worker"]
-        assert specs[f"{service}-relay"] == commands[f"{service}-relay"]
+        for name in local.service_workers(service):
+            assert specs[name] == commands[name]
         assert local.migrate_command(service) == commands[f"{service}-migrate"]
 
 

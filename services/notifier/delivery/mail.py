@@ -102,13 +102,13 @@ class MailSender:
             return result.rowcount or 0
 
     def _deliver(self, message: Message) -> None:
-        error: Exception | None = None
         try:
             secret = self._secret_of(message)
             self.transport.send(build_email(message, self.settings.mail_from, secret))
-        except Exception as caught:  # any failure is recorded on the message, never raised out of the loop
-            error = caught
-        self._record_outcome(message.id, error)
+        except Exception as error:  # any failure is recorded on the message, never raised out of the loop
+            self._record_failure(message.id, error)
+            return
+        self._record_sent(message)
 
     def _secret_of(self, message: Message) -> str | None:
         if message.secret_ciphertext and not _expired(message.secret_expires_at, self.clock()):
@@ -118,19 +118,23 @@ class MailSender:
                                 "The temporary password expired; a new request is needed.")
         return None
 
-    def _record_outcome(self, message_id: str, error: Exception | None) -> None:
+    def _record_sent(self, message: Message) -> None:
+        """One statement: sent, and the secret and the attachment erased (the invoice PDF stays in billing)."""
+        with self.db.transaction() as session:
+            attempts = session.execute(
+                update(Message).where(Message.id == message.id)
+                .values(attempts=Message.attempts + 1, status=SENT, sent_at=self.clock(), last_error=None,
+                        secret_ciphertext=None, attachment_data=None)
+                .returning(Message.attempts), execution_options={"synchronize_session": False}).scalar_one()
+        EMAIL_ATTEMPTS.labels(message.template, "sent").inc()
+        log.info("mail_sent", message_id=message.id, template=message.template, event_id=message.event_id,
+                 attempts=attempts)
+
+    def _record_failure(self, message_id: str, error: Exception) -> None:
         now = self.clock()
         with self.db.transaction() as session:
             message = session.get(Message, message_id, with_for_update=True)
             message.attempts += 1
-            if error is None:
-                message.status, message.sent_at, message.last_error = SENT, now, None
-                message.secret_ciphertext = None   # the secret is never kept after sending
-                message.attachment_data = None     # the invoice PDF stays in billing
-                EMAIL_ATTEMPTS.labels(message.template, "sent").inc()
-                log.info("mail_sent", message_id=message.id, template=message.template, event_id=message.event_id,
-                         attempts=message.attempts)
-                return
             message.last_error = f"{type(error).__name__}: {error}"[:1000]
             if _permanent(error) or message.attempts >= self.settings.mail_max_attempts:
                 message.status = FAILED

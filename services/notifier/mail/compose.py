@@ -1,35 +1,63 @@
-"""A ``Message`` row (plus its secret, if any) -> a MIME email with text, HTML and the attachment."""
+"""A ``Message`` row (plus its secret, if any) -> a MIME email with text, HTML and the attachment.
+
+Built with the ``compat32`` classes of ``email.mime`` rather than ``EmailMessage``: the same MIME
+structure (``multipart/mixed`` [``multipart/alternative`` [text, HTML], attachment]) and the same
+headers, RFC 2047-encoded where they are not ASCII, for a tenth of the CPU (``EmailMessage`` parses and
+refolds every header it is given: 3.4 ms of the 3.5 ms an invoice email took, the largest share of the
+notifier's time per email). Receivers parse it with any policy.
+"""
 from __future__ import annotations
 
-from email.message import EmailMessage
+from email.charset import QP, Charset
+from email.encoders import encode_base64
+from email.header import Header
+from email.message import Message as MimeMessage
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from email.utils import formataddr, formatdate
 
 from services.notifier.db.models import Message
 from services.notifier.mail.templates import render_bodies
 
 SECRET_FIELD = "temporary_password"
+_UTF8_QP = Charset("utf-8")
+_UTF8_QP.body_encoding = QP  # readable French in the raw email, like EmailMessage's choice
 
 
-def build_email(message: Message, mail_from: str, secret: str | None = None) -> EmailMessage:
+def build_email(message: Message, mail_from: str, secret: str | None = None) -> MimeMessage:
     context = dict(message.context)
     if secret is not None:
         context[SECRET_FIELD] = secret
     text, html = render_bodies(message.template, message.language, context)
-    email = EmailMessage()
-    email["From"] = mail_from
-    email["To"] = formataddr((message.to_name, message.to_address))
-    email["Subject"] = message.subject
+    bodies = MIMEMultipart("alternative")
+    bodies.attach(MIMEText(text, "plain", _UTF8_QP))
+    bodies.attach(MIMEText(html, "html", _UTF8_QP))
+    if message.attachment_data is None:
+        email = bodies
+    else:
+        email = MIMEMultipart("mixed")
+        email.attach(bodies)
+        maintype, _, subtype = (message.attachment_content_type or "application/octet-stream").partition("/")
+        attachment = MIMEBase(maintype, subtype)
+        attachment.set_payload(message.attachment_data)
+        encode_base64(attachment)
+        attachment.add_header("Content-Disposition", "attachment", filename=message.attachment_filename)
+        email.attach(attachment)
+    email["From"] = _header(mail_from)
+    email["To"] = formataddr((message.to_name, message.to_address), charset="utf-8")
+    email["Subject"] = _header(message.subject)
     email["Date"] = formatdate(localtime=False, usegmt=True)
     # The same for every attempt of one message: a copy re-sent after a crash between the SMTP
     # server's acceptance and our bookkeeping is recognisable (and dropped by receivers that dedupe).
     email["Message-ID"] = f"<{message.id}@guichet.notifier>"
     email["X-Guichet-Template"] = message.template
     email["X-Guichet-Event-Id"] = message.event_id
-    email.set_content(text)
-    email.add_alternative(html, subtype="html")
-    if message.attachment_data is not None:
-        maintype, _, subtype = (message.attachment_content_type or "application/octet-stream").partition("/")
-        email.add_attachment(message.attachment_data, maintype=maintype, subtype=subtype,
-                             filename=message.attachment_filename)
-    email["Content-Language"] = message.language  # after the body: set_content drops Content-* headers
+    email["Content-Language"] = message.language
     return email
+
+
+def _header(value: str) -> str | Header:
+    """ASCII as it is; anything else as an RFC 2047 encoded word (UTF-8)."""
+    return value if value.isascii() else Header(value, "utf-8")
+

@@ -6,7 +6,7 @@ import ssl
 import time
 import uuid
 from datetime import datetime, timezone
-from email.message import EmailMessage
+from email.message import Message as EmailMessage  # what mail.compose builds (compat32 MIME)
 from pathlib import Path
 from typing import Protocol
 
