@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import shutil
 import tempfile
 import time
 import uuid
@@ -50,6 +51,7 @@ def running_stack(name: str, env: dict[str, dict[str, str]] | None = None, web_c
         with contextlib.suppress(Exception):
             stack.delete_bus_objects()
         drop_databases(layout.database_urls.values())
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def drop_databases(urls) -> None:

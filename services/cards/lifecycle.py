@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime, timezone
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from chassis.errors import Conflict, ValidationFailed
 from chassis.logging import get_logger
@@ -116,8 +116,11 @@ def reissue(db_session: Session, old: Attestation, actor_id: str) -> Attestation
 # --- billing's events (late, duplicated or reordered: never backwards) -------------------------
 
 def _billed_session(db_session: Session, session_id: str, event_type: str) -> CardSession | None:
-    query = select(CardSession).where(CardSession.id == session_id).with_for_update(of=CardSession)
-    s = db_session.scalars(query).unique().one_or_none()
+    # Only the session's row: billing's events change its status and invoice, never the reference data
+    # that a read joins in (lazyload instead of the model's joined loads).
+    query = (select(CardSession).options(lazyload("*")).where(CardSession.id == session_id)
+             .with_for_update(of=CardSession))
+    s = db_session.scalars(query).one_or_none()
     if s is None:
         log.warning("billing_event_for_unknown_session", event_type=event_type, session_id=session_id)
     return s

@@ -4,7 +4,8 @@ Built with the ``compat32`` classes of ``email.mime`` rather than ``EmailMessage
 structure (``multipart/mixed`` [``multipart/alternative`` [text, HTML], attachment]) and the same
 headers, RFC 2047-encoded where they are not ASCII, for a tenth of the CPU (``EmailMessage`` parses and
 refolds every header it is given: 3.4 ms of the 3.5 ms an invoice email took, the largest share of the
-notifier's time per email). Receivers parse it with any policy.
+notifier's time per email). Its policy writes short ASCII headers as they are instead of folding
+each through ``email.header`` (a third of what was left). Receivers parse it with any policy.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from email.message import Message as MimeMessage
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
+from email.policy import Compat32
 from email.utils import formataddr, formatdate
 
 from services.notifier.db.models import Message
@@ -23,6 +25,20 @@ from services.notifier.mail.templates import render_bodies
 SECRET_FIELD = "temporary_password"
 _UTF8_QP = Charset("utf-8")
 _UTF8_QP.body_encoding = QP  # readable French in the raw email, like EmailMessage's choice
+_FOLD_AT = 78  # RFC 5322's recommended line length: longer headers are folded as usual
+
+
+class _PlainAsciiHeaders(Compat32):
+    """``compat32``, except that a header that is ASCII, on one line and short is written as it is."""
+
+    def fold_binary(self, name, value):
+        if (isinstance(value, str) and value.isascii() and len(name) + len(value) + 2 <= _FOLD_AT
+                and "\n" not in value and "\r" not in value):
+            return f"{name}: {value}{self.linesep}".encode("ascii")
+        return super().fold_binary(name, value)
+
+
+POLICY = _PlainAsciiHeaders()
 
 
 def build_email(message: Message, mail_from: str, secret: str | None = None) -> MimeMessage:
@@ -30,13 +46,13 @@ def build_email(message: Message, mail_from: str, secret: str | None = None) -> 
     if secret is not None:
         context[SECRET_FIELD] = secret
     text, html = render_bodies(message.template, message.language, context)
-    bodies = MIMEMultipart("alternative")
+    bodies = MIMEMultipart("alternative", policy=POLICY)
     bodies.attach(MIMEText(text, "plain", _UTF8_QP))
     bodies.attach(MIMEText(html, "html", _UTF8_QP))
     if message.attachment_data is None:
         email = bodies
     else:
-        email = MIMEMultipart("mixed")
+        email = MIMEMultipart("mixed", policy=POLICY)
         email.attach(bodies)
         maintype, _, subtype = (message.attachment_content_type or "application/octet-stream").partition("/")
         attachment = MIMEBase(maintype, subtype)
