@@ -6,7 +6,8 @@ aiosmtpd server of this process (``NOTIFIER_SMTP_HOST=127.0.0.1``, ``NOTIFIER_SM
 are made beforehand (one participant each, a delivery email of their own, billed to the organization,
 cheque), so only ``POST /api/cards/sessions/{id}/submit`` is timed:
 
-- **latency at 20/s**: ``BENCH_E2E_RATE`` (20) submissions/s for ``BENCH_E2E_SECONDS`` (15), open loop
+- **latency at 20/s**: after a warm-up of ``BENCH_E2E_WARMUP`` (60) submissions at the same rate, not
+  counted, ``BENCH_E2E_RATE`` (20) submissions/s for ``BENCH_E2E_SECONDS`` (15), open loop
   (8 sender threads keep the schedule); latency = email at the SMTP server - submit request sent. The
   baseline is the submit request's own response time (202) of the same submissions: the synchronous part.
 - **highest sustained rate**: ``BENCH_E2E_BURST`` (200) requests submitted at once by 8 threads; rate =
@@ -37,6 +38,7 @@ from bench.smtp_sink import SmtpSink
 RATE = float(os.environ.get("BENCH_E2E_RATE", "20"))
 SECONDS = float(os.environ.get("BENCH_E2E_SECONDS", "15"))
 BURST = int(os.environ.get("BENCH_E2E_BURST", "200"))
+WARMUP = int(os.environ.get("BENCH_E2E_WARMUP", "60"))
 SENDERS = 8
 BENCH = "3 end to end"
 MEMORY_FIGURES: list[Figure] = []
@@ -108,6 +110,18 @@ def prepare_requests(base_url: str, count: int, label: str) -> tuple[list[str], 
         return list(pool.map(make, emails)), emails
 
 
+def warm_up(base_url: str, sink: "SmtpSink", submitter: "Submitter", rate: float) -> None:
+    """``WARMUP`` submissions at ``rate``, not counted, then a pause once their emails are in: every process
+    has its connections open, its statements compiled and its code paths taken (the first seconds of a
+    cold stack run several times slower), and the preparation's own writes have settled."""
+    if WARMUP <= 0:
+        return
+    ids, emails = prepare_requests(base_url, WARMUP, f"warm{uuid.uuid4().hex[:6]}")
+    submitter.submit_all(ids, rate)
+    wait_emails(sink, emails)
+    time.sleep(2)
+
+
 def wait_emails(sink: SmtpSink, emails: list[str], timeout: float = 180.0) -> None:
     deadline = time.monotonic() + timeout
     while sink.received(emails) < len(emails):
@@ -139,6 +153,7 @@ def one_run(figures: dict[str, Figure], memory_figures: dict | None, env: dict, 
             steady_ids, steady_emails = prepare_requests(stack.base_url, int(RATE * SECONDS), f"{label}s")
             burst_ids, burst_emails = prepare_requests(stack.base_url, BURST, f"{label}b")
             submitter = Submitter(stack.base_url, Trainer(stack.base_url).token)
+            warm_up(stack.base_url, sink, submitter, RATE)
 
             times = submitter.submit_all(steady_ids, RATE)
             wait_emails(sink, steady_emails)

@@ -1,7 +1,7 @@
 """Where the time of benchmark 3 goes: ``python -m bench.stages [rate] [seconds]``.
 
-Runs benchmark 3's steady load (``rate`` submissions/s for ``seconds``, default 20 and 15) on its own
-stack, then, before the stack is dropped, reads the time stamps the platform already writes and prints
+Runs benchmark 3's steady load (``rate`` submissions/s for ``seconds``, default 20 and 15, after its
+warm-up) on its own stack, then, before the stack is dropped, reads the time stamps the platform already writes and prints
 p50 / p99 of each stage of the chain, in milliseconds:
 
 1. ``submit -> cards outbox``: the request sent -> ``outbox.created_at`` of ``cards.session_submitted``;
@@ -26,7 +26,7 @@ from datetime import datetime
 import psycopg
 
 from bench.common import percentile
-from bench.end_to_end import Submitter, smtp_env, prepare_requests, wait_emails
+from bench.end_to_end import Submitter, prepare_requests, smtp_env, wait_emails, warm_up
 from bench.platform_stack import Trainer, psycopg_url, running_stack
 from bench.smtp_sink import SmtpSink
 
@@ -55,6 +55,7 @@ def _published(url: str, event_type: str) -> dict[str, tuple]:
 def measure(stack, sink: SmtpSink, rate: float, seconds: float) -> dict[str, list[float]]:
     ids, emails = prepare_requests(stack.base_url, int(rate * seconds), "stages")
     submitter = Submitter(stack.base_url, Trainer(stack.base_url).token)
+    warm_up(stack.base_url, sink, submitter, rate)
     wall_minus_monotonic = time.time() - time.monotonic()
     times = submitter.submit_all(ids, rate)
     wait_emails(sink, emails)
