@@ -20,11 +20,14 @@ transaction, and ``run_forever`` reconnects with exponential backoff.
 
 Between two runs ``run_forever`` does not poll: it waits for a commit's wake-up
 (``chassis.bus.wakeup``: PostgreSQL ``LISTEN guichet_outbox_<producer>``, an in-process event on
-SQLite), looking again anyway after ``BUS_RELAY_IDLE_SLEEP`` seconds (safety net).
+SQLite), and looks again anyway after ``BUS_RELAY_IDLE_SLEEP`` seconds (safety net). When the wake-up
+comes within ``BUS_RELAY_COALESCE`` seconds of the end of the previous run (commits arriving fast), it
+waits that long first, so that the commits right behind it join the same run.
 """
 from __future__ import annotations
 
 import threading
+import time
 import zlib
 from datetime import datetime, timezone
 
@@ -107,6 +110,7 @@ class OutboxRelay:
                 try:
                     wakeup.arm()
                     published = self.run_once()
+                    ran_at = time.monotonic()
                     backoff.reset()
                 except Exception as error:
                     delay = backoff.next_delay()
@@ -114,8 +118,12 @@ class OutboxRelay:
                     self.close_publisher()
                     stop_event.wait(delay)
                     continue
-                if published < self.batch_size:
-                    wakeup.wait(self.settings.relay_idle_sleep, stop_event)
+                if published < self.batch_size and wakeup.wait(self.settings.relay_idle_sleep, stop_event) \
+                        and time.monotonic() - ran_at < self.settings.relay_coalesce:
+                    # Commits come faster than one a coalescing window: let those right behind this one join
+                    # the same run (at hundreds of events a second, a run per commit costs more CPU than the
+                    # events). A commit after a quiet spell is published at once.
+                    stop_event.wait(self.settings.relay_coalesce)
         finally:
             wakeup.close()
             self.close_publisher()

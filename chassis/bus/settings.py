@@ -11,6 +11,7 @@
 | ``BUS_CONSUMER_BATCH`` | ``100`` | deliveries a consumer handles in one transaction (PostgreSQL; 1 on SQLite) |
 | ``BUS_CONSUMER_BATCH_WAIT`` | ``0.002`` | seconds a consumer waits for more deliveries to fill a batch |
 | ``BUS_RELAY_BATCH_SIZE`` | ``500`` | outbox rows the relay publishes in one transaction |
+| ``BUS_RELAY_COALESCE`` | ``0.008`` | under load (a wake-up this soon after the last run), seconds the relay lets commits gather before it reads |
 | ``BUS_RELAY_IDLE_SLEEP`` | ``1.0`` | safety net: seconds the relay waits for a commit's wake-up before it looks |
 | ``BUS_RECONNECT_MAX_DELAY`` | ``30`` | longest pause between two reconnection attempts (exponential backoff) |
 | ``BUS_QUEUE_TYPE`` | ``classic`` | ``quorum`` on a RabbitMQ cluster (see ``chassis/bus/topology.py``) |
@@ -43,6 +44,7 @@ class BusSettings:
     consumer_batch_wait: float = 0.002
     relay_batch_size: int = 500
     relay_idle_sleep: float = 1.0
+    relay_coalesce: float = 0.008
     reconnect_max_delay: float = 30.0
     metrics_port: int | None = None
 
@@ -83,6 +85,7 @@ class BusSettings:
             consumer_batch_wait=max(0.0, float(env("BUS_CONSUMER_BATCH_WAIT", "0.002"))),
             relay_batch_size=int(env("BUS_RELAY_BATCH_SIZE", "500")),
             relay_idle_sleep=float(env("BUS_RELAY_IDLE_SLEEP", "1.0")),
+            relay_coalesce=max(0.0, float(env("BUS_RELAY_COALESCE", "0.008"))),
             reconnect_max_delay=float(env("BUS_RECONNECT_MAX_DELAY", "30")),
             metrics_port=int(metrics_port) if metrics_port else None,
         )

@@ -81,3 +81,62 @@ def test_a_rolled_back_event_does_not_wake_the_relay_and_a_later_one_does(db, se
     finally:
         stop.set()
         thread.join(5)
+
+
+def _counting_relay(db, settings, coalesce: float):
+    relay = OutboxRelay(db, replace(settings, relay_idle_sleep=IDLE_SLEEP, relay_coalesce=coalesce),
+                        producer="bustest")
+    published = []
+    original = relay.run_once
+    relay.run_once = lambda: published.append(original()) or published[-1]
+    return relay, published
+
+
+def _runs_for_a_stream(db, settings, coalesce: float, events: int = 60) -> int:
+    """Runs that published something while ``events`` commits came back to back from 3 threads."""
+    relay, published = _counting_relay(db, settings, coalesce)
+    stop = threading.Event()
+    thread = threading.Thread(target=relay.run_forever, args=(stop,))
+    thread.start()
+    try:
+        time.sleep(0.5)
+        writers = [threading.Thread(target=lambda n=n: [emit(db, f"stream{n}-{i}") for i in range(events // 3)])
+                   for n in range(3)]
+        for writer in writers:
+            writer.start()
+        for writer in writers:
+            writer.join()
+        deadline = time.monotonic() + 10
+        while sum(published) < events and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        stop.set()
+        thread.join(5)
+    assert sum(published) == events
+    return sum(1 for count in published if count)
+
+
+def test_commits_arriving_fast_are_gathered_into_fewer_runs(db, settings):
+    bind_probe(settings)
+    eager = _runs_for_a_stream(db, settings, coalesce=0.0)
+    gathering = _runs_for_a_stream(db, settings, coalesce=0.05)
+    assert gathering < eager / 2, (gathering, eager)
+
+
+def test_a_commit_after_a_quiet_spell_is_not_held_back(db, settings):
+    probe = bind_probe(settings)
+    relay, _published = _counting_relay(db, settings, coalesce=0.5)
+    stop = threading.Event()
+    thread = threading.Thread(target=relay.run_forever, args=(stop,))
+    thread.start()
+    try:
+        time.sleep(1.0)  # its first look at the outbox is a quiet spell ago too
+        delays = []
+        for index in range(3):
+            emit(db, f"quiet{index}")
+            delays.append(_seconds_until_received(settings, probe))
+            time.sleep(1.0)  # longer than the gathering window: each commit comes after a quiet spell
+    finally:
+        stop.set()
+        thread.join(5)
+    assert max(delays) < 0.3, delays  # never held back the 0.5 s of a gathering
