@@ -13,11 +13,11 @@ from __future__ import annotations
 from functools import lru_cache
 
 from sqlalchemy import Select, bindparam, func, or_, select
-from sqlalchemy.orm import Session, lazyload, with_expression
+from sqlalchemy.orm import Session, joinedload, lazyload, with_expression
 
 from chassis.errors import Forbidden, NotFound
 from chassis.tokens import Principal
-from services.cards.db.models import CardSession, Participant, Trainer
+from services.cards.db.models import Activity, CardSession, Institution, OrganizationType, Participant, Trainer
 
 STAFF = "cards_staff"
 TRAINER = "trainer"
@@ -72,7 +72,11 @@ def _session_query(staff: bool, for_update: bool, with_references: bool) -> Sele
         query = query.with_for_update(of=CardSession)
     else:
         query = with_participant_count(query)
-    if not with_references:
+    if with_references:  # only the labels a view shows: every column read costs on each request
+        query = query.options(joinedload(CardSession.organization_type_ref).load_only(OrganizationType.label),
+                              joinedload(CardSession.activity).load_only(Activity.label),
+                              joinedload(CardSession.institution).load_only(Institution.name))
+    else:
         query = query.options(lazyload(CardSession.organization_type_ref), lazyload(CardSession.activity),
                               lazyload(CardSession.institution))
     return query
