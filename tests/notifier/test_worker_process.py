@@ -38,9 +38,18 @@ def test_the_worker_consumes_sends_and_stops_gracefully(db, smtp, tmp_path):
                 return False
 
         assert wait_for(queue_ready, timeout=20, interval=0.2)
-        publisher = open_publisher(bus, "test")
-        publisher.publish_events([envelope("cards.session_shipped", shipped()).to_dict()])
-        publisher.close()
+        event = envelope("cards.session_shipped", shipped()).to_dict()
+
+        def published_to_the_queue() -> bool:
+            # The queue exists before all of its bindings (one per event type) do: until the worker bound
+            # this type, the broker returns the event as unroutable (it is parked, not lost), so send again.
+            publisher = open_publisher(bus, "test")
+            try:
+                return not publisher.publish_events([event]).unroutable
+            finally:
+                publisher.close()
+
+        assert wait_for(published_to_the_queue, timeout=20, interval=0.2)
         assert wait_for(lambda: len(smtp.received) == 1, timeout=20, interval=0.1)
         assert smtp.received[0]["Subject"] == "Vos cartes ont été expédiées"
     finally:
