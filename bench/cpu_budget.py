@@ -14,7 +14,7 @@ import time
 
 import psutil
 
-from bench.end_to_end import Submitter, prepare_requests, smtp_env, wait_emails, warm_up
+from bench.end_to_end import RATE, Submitter, prepare_requests, smtp_env, wait_emails, warm_up
 from bench.platform_stack import Trainer, running_stack
 from bench.smtp_sink import SmtpSink
 
@@ -49,7 +49,7 @@ def main(burst: int = 300) -> None:
     with SmtpSink() as sink, running_stack("cpu", env=smtp_env(sink)) as stack:
         ids, emails = prepare_requests(stack.base_url, burst, "cpu")
         submitter = Submitter(stack.base_url, Trainer(stack.base_url).token)
-        warm_up(stack.base_url, sink, submitter, 20)
+        warm_up(stack.base_url, sink, submitter, RATE)
         before, started = snapshot(stack), time.monotonic()
         submitter.submit_all(ids, None)
         wait_emails(sink, emails)

@@ -110,7 +110,7 @@ def prepare_requests(base_url: str, count: int, label: str) -> tuple[list[str], 
         return list(pool.map(make, emails)), emails
 
 
-def warm_up(base_url: str, sink: "SmtpSink", submitter: "Submitter", rate: float) -> None:
+def warm_up(base_url: str, sink: SmtpSink, submitter: Submitter, rate: float) -> None:
     """``WARMUP`` submissions at ``rate``, not counted, then a pause once their emails are in: every process
     has its connections open, its statements compiled and its code paths taken (the first seconds of a
     cold stack run several times slower), and the preparation's own writes have settled."""

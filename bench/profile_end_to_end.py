@@ -1,8 +1,9 @@
 """Which stage bounds benchmark 3: ``python -m bench.profile_end_to_end [burst]``.
 
 Starts the stack with the SMTP sink (as ``bench.end_to_end``), prepares ``burst`` requests (300), then
-records with py-spy (only the samples where a thread holds the GIL: Python at work, not waits) the processes of the chain while the burst is submitted and drained:
-cards API workers, cards relay, billing worker, billing relay, notifier worker. Prints each one's busy
+records with py-spy the processes of the chain while the burst is submitted and drained (``--gil``: only
+the samples where a thread holds the GIL, so Python at work, not waits): cards API workers, cards relay,
+billing worker, billing relay, notifier worker and sender, cards worker. Prints each one's busy
 share (non-idle samples / samples of a fully busy thread over the same time) and the top frames of each;
 writes the collapsed stacks to ``var/bench/profiles/e2e-<process>.txt``.
 """
@@ -15,7 +16,7 @@ import time
 import psutil
 
 from bench.common import RESULTS_DIR
-from bench.end_to_end import Submitter, smtp_env, prepare_requests, wait_emails
+from bench.end_to_end import Submitter, prepare_requests, smtp_env, wait_emails
 from bench.platform_stack import Trainer, running_stack
 from bench.profile_gateway import joined_stacks, py_spy
 from bench.profile_worker import summarize

@@ -23,7 +23,6 @@ class SmtpSink:
     def __init__(self):
         self.port = free_port()
         self.arrivals: dict[str, float] = {}
-        self.count = 0
         self._lock = threading.Lock()
         self._process: subprocess.Popen | None = None
         self._reader: threading.Thread | None = None
@@ -49,7 +48,6 @@ class SmtpSink:
         for line in self._process.stdout:
             at, *recipients = line.split()
             with self._lock:
-                self.count += 1
                 for recipient in recipients:
                     self.arrivals.setdefault(recipient.lower(), float(at))
 

@@ -1,8 +1,8 @@
 """Where the time of benchmark 3 goes: ``python -m bench.stages [rate] [seconds]``.
 
 Runs benchmark 3's steady load (``rate`` submissions/s for ``seconds``, default 20 and 15, after its
-warm-up) on its own stack, then, before the stack is dropped, reads the time stamps the platform already writes and prints
-p50 / p99 of each stage of the chain, in milliseconds:
+warm-up) on its own stack, then, before the stack is dropped, reads the time stamps the platform already
+writes and prints p50 / p90 / p99 of each stage of the chain, in milliseconds:
 
 1. ``submit -> cards outbox``: the request sent -> ``outbox.created_at`` of ``cards.session_submitted``;
 2. ``cards relay``: ``created_at`` -> ``published_at`` (commit, wake-up, publish, confirm);
@@ -15,7 +15,8 @@ p50 / p99 of each stage of the chain, in milliseconds:
    claim, composition, SMTP).
 
 Every stamp is ``datetime.now(timezone.utc)`` of one machine, taken before the commit it belongs to, so a
-commit's own time shows in the stage after it. Rows are joined on the envelope's ``correlation_id``.
+commit's own time shows in the stage after it. Rows are joined on the session id (outboxes) and the event
+id (inboxes, messages).
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from bench.smtp_sink import SmtpSink
 STAGES = ("submit -> cards outbox", "cards relay", "broker -> billing", "billing handler",
           "billing commit + relay", "broker -> notifier", "notifier handler",
           "notifier commit + sender", "whole chain")
+
 
 def _rows(url: str, query: str, *args) -> list[tuple]:
     with psycopg.connect(psycopg_url(url)) as connection:
@@ -86,7 +88,7 @@ def main(rate: float = 20.0, seconds: float = 15.0) -> None:
         time.sleep(3)  # the demo accounts' events settle
         stages = measure(stack, sink, rate, seconds)
     print(f"{int(rate * seconds)} submissions at {rate:g}/s, ms")
-    print(f"| stage | p50 | p90 | p99 | max |\n|---|---|---|---|---|")
+    print("| stage | p50 | p90 | p99 | max |\n|---|---|---|---|---|")
     for name, values in stages.items():
         print(f"| {name} | {percentile(values, 0.5):.1f} | {percentile(values, 0.9):.1f} | "
               f"{percentile(values, 0.99):.1f} | {max(values):.1f} |")

@@ -88,7 +88,13 @@ def _counting_relay(db, settings, coalesce: float):
                         producer="bustest")
     published = []
     original = relay.run_once
-    relay.run_once = lambda: published.append(original()) or published[-1]
+
+    def run_once_counted() -> int:
+        count = original()
+        published.append(count)
+        return count
+
+    relay.run_once = run_once_counted
     return relay, published
 
 
