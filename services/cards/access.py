@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy import Row, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session, joinedload, lazyload, with_expression
 
 from chassis.errors import Forbidden, NotFound
@@ -80,6 +80,33 @@ def _session_query(staff: bool, for_update: bool, with_references: bool) -> Sele
         query = query.options(lazyload(CardSession.organization_type_ref), lazyload(CardSession.activity),
                               lazyload(CardSession.institution))
     return query
+
+
+def session_rows() -> Select:
+    """The columns a session view shows, as plain rows: what ``views.session_view`` reads, with the two
+    labels and the participant count in the same statement. Reads use it instead of the ORM entity (a read
+    needs no unit of work, and loading the entity and its joined rows was a third of a read's CPU)."""
+    return (select(*CardSession.__table__.c, OrganizationType.label.label("organization_type_label"),
+                   Activity.label.label("activity_label"),
+                   participant_count_of_row().label("loaded_participant_count"))
+            .join(OrganizationType, OrganizationType.code == CardSession.organization_type)
+            .join(Activity, Activity.code == CardSession.activity_code))
+
+
+@lru_cache(maxsize=None)
+def _session_row_query(staff: bool) -> Select:
+    query = session_rows().where(CardSession.id == bindparam("session_id"))
+    return query if staff else query.where(_visibility(bindparam("user_id")))
+
+
+def read_session(db_session: Session, principal: Principal, session_id: str) -> Row:
+    """The request as a row for ``views.session_view``, if the caller may see it (else 404)."""
+    staff = is_staff(principal)
+    params = {"session_id": session_id} if staff else {"session_id": session_id, "user_id": principal.user_id}
+    row = db_session.connection().execute(_session_row_query(staff), params).one_or_none()
+    if row is None:
+        raise NotFound(SESSION_NOT_FOUND)
+    return row
 
 
 def load_session(db_session: Session, principal: Principal, session_id: str, *, manage: bool = False,

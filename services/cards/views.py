@@ -1,6 +1,8 @@
 """Rows -> the JSON shapes of the contract."""
 from __future__ import annotations
 
+from sqlalchemy import Row
+
 from services.cards.db.models import Attestation, AuditEntry, CardSession, Participant
 from services.cards.domain import statuses
 from services.cards.domain.pricing import quote
@@ -29,14 +31,15 @@ def participant_count(s: CardSession) -> int:
     return len(s.participants)
 
 
-def session_view(s: CardSession) -> dict:
+def session_view(s: CardSession | Row) -> dict:
+    """A request, from its entity (after a write) or from a row of ``access.session_rows`` (a read)."""
     count = participant_count(s)
     return {
         "id": s.id, "status": s.status, "status_label": statuses.LABELS[s.status][0],
         "trainer": trainer_block(s), "second_trainer": second_trainer_block(s),
-        "organization_type": s.organization_type, "organization_type_label": s.organization_type_ref.label,
+        "organization_type": s.organization_type, "organization_type_label": s.organization_type_label,
         "organization_name": s.organization_name, "institution_id": s.institution_id, "location": s.location,
-        "activity_code": s.activity_code, "activity_label": s.activity.label, "end_date": s.end_date,
+        "activity_code": s.activity_code, "activity_label": s.activity_label, "end_date": s.end_date,
         "participant_count": count, "delivery": delivery_block(s),
         "payment_method": s.payment_method, "billed_to": s.billed_to,
         "quote": quote(count, s.unit_price).to_dict(),

@@ -85,6 +85,23 @@ def test_the_second_trainer_reads_in_one_statement_and_others_get_404(client, db
     assert client.get(path, headers=tokens.headers(retired["user_id"], ["learner", "trainer"])).status_code == 404
 
 
+def test_a_read_row_and_a_written_entity_give_the_same_view(client, db, trainer):
+    """Reads build the view from a Core row (``access.session_rows``), writes from the entity: same JSON."""
+    second = seed_trainer(db)
+    form = session_form(second_trainer={"card_number": second["card_number"], "first_name": "Luc",
+                                        "last_name": "Roy"})
+    created = client.post("/sessions", json=form, headers=trainer["headers"])
+    path = f"/sessions/{created.json['id']}"
+    assert add(client, path, trainer["headers"], first_name="Anne").status_code == 201
+    written = client.patch(path, json={"location": "Salle 2"}, headers=trainer["headers"])
+    read = client.get(path, headers=trainer["headers"])
+    assert written.status_code == read.status_code == 200
+    assert read.json == written.json and read.json["second_trainer"]["last_name"] == "Roy"
+    assert read.json["participant_count"] == 1
+    listed = client.get("/sessions", headers=trainer["headers"]).json
+    assert next(item for item in listed["items"] if item["id"] == created.json["id"]) == read.json
+
+
 def test_adding_a_participant_loads_neither_the_others_nor_their_attestations(client, db, trainer):
     path = new_session(client, trainer)
     assert add(client, path, trainer["headers"], first_name="Anne").status_code == 201  # titles now cached

@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select
 from chassis.errors import Conflict
 from chassis.tokens import current_principal, require_auth
 from services.cards import audit, lifecycle
-from services.cards.access import STAFF, TRAINER, known_trainer, load_session, visible_to, with_participant_count
+from services.cards.access import STAFF, TRAINER, known_trainer, load_session, read_session, session_rows, visible_to
 from services.cards.api import schemas
 from services.cards.api.context import database, settings
 from services.cards.db.models import CardSession
@@ -37,7 +37,7 @@ class Sessions(MethodView):
         """Les demandes visibles / Visible requests (trainer: own and second-trainer ones; staff: all, filterable)"""
         principal = current_principal()
         with database().reading() as db_session:
-            query = visible_to(select(CardSession), principal)
+            query = visible_to(session_rows(), principal)
             if "status" in args:
                 query = query.where(CardSession.status == args["status"])
             if "date_from" in args:
@@ -52,11 +52,12 @@ class Sessions(MethodView):
             if "organization" in args:
                 query = query.where(CardSession.organization_key.contains(fold(args["organization"]),
                                                                           autoescape=True))
-            total = db_session.scalar(select(func.count()).select_from(query.subquery()))
-            rows = db_session.scalars(with_participant_count(query)
-                                      .order_by(CardSession.created_at.desc(), CardSession.id)
-                                      .limit(args["limit"]).offset(args["offset"])).unique().all()
-            return {"items": [session_view(s) for s in rows], "total": total}
+            connection = db_session.connection()
+            total = connection.scalar(select(func.count()).select_from(
+                query.with_only_columns(CardSession.id).subquery()))
+            rows = connection.execute(query.order_by(CardSession.created_at.desc(), CardSession.id)
+                                      .limit(args["limit"]).offset(args["offset"])).all()
+            return {"items": [session_view(row) for row in rows], "total": total}
 
     @require_auth(TRAINER)
     @blp.arguments(schemas.SessionIn)
@@ -90,7 +91,7 @@ class SessionItem(MethodView):
     def get(self, session_id):
         """Une demande / One request"""
         with database().reading() as db_session:
-            return session_view(load_session(db_session, current_principal(), session_id))
+            return session_view(read_session(db_session, current_principal(), session_id))
 
     @require_auth(TRAINER, STAFF)
     @blp.arguments(schemas.SessionPatch(partial=True))

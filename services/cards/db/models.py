@@ -127,6 +127,15 @@ class CardSession(Base):
     activity: Mapped[Activity] = relationship(lazy="joined")
     institution: Mapped[Institution | None] = relationship(lazy="joined")
 
+    # The names ``access.session_rows`` gives the labels, so that a view reads an entity and a row alike.
+    @property
+    def organization_type_label(self) -> str:
+        return self.organization_type_ref.label
+
+    @property
+    def activity_label(self) -> str:
+        return self.activity.label
+
 
 class Participant(Base):
     __tablename__ = "participants"
