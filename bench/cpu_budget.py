@@ -21,7 +21,7 @@ from bench.smtp_sink import SmtpSink
 SERVERS = {"postgresql": ("postgres",), "rabbitmq": ("beam.smp", "erl_child_setup", "epmd")}
 
 
-def _seconds(process: psutil.Process) -> float:
+def seconds_of(process: psutil.Process) -> float:
     try:
         times = process.cpu_times()
         return times.user + times.system
@@ -31,17 +31,17 @@ def _seconds(process: psutil.Process) -> float:
 
 def tree_cpu(pid: int) -> float:
     root = psutil.Process(pid)
-    return sum(_seconds(process) for process in [root, *root.children(recursive=True)])
+    return sum(seconds_of(process) for process in [root, *root.children(recursive=True)])
 
 
 def server_cpu(names: tuple[str, ...]) -> float:
-    return sum(_seconds(process) for process in psutil.process_iter(["name"]) if process.info["name"] in names)
+    return sum(seconds_of(process) for process in psutil.process_iter(["name"]) if process.info["name"] in names)
 
 
 def snapshot(stack) -> dict[str, float]:
     taken = {name: tree_cpu(process.pid) for name, process in stack.processes.items()}
     taken.update({name: server_cpu(names) for name, names in SERVERS.items()})
-    taken["benchmark process"] = _seconds(psutil.Process())
+    taken["benchmark process"] = seconds_of(psutil.Process())
     return taken
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import DateTime, String, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -44,11 +45,24 @@ def claim_many(session: Session, consumer: str, envelopes: list[Envelope]) -> se
         return set()
     if session.get_bind().dialect.name != "postgresql":
         return {envelope.id for envelope in envelopes if claim(session, consumer, envelope)}
-    now = datetime.now(timezone.utc)
-    unique = {envelope.id: {"consumer": consumer, "event_id": envelope.id, "event_type": envelope.type,
-                            "handled_at": now} for envelope in envelopes}
+    ordered = sorted({envelope.id: envelope.type for envelope in envelopes}.items())
+    claimed = session.connection().execute(_CLAIM_MANY, {
+        "consumer": consumer, "handled_at": datetime.now(timezone.utc),
+        "event_ids": [event_id for event_id, _ in ordered], "event_types": [kind for _, kind in ordered]})
+    return set(claimed.scalars())
+
+
+def _claim_many_statement():
+    """One short statement whatever the batch's size, the rows passed as two arrays: prepared once by the
+    server, and its text parsed once by the driver (a multi-row ``VALUES`` statement is new text at each
+    batch size, and psycopg re-parsed its ~100 placeholders at every batch: 40 % of the claim's CPU)."""
     table = InboxMessage.__table__
-    statement = pg_insert(table).on_conflict_do_nothing(
-        index_elements=["consumer", "event_id"]).returning(table.c.event_id)
-    # one statement compiled once (SQLAlchemy's "insertmanyvalues" batches the rows into one INSERT)
-    return set(session.connection().execute(statement, [unique[event_id] for event_id in sorted(unique)]).scalars())
+    rows = func.unnest(bindparam("event_ids", type_=ARRAY(String)), bindparam("event_types", type_=ARRAY(String))
+                       ).table_valued("event_id", "event_type", with_ordinality="position").render_derived()
+    claimed = select(bindparam("consumer", type_=String), rows.c.event_id, rows.c.event_type,
+                     bindparam("handled_at", type_=DateTime(timezone=True))).order_by(rows.c.position)
+    return (pg_insert(table).from_select(["consumer", "event_id", "event_type", "handled_at"], claimed)
+            .on_conflict_do_nothing(index_elements=["consumer", "event_id"]).returning(table.c.event_id))
+
+
+_CLAIM_MANY = _claim_many_statement()

@@ -9,16 +9,23 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, func, insert, literal_column, select
 from sqlalchemy.orm import Session
 
 from chassis.bus.tables import OutboxMessage
-from chassis.bus.wakeup import announce
+from chassis.bus.wakeup import channel_to_notify
 from chassis.correlation import current_correlation_id
 from chassis.events.envelope import Envelope
 from chassis.events.registry import validate_payload
 
-_INSERT = insert(OutboxMessage.__table__)
+_TABLE = OutboxMessage.__table__
+_COLUMNS = ("event_id", "event_type", "envelope", "sensitive", "created_at", "attempts")
+_INSERT = insert(_TABLE)
+# The first event of a PostgreSQL transaction also asks for the relay's wake-up, in the same statement (the
+# notification is sent at commit): one round trip a transaction fewer than a separate SELECT pg_notify.
+_STAGED = insert(_TABLE).values({name: bindparam(name, type_=_TABLE.c[name].type) for name in _COLUMNS})
+_INSERT_AND_NOTIFY = select(func.pg_notify(bindparam("channel"), literal_column("''"))).select_from(
+    _STAGED.returning(_TABLE.c.id).cte("staged"))
 
 
 def record_event(session: Session, producer: str, event_type: str, payload: dict, *, version: int = 1,
@@ -29,8 +36,11 @@ def record_event(session: Session, producer: str, event_type: str, payload: dict
                         correlation_id=current_correlation_id())
     # A Core insert in the caller's transaction, not an ORM object for its flush: a third less CPU for every
     # event a service writes (0.77 against 1.15 ms a transaction with one event), and the same atomicity.
-    session.connection().execute(_INSERT, {"event_id": envelope.id, "event_type": event_type,
-                                           "envelope": envelope.to_dict(), "sensitive": sensitive,
-                                           "created_at": datetime.now(timezone.utc), "attempts": 0})
-    announce(session, producer)
+    row = {"event_id": envelope.id, "event_type": event_type, "envelope": envelope.to_dict(),
+           "sensitive": sensitive, "created_at": datetime.now(timezone.utc), "attempts": 0}
+    channel = channel_to_notify(session, producer)
+    if channel is None:
+        session.connection().execute(_INSERT, row)
+    else:
+        session.connection().execute(_INSERT_AND_NOTIFY, {**row, "channel": channel})
     return envelope

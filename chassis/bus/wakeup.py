@@ -3,8 +3,8 @@
 Channel: one a producing service, ``guichet_outbox_<producer>`` (``channel_name``; e.g.
 ``guichet_outbox_cards``), the producer being the name ``record_event`` is given (the service).
 
-- **PostgreSQL**: ``record_event`` runs ``SELECT pg_notify('guichet_outbox_<producer>', '')`` in the
-  caller's transaction (once a transaction or savepoint). PostgreSQL delivers the notification when
+- **PostgreSQL**: ``record_event`` runs ``pg_notify('guichet_outbox_<producer>', '')`` in the
+  caller's transaction (once a transaction or savepoint, in the same statement as the outbox insert). PostgreSQL delivers the notification when
   the transaction commits, and never if it rolls back. The relay ``LISTEN``s on a dedicated psycopg
   connection (autocommit, outside the pool) and waits on it; a wait returns at the first
   notification and takes every one that arrived with it (one relay run for many commits).
@@ -48,19 +48,25 @@ def local_event(channel: str) -> threading.Event:
         return _local_events.setdefault(channel, threading.Event())
 
 
-def announce(session: Session, producer: str) -> None:
-    """Asks for the producer's relay to be woken when ``session``'s transaction commits."""
+def channel_to_notify(session: Session, producer: str) -> str | None:
+    """Asks for the producer's relay to be woken when ``session``'s transaction commits.
+
+    On PostgreSQL returns the channel that the caller's next statement must ``pg_notify`` (the first
+    time in this transaction or savepoint; ``None`` after that): ``record_event`` sends the notification
+    in its outbox insert, which saves a round trip per transaction. On other databases returns ``None``
+    and wakes the in-process relays after the commit.
+    """
     channel = channel_name(producer)
     if session.get_bind().dialect.name != "postgresql":
         session.info.setdefault(_PENDING, set()).add(channel)
-        return
-    connection = session.connection()  # begins the transaction if needed; no autoflush
+        return None
+    session.connection()  # begins the transaction if needed; no autoflush
     current = session.get_nested_transaction() or session.get_transaction()
     notified = session.info.setdefault(_NOTIFIED, {})
     if notified.get(channel) is current:
-        return  # already asked in this transaction (a rolled-back savepoint asks again)
-    connection.exec_driver_sql("SELECT pg_notify(%(channel)s, '')", {"channel": channel})
-    notified[channel] = current
+        return None  # already asked in this transaction (a rolled-back savepoint asks again)
+    notified[channel] = current  # if the statement fails, this (sub)transaction is rolled back with it
+    return channel
 
 
 @event.listens_for(Session, "after_commit")

@@ -10,8 +10,10 @@ from sqlalchemy import event, func, select, text
 from chassis.bus.consumer import Consumer
 from chassis.bus.deadletters import DeadLetterQueue
 from chassis.bus.handlers import own_transaction
+from chassis.bus.inbox import claim_many
 from chassis.bus.relay import OutboxRelay
 from chassis.bus.tables import InboxMessage
+from chassis.events.envelope import Envelope
 from tests.chassis.bus.support import EVENT_TYPE, effect_count, emit, record_effect
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(90)]
@@ -174,3 +176,19 @@ def test_a_batch_without_failures_commits_once_without_savepoints(db, settings):
     assert consumer.timeline[:2] == [("commit", keys), ("ack", keys)]
     assert not [sql for sql in statements if "SAVEPOINT" in sql]
     assert len([sql for sql in statements if sql.startswith("INSERT INTO inbox")]) == 1
+
+
+def test_claiming_a_batch_returns_only_what_this_consumer_has_not_handled(db):
+    envelopes = [Envelope(type=EVENT_TYPE, payload={"key": f"claim{index}"}, producer="bustest",
+                          correlation_id="claims") for index in range(3)]
+    first, second, third = (envelope.id for envelope in envelopes)
+    with db.transaction() as session:
+        assert claim_many(session, "claims-a", envelopes[:2]) == {first, second}
+    with db.transaction() as session:  # one already handled, one twice in the batch, one new
+        assert claim_many(session, "claims-a", [envelopes[0], envelopes[2], envelopes[2]]) == {third}
+    with db.transaction() as session:  # another consumer's inbox is its own
+        assert claim_many(session, "claims-b", envelopes[:1]) == {first}
+    with db.reading() as session:
+        rows = session.execute(select(InboxMessage.consumer, InboxMessage.event_type)
+                               .where(InboxMessage.consumer.in_(["claims-a", "claims-b"]))).all()
+    assert sorted(rows) == [("claims-a", EVENT_TYPE)] * 3 + [("claims-b", EVENT_TYPE)]

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 from kombu import Connection
+from sqlalchemy import event
 
 from chassis.bus.outbox import record_event
 from chassis.bus.relay import OutboxRelay
@@ -78,6 +79,43 @@ def test_a_rolled_back_event_does_not_wake_the_relay_and_a_later_one_does(db, se
         assert len(runs) == looked  # nothing committed, nothing woke it
         emit(db, "later")
         assert _seconds_until_received(settings, probe) < 1.0
+    finally:
+        stop.set()
+        thread.join(5)
+
+
+def test_a_transaction_asks_once_for_the_wake_up_in_its_first_insert(db):
+    sent = []
+
+    def record(_conn, _cursor, statement, _params, _context, _many):
+        sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        with db.transaction() as session:
+            for key in ("one", "two", "three"):
+                record_event(session, "bustest", EVENT_TYPE, {"key": key})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert len(sent) == 3, sent  # three inserts, no statement of its own for the notification
+    assert "pg_notify" in sent[0] and not any("pg_notify" in statement for statement in sent[1:])
+
+
+def test_a_savepoint_rolled_back_with_its_wake_up_asks_again_in_the_outer_transaction(db, settings):
+    probe = bind_probe(settings)
+    relay = OutboxRelay(db, replace(settings, relay_idle_sleep=IDLE_SLEEP), producer="bustest")
+    stop = threading.Event()
+    thread = threading.Thread(target=relay.run_forever, args=(stop,))
+    thread.start()
+    try:
+        time.sleep(0.5)
+        with db.transaction() as session:
+            with pytest.raises(RuntimeError):
+                with session.begin_nested():
+                    record_event(session, "bustest", EVENT_TYPE, {"key": "inner"})  # its NOTIFY is undone
+                    raise RuntimeError("savepoint rolled back")
+            record_event(session, "bustest", EVENT_TYPE, {"key": "outer"})
+        assert _seconds_until_received(settings, probe) < 1.0  # woken, not the 30 s poll
     finally:
         stop.set()
         thread.join(5)
