@@ -22,7 +22,9 @@ Between two runs ``run_forever`` does not poll: it waits for a commit's wake-up
 (``chassis.bus.wakeup``: PostgreSQL ``LISTEN guichet_outbox_<producer>``, an in-process event on
 SQLite), and looks again anyway after ``BUS_RELAY_IDLE_SLEEP`` seconds (safety net). When the wake-up
 comes within ``BUS_RELAY_COALESCE`` seconds of the end of the previous run (commits arriving fast), it
-waits that long first, so that the commits right behind it join the same run.
+waits that long first, so that the commits right behind it join the same run. Once an hour it also
+deletes the old published rows of its outbox and the old rows of its database's inbox
+(``chassis.bus.retention``).
 """
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ from chassis.bus import metrics
 from chassis.bus.backoff import Backoff
 from chassis.bus.messages import error_text
 from chassis.bus.publisher import open_publisher
+from chassis.bus.retention import RetentionSweeper
 from chassis.bus.settings import BusSettings
 from chassis.bus.tables import OutboxMessage
 from chassis.bus.wakeup import OutboxWakeup
@@ -104,6 +107,7 @@ class OutboxRelay:
         it (``chassis.bus.wakeup``) or, as a safety net, after ``BUS_RELAY_IDLE_SLEEP`` seconds."""
         backoff = Backoff(self.settings.reconnect_max_delay)
         wakeup = OutboxWakeup(self.db, self.producer, self.log)
+        sweeper = RetentionSweeper(self.db, self.settings, self.log)
         self.log.info("relay.started", exchange=self.settings.exchange, wakeup_channel=wakeup.channel)
         try:
             while not stop_event.is_set():
@@ -112,6 +116,8 @@ class OutboxRelay:
                     published = self.run_once()
                     ran_at = time.monotonic()
                     backoff.reset()
+                    if published < self.batch_size:  # not while a backlog is being published
+                        sweeper.sweep_if_due()
                 except Exception as error:
                     delay = backoff.next_delay()
                     self.log.warning("relay.failed", error=error_text(error), retry_in=delay)

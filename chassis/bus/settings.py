@@ -13,6 +13,9 @@
 | ``BUS_RELAY_BATCH_SIZE`` | ``500`` | outbox rows the relay publishes in one transaction |
 | ``BUS_RELAY_COALESCE`` | ``0.008`` | under load (a wake-up this soon after the last run), seconds the relay lets commits gather before it reads |
 | ``BUS_RELAY_IDLE_SLEEP`` | ``1.0`` | safety net: seconds the relay waits for a commit's wake-up before it looks |
+| ``BUS_OUTBOX_KEEP_DAYS`` | ``7`` | days a published outbox row is kept before the relay deletes it (0: for ever) |
+| ``BUS_INBOX_KEEP_DAYS`` | ``30`` | days the inbox remembers a handled event, to refuse its redelivery (0: for ever) |
+| ``BUS_RETENTION_SWEEP_SECONDS`` | ``3600`` | seconds between two of the relay's sweeps of both tables (``chassis/bus/retention.py``) |
 | ``BUS_RECONNECT_MAX_DELAY`` | ``30`` | longest pause between two reconnection attempts (exponential backoff) |
 | ``BUS_QUEUE_TYPE`` | ``classic`` | ``quorum`` on a RabbitMQ cluster (see ``chassis/bus/topology.py``) |
 | ``BUS_DELIVERY_LIMIT`` | ``20`` | quorum queues only: redeliveries of an unacknowledged message before it is dropped |
@@ -45,6 +48,9 @@ class BusSettings:
     relay_batch_size: int = 500
     relay_idle_sleep: float = 1.0
     relay_coalesce: float = 0.008
+    outbox_keep_days: float = 7.0
+    inbox_keep_days: float = 30.0
+    retention_sweep_seconds: float = 3600.0
     reconnect_max_delay: float = 30.0
     metrics_port: int | None = None
 
@@ -86,6 +92,9 @@ class BusSettings:
             relay_batch_size=int(env("BUS_RELAY_BATCH_SIZE", "500")),
             relay_idle_sleep=float(env("BUS_RELAY_IDLE_SLEEP", "1.0")),
             relay_coalesce=max(0.0, float(env("BUS_RELAY_COALESCE", "0.008"))),
+            outbox_keep_days=max(0.0, float(env("BUS_OUTBOX_KEEP_DAYS", "7"))),
+            inbox_keep_days=max(0.0, float(env("BUS_INBOX_KEEP_DAYS", "30"))),
+            retention_sweep_seconds=max(1.0, float(env("BUS_RETENTION_SWEEP_SECONDS", "3600"))),
             reconnect_max_delay=float(env("BUS_RECONNECT_MAX_DELAY", "30")),
             metrics_port=int(metrics_port) if metrics_port else None,
         )
