@@ -4,10 +4,11 @@ Channel: one a producing service, ``guichet_outbox_<producer>`` (``channel_name`
 ``guichet_outbox_cards``), the producer being the name ``record_event`` is given (the service).
 
 - **PostgreSQL**: ``record_event`` runs ``pg_notify('guichet_outbox_<producer>', '')`` in the
-  caller's transaction (once a transaction or savepoint, in the same statement as the outbox insert). PostgreSQL delivers the notification when
-  the transaction commits, and never if it rolls back. The relay ``LISTEN``s on a dedicated psycopg
-  connection (autocommit, outside the pool) and waits on it; a wait returns at the first
-  notification and takes every one that arrived with it (one relay run for many commits).
+  caller's transaction (once a transaction or savepoint, in the same statement as its outbox insert).
+  PostgreSQL delivers the notification when the transaction commits, and never if it rolls back.
+  The relay ``LISTEN``s on a dedicated psycopg connection (autocommit, outside the pool) and waits
+  on it; a wait returns at the first notification and takes every one that arrived with it (one
+  relay run for many commits).
 - **Other databases** (SQLite: the embedded one-process stack): ``record_event`` notes the channel
   in the session; once the session commits, an in-process ``threading.Event`` of that channel is set,
   on which the relay threads of the same process wait.
