@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import shlex
 import signal
 import socket
@@ -199,10 +200,24 @@ def process_specs(layout: StackLayout, gateway_command: list[str]) -> list[Proce
 
 
 # -- preparing: databases, secrets, migrations, demo accounts, nginx --------------------------------
+_GIVEN_PORTS: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port nothing listens on, below the kernel's ephemeral range (32768 and up on Linux): a port the kernel
+    hands out for ``bind(0)`` can be taken, before its process binds it, as the local end of one of the
+    stack's own outgoing connections (PostgreSQL, RabbitMQ) while it starts. Never the same port twice."""
+    while True:
+        port = random.randint(20000, 32000)
+        if port in _GIVEN_PORTS:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _GIVEN_PORTS.add(port)
+        return port
 
 
 def plan(data_dir: Path, *, port: int = DEFAULT_PORTS["gateway"], database_prefix: str = "guichet_",
