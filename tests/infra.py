@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import contextmanager
 
 import psycopg
 import pytest
 from kombu import Connection
+from sqlalchemy import event
 
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 AMQP_URL = os.environ.get("TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
@@ -61,3 +63,18 @@ def rabbitmq_url() -> str:
 
 def unique_exchange(prefix: str = "test") -> str:
     return f"guichet.{prefix}.{uuid.uuid4().hex[:10]}"
+
+
+@contextmanager
+def sent_statements(engine):
+    """The SQL statements ``engine`` sends while the block runs (BEGIN/COMMIT/ROLLBACK are not statements)."""
+    sent: list[str] = []
+
+    def record(_connection, _cursor, statement, *_rest):
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

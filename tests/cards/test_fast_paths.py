@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from services.cards.app import create_app
 from services.cards.config import load_config
 from services.cards.db.models import Participant
 from tests.cards.helpers import participant_form, seed_trainer, session_form
+from tests.infra import sent_statements
 
 pytestmark = pytest.mark.integration
 MAX_PARTICIPANTS = 3
@@ -27,21 +27,6 @@ def app(db, tokens):
     config = load_config(database_url=db.url, extra={"MAX_PARTICIPANTS": str(MAX_PARTICIPANTS),
                                                      "PUBLIC_BASE_URL": "https://guichet.exemple.ca"})
     return create_app(config, db=db, token_verifier=tokens.verifier())
-
-
-@contextmanager
-def statements(db):
-    """The SQL statements sent while the block runs (BEGIN/ROLLBACK/COMMIT are not statements here)."""
-    sent = []
-
-    def record(_conn, _cursor, statement, _params, _context, _many):
-        sent.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def new_session(client, trainer) -> str:
@@ -64,7 +49,7 @@ def test_reading_a_request_is_one_statement_with_the_right_count(client, db, tra
     path = new_session(client, trainer)
     for first_name in ("Anne", "Rémi"):
         assert add(client, path, trainer["headers"], first_name=first_name).status_code == 201
-    with statements(db) as sent:
+    with sent_statements(db.engine) as sent:
         body = client.get(path, headers=trainer["headers"]).json
     assert len(sent) == 1, sent
     assert body["participant_count"] == 2 and body["quote"]["total"] == "4.00"
@@ -76,7 +61,7 @@ def test_the_second_trainer_reads_in_one_statement_and_others_get_404(client, db
     form = session_form(second_trainer={"card_number": second["card_number"], "first_name": "Luc",
                                         "last_name": "Roy"})
     path = f"/sessions/{client.post('/sessions', json=form, headers=trainer['headers']).json['id']}"
-    with statements(db) as sent:
+    with sent_statements(db.engine) as sent:
         seen = client.get(path, headers=tokens.headers(second["user_id"], ["trainer"]))
     assert seen.status_code == 200 and len(sent) == 1
     stranger = seed_trainer(db)
@@ -105,7 +90,7 @@ def test_a_read_row_and_a_written_entity_give_the_same_view(client, db, trainer)
 def test_adding_a_participant_loads_neither_the_others_nor_their_attestations(client, db, trainer):
     path = new_session(client, trainer)
     assert add(client, path, trainer["headers"], first_name="Anne").status_code == 201  # titles now cached
-    with statements(db) as sent:
+    with sent_statements(db.engine) as sent:
         response = add(client, path, trainer["headers"], first_name="Rémi")
     assert response.status_code == 201 and response.json["attestations"] == []
     # lock the request, count + same person, insert the participant, insert the audit row

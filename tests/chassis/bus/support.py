@@ -1,6 +1,9 @@
 """Shared pieces of the bus tests: a test event type, an "effects" table, broker clean-up."""
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
+
 from kombu import Connection
 from marshmallow import Schema, fields
 from sqlalchemy import Integer, String, func, select
@@ -122,3 +125,16 @@ def take_all(settings: BusSettings, queue_name: str) -> list[tuple[dict, dict]]:
         while (message := queue.get(no_ack=True)) is not None:
             taken.append((dict(message.headers or {}), json.loads(message.body)))
     return taken
+
+
+@contextmanager
+def running_in_thread(worker, join_timeout: float = 5.0):
+    """``worker.run_forever(stop)`` (a relay, a consumer) in a thread for the block; stopped and joined after."""
+    stop = threading.Event()
+    thread = threading.Thread(target=worker.run_forever, args=(stop,))
+    thread.start()
+    try:
+        yield thread
+    finally:
+        stop.set()
+        thread.join(join_timeout)

@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
 
 from chassis.bus.consumer import Consumer
 from chassis.bus.deadletters import DeadLetterQueue
@@ -15,6 +15,7 @@ from chassis.bus.relay import OutboxRelay
 from chassis.bus.tables import InboxMessage
 from chassis.events.envelope import Envelope
 from tests.chassis.bus.support import EVENT_TYPE, effect_count, emit, record_effect
+from tests.infra import sent_statements
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(90)]
 
@@ -162,16 +163,10 @@ def test_a_batch_without_failures_commits_once_without_savepoints(db, settings):
     keys = [f"k{i:02d}" for i in range(30)]
     consumer = _consumer(db, settings, record_effect, batch_size=len(keys))
     _send(db, settings, keys)
-    statements: list[str] = []
-
-    def note(_connection, _cursor, statement, *_rest):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", note)
     try:
-        assert consumer.drain(timeout=0.5) == 30
+        with sent_statements(db.engine) as statements:
+            assert consumer.drain(timeout=0.5) == 30
     finally:
-        event.remove(db.engine, "before_cursor_execute", note)
         consumer.close()
     assert consumer.timeline[:2] == [("commit", keys), ("ack", keys)]
     assert not [sql for sql in statements if "SAVEPOINT" in sql]

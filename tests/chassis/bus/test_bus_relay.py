@@ -10,7 +10,8 @@ from chassis.bus.consumer import Consumer
 from chassis.bus.relay import OutboxRelay
 from chassis.bus.tables import OutboxMessage
 from chassis.bus.outbox import record_event
-from tests.chassis.bus.support import EVENT_TYPE, bind_probe, effect_count, effects, emit, record_effect, take_all
+from tests.chassis.bus.support import (EVENT_TYPE, bind_probe, effect_count, effects, emit, record_effect,
+                                      running_in_thread, take_all)
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(90)]
 
@@ -75,15 +76,9 @@ def test_events_committed_while_the_relay_is_down_go_out_in_order_when_it_return
     try:
         assert consumer.drain(timeout=0.3) == 0  # nothing went out: no relay
 
-        stop = threading.Event()
         relay = OutboxRelay(db, settings, producer="bustest", batch_size=7)
-        thread = threading.Thread(target=relay.run_forever, args=(stop,))
-        thread.start()
-        try:
+        with running_in_thread(relay, join_timeout=10) as thread:
             assert consumer.drain(timeout=1.0) == 20
-        finally:
-            stop.set()
-            thread.join(10)
         assert not thread.is_alive()
     finally:
         consumer.close()

@@ -1,7 +1,6 @@
 """The bus tables' retention: old published outbox rows and old inbox rows go, everything else stays."""
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
@@ -12,7 +11,7 @@ from sqlalchemy import func, insert, select, update
 from chassis.bus.relay import OutboxRelay
 from chassis.bus.retention import purge_inbox, purge_outbox
 from chassis.bus.tables import InboxMessage, OutboxMessage
-from tests.chassis.bus.support import emit
+from tests.chassis.bus.support import emit, running_in_thread
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]
 
@@ -60,10 +59,7 @@ def test_the_relay_sweeps_at_its_start_and_still_publishes(db, settings):
     gone = _outbox_row(db, "published-long-ago", published_days_ago=30)
     _inbox_rows(db, [60])
     relay = OutboxRelay(db, replace(settings, relay_idle_sleep=0.05), producer="bustest")
-    stop = threading.Event()
-    thread = threading.Thread(target=relay.run_forever, args=(stop,))
-    thread.start()
-    try:
+    with running_in_thread(relay):
         deadline = time.monotonic() + 10
         while gone in _left(db, OutboxMessage, OutboxMessage.event_id) and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -73,9 +69,6 @@ def test_the_relay_sweeps_at_its_start_and_still_publishes(db, settings):
                 if session.scalar(select(OutboxMessage.published_at).where(OutboxMessage.event_id == fresh)):
                     break
             time.sleep(0.05)
-    finally:
-        stop.set()
-        thread.join(5)
     assert _left(db, OutboxMessage, OutboxMessage.event_id) == [fresh]  # published, kept (7 days)
     with db.reading() as session:
         assert session.scalar(select(func.count()).select_from(InboxMessage)) == 0

@@ -2,19 +2,18 @@
 from __future__ import annotations
 
 import statistics
-import threading
 import time
 from dataclasses import replace
 
 import pytest
 from kombu import Connection
-from sqlalchemy import event
 
 from chassis.bus.outbox import record_event
 from chassis.bus.relay import OutboxRelay
 from chassis.bus.topology import plain_queue
 from chassis.bus.wakeup import channel_name
-from tests.chassis.bus.support import EVENT_TYPE, bind_probe, emit
+from tests.chassis.bus.support import EVENT_TYPE, bind_probe, emit, running_in_thread
+from tests.infra import sent_statements
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]
 
@@ -41,19 +40,13 @@ def _seconds_until_received(settings, queue_name: str, seconds: float = 5.0) -> 
 def test_a_committed_event_wakes_the_idle_relay_at_once(db, settings):
     probe = bind_probe(settings)
     relay = OutboxRelay(db, replace(settings, relay_idle_sleep=IDLE_SLEEP), producer="bustest")
-    stop = threading.Event()
-    thread = threading.Thread(target=relay.run_forever, args=(stop,))
-    thread.start()
-    try:
+    with running_in_thread(relay) as thread:
         time.sleep(0.5)  # it looked once, found nothing, and now waits on its LISTEN connection
         delays = []
         for index in range(5):
             emit(db, f"wake{index}")
             delays.append(_seconds_until_received(settings, probe))
             time.sleep(0.05)
-    finally:
-        stop.set()
-        thread.join(5)
     assert not thread.is_alive()  # a stop request is seen within one wait slice, not after IDLE_SLEEP
     assert max(delays) < 1.0, delays  # never the idle poll (30 s)
     assert statistics.median(delays) < 0.1, delays
@@ -65,10 +58,7 @@ def test_a_rolled_back_event_does_not_wake_the_relay_and_a_later_one_does(db, se
     runs = []
     original = relay.run_once
     relay.run_once = lambda: runs.append(time.monotonic()) or original()
-    stop = threading.Event()
-    thread = threading.Thread(target=relay.run_forever, args=(stop,))
-    thread.start()
-    try:
+    with running_in_thread(relay):
         time.sleep(0.5)
         looked = len(runs)
         with pytest.raises(RuntimeError):
@@ -79,24 +69,12 @@ def test_a_rolled_back_event_does_not_wake_the_relay_and_a_later_one_does(db, se
         assert len(runs) == looked  # nothing committed, nothing woke it
         emit(db, "later")
         assert _seconds_until_received(settings, probe) < 1.0
-    finally:
-        stop.set()
-        thread.join(5)
 
 
 def test_a_transaction_asks_once_for_the_wake_up_in_its_first_insert(db):
-    sent = []
-
-    def record(_conn, _cursor, statement, _params, _context, _many):
-        sent.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        with db.transaction() as session:
-            for key in ("one", "two", "three"):
-                record_event(session, "bustest", EVENT_TYPE, {"key": key})
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+    with sent_statements(db.engine) as sent, db.transaction() as session:
+        for key in ("one", "two", "three"):
+            record_event(session, "bustest", EVENT_TYPE, {"key": key})
     assert len(sent) == 3, sent  # three inserts, no statement of its own for the notification
     assert "pg_notify" in sent[0] and not any("pg_notify" in statement for statement in sent[1:])
 
@@ -104,10 +82,7 @@ def test_a_transaction_asks_once_for_the_wake_up_in_its_first_insert(db):
 def test_a_savepoint_rolled_back_with_its_wake_up_asks_again_in_the_outer_transaction(db, settings):
     probe = bind_probe(settings)
     relay = OutboxRelay(db, replace(settings, relay_idle_sleep=IDLE_SLEEP), producer="bustest")
-    stop = threading.Event()
-    thread = threading.Thread(target=relay.run_forever, args=(stop,))
-    thread.start()
-    try:
+    with running_in_thread(relay):
         time.sleep(0.5)
         with db.transaction() as session:
             with pytest.raises(RuntimeError):
@@ -116,9 +91,6 @@ def test_a_savepoint_rolled_back_with_its_wake_up_asks_again_in_the_outer_transa
                     raise RuntimeError("savepoint rolled back")
             record_event(session, "bustest", EVENT_TYPE, {"key": "outer"})
         assert _seconds_until_received(settings, probe) < 1.0  # woken, not the 30 s poll
-    finally:
-        stop.set()
-        thread.join(5)
 
 
 def _counting_relay(db, settings, coalesce: float):
@@ -139,10 +111,7 @@ def _counting_relay(db, settings, coalesce: float):
 def _runs_for_a_stream(db, settings, coalesce: float, events: int = 60) -> int:
     """Runs that published something while one writer committed ``events`` events, one every 5 ms."""
     relay, published = _counting_relay(db, settings, coalesce)
-    stop = threading.Event()
-    thread = threading.Thread(target=relay.run_forever, args=(stop,))
-    thread.start()
-    try:
+    with running_in_thread(relay):
         time.sleep(0.5)
         for index in range(events):
             emit(db, f"stream-{coalesce}-{index}")
@@ -150,9 +119,6 @@ def _runs_for_a_stream(db, settings, coalesce: float, events: int = 60) -> int:
         deadline = time.monotonic() + 10
         while sum(published) < events and time.monotonic() < deadline:
             time.sleep(0.01)
-    finally:
-        stop.set()
-        thread.join(5)
     assert sum(published) == events
     return sum(1 for count in published if count)
 
@@ -170,17 +136,11 @@ def test_commits_arriving_fast_are_gathered_into_fewer_runs(db, settings):
 def test_a_commit_after_a_quiet_spell_is_not_held_back(db, settings):
     probe = bind_probe(settings)
     relay, _published = _counting_relay(db, settings, coalesce=0.5)
-    stop = threading.Event()
-    thread = threading.Thread(target=relay.run_forever, args=(stop,))
-    thread.start()
-    try:
+    with running_in_thread(relay):
         time.sleep(1.0)  # its first look at the outbox is a quiet spell ago too
         delays = []
         for index in range(3):
             emit(db, f"quiet{index}")
             delays.append(_seconds_until_received(settings, probe))
             time.sleep(1.0)  # longer than the gathering window: each commit comes after a quiet spell
-    finally:
-        stop.set()
-        thread.join(5)
     assert max(delays) < 0.3, delays  # never held back the 0.5 s of a gathering
