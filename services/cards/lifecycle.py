@@ -9,15 +9,16 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, lazyload
 
 from chassis.errors import Conflict, ValidationFailed
 from chassis.logging import get_logger
 from services.cards import audit, events
-from services.cards.db.models import Attestation, CardSession
+from services.cards.db.models import Attestation, CardSession, Participant
 from services.cards.domain import codes, statuses
 from services.cards.domain.pricing import money, quote
+from services.cards.views import participant_count
 
 log = get_logger("cards")
 VALID, REVOKED = "valid", "revoked"
@@ -43,8 +44,12 @@ def ensure_editable(card_session: CardSession) -> None:
 # --- people's actions -----------------------------------------------------------------------
 
 def submit(db_session: Session, s: CardSession, actor_id: str, payment_method: str, billed_to: str) -> None:
+    """``s`` is locked (``FOR UPDATE``): adding a participant locks it first, so the count cannot change."""
     ensure_transition(s, statuses.SUBMITTED)
-    price = quote(len(s.participants), s.unit_price)
+    # Counted, not loaded: the event and the answer need the number only (and the view reads it from here).
+    s.loaded_participant_count = db_session.scalar(
+        select(func.count(Participant.id)).where(Participant.session_id == s.id))
+    price = quote(s.loaded_participant_count, s.unit_price)
     if price.participant_count == 0:
         raise ValidationFailed(fields={"participants": [
             "Ajoutez au moins un participant avant de soumettre. / Add at least one participant before submitting."]})
@@ -59,7 +64,7 @@ def submit(db_session: Session, s: CardSession, actor_id: str, payment_method: s
 
 
 def submitted_payload(s: CardSession) -> dict:
-    price = quote(len(s.participants), s.unit_price)
+    price = quote(participant_count(s), s.unit_price)
     if s.billed_to == "organization":
         bill_name, attention = s.organization_name, s.delivery_attention
     else:
