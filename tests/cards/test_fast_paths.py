@@ -98,6 +98,18 @@ def test_adding_a_participant_loads_neither_the_others_nor_their_attestations(cl
     assert not any("FROM participants" in s and "count" not in s for s in sent)
 
 
+def test_submitting_counts_the_participants_without_loading_them(client, db, trainer):
+    path = new_session(client, trainer)
+    for first_name in ("Anne", "Rémi"):
+        assert add(client, path, trainer["headers"], first_name=first_name).status_code == 201
+    with sent_statements(db.engine) as sent:
+        response = client.post(path + "/submit", json={"payment_method": "cheque", "billed_to": "organization"},
+                               headers=trainer["headers"])
+    assert response.status_code == 202, response.json
+    assert response.json["participant_count"] == 2 and response.json["quote"]["total"] == "4.00"
+    assert not any("FROM participants" in s and "count" not in s for s in sent), sent
+
+
 def test_concurrent_additions_never_pass_the_limit(app, client, db, trainer):
     path = new_session(client, trainer)
     start = threading.Barrier(8)
