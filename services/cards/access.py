@@ -82,6 +82,11 @@ def _session_query(staff: bool, for_update: bool, with_references: bool) -> Sele
     return query
 
 
+def _lookup_params(staff: bool, principal: Principal, session_id: str) -> dict:
+    """The bind parameters of the one-request queries (a trainer's also carry their id, for visibility)."""
+    return {"session_id": session_id} if staff else {"session_id": session_id, "user_id": principal.user_id}
+
+
 def session_rows() -> Select:
     """The columns a session view shows, as plain rows: what ``views.session_view`` reads, with the two
     labels and the participant count in the same statement. Reads use it instead of the ORM entity (a read
@@ -102,8 +107,8 @@ def _session_row_query(staff: bool) -> Select:
 def read_session(db_session: Session, principal: Principal, session_id: str) -> Row:
     """The request as a row for ``views.session_view``, if the caller may see it (else 404)."""
     staff = is_staff(principal)
-    params = {"session_id": session_id} if staff else {"session_id": session_id, "user_id": principal.user_id}
-    row = db_session.connection().execute(_session_row_query(staff), params).one_or_none()
+    row = db_session.connection().execute(_session_row_query(staff),
+                                          _lookup_params(staff, principal, session_id)).one_or_none()
     if row is None:
         raise NotFound(SESSION_NOT_FOUND)
     return row
@@ -117,9 +122,8 @@ def load_session(db_session: Session, principal: Principal, session_id: str, *, 
     ``with_references=False`` skips the joined reference rows (labels) a write does not show.
     """
     staff = is_staff(principal)
-    params = {"session_id": session_id} if staff else {"session_id": session_id, "user_id": principal.user_id}
     card_session = db_session.scalars(_session_query(staff, for_update, with_references),
-                                      params).unique().one_or_none()
+                                      _lookup_params(staff, principal, session_id)).unique().one_or_none()
     if card_session is None:
         raise NotFound(SESSION_NOT_FOUND)
     if manage and not staff and card_session.trainer_user_id != principal.user_id:
