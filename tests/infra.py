@@ -61,6 +61,17 @@ def rabbitmq_url() -> str:
     return AMQP_URL
 
 
+def require_local_stack_infrastructure() -> None:
+    """What an isolated real-process stack (``stack.local.start``) needs: nginx, RabbitMQ, PostgreSQL."""
+    from stack.gateway import nginx_binary
+
+    if nginx_binary() is None:
+        message = "nginx is not installed (deploy/dev/ensure-infra.sh installs it)"
+        pytest.fail(message) if IN_CI else pytest.skip(message)
+    rabbitmq_url()
+    fresh_database("stack_probe")  # PostgreSQL answers and lets us create databases
+
+
 def unique_exchange(prefix: str = "test") -> str:
     return f"guichet.{prefix}.{uuid.uuid4().hex[:10]}"
 

@@ -16,3 +16,10 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # gunicorn >= 25 opens a control socket under ~/.gunicorn; several services on one machine
 # (the local real-process stack) would collide there, and nothing here uses it.
 control_socket_disable = True
+
+
+def on_starting(server):
+    """Before the workers fork: gunicorn's own error answers in the contract's JSON body."""
+    from chassis.http import gunicorn_errors
+
+    gunicorn_errors.install()

@@ -11,25 +11,16 @@ import time
 import pytest
 import requests
 
-from stack.gateway import nginx_binary
-from tests.infra import IN_CI, fresh_database, rabbitmq_url, unique_exchange
+from tests.infra import require_local_stack_infrastructure, unique_exchange
 
 DEMO_PASSWORD = "Demo-password-e2e-1234"
-
-
-def _require_infrastructure() -> None:
-    if nginx_binary() is None:
-        message = "nginx is not installed (deploy/dev/ensure-infra.sh installs it)"
-        pytest.fail(message) if IN_CI else pytest.skip(message)
-    rabbitmq_url()
-    fresh_database("e2e_probe")  # PostgreSQL answers and lets us create databases
 
 
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory):
     from stack.local import start
 
-    _require_infrastructure()
+    require_local_stack_infrastructure()
     exchange = unique_exchange("e2e")
     stack = start(tmp_path_factory.mktemp("local-stack"), database_prefix="guichet_e2e_", exchange=exchange,
                   demo_password=DEMO_PASSWORD)

@@ -25,6 +25,7 @@ from tests.infra import PG_ADMIN_URL, migrated_database
 SERVICES = ("auth", "cards", "billing", "productions", "notifier")
 ROLES = ("trainer", "cards_staff", "member", "productions_staff")
 PASSWORD = "Fuzz-and-sweep-2026"
+HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,15 @@ def openapi_document(service: str) -> dict:
         return app.test_client().get("/openapi.json").get_json()
     finally:
         db.dispose()
+
+
+def documented_operations() -> list[tuple[str, str, str]]:
+    """(service, METHOD, path) of every operation of every service's document."""
+    found = []
+    for service in SERVICES:
+        for path, item in openapi_document(service)["paths"].items():
+            found += [(service, method.upper(), path) for method in item if method in HTTP_METHODS]
+    return found
 
 
 def _user_event(person: Person, first_name: str, last_name: str) -> Envelope:

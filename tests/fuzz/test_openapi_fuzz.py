@@ -12,34 +12,20 @@ A known failure is listed in ``KNOWN_FAILURES`` with the precise input and respo
 """
 from __future__ import annotations
 
-import os
-
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis.errors import Unsatisfiable
-from schemathesis import GenerationMode
 
-from tests.fuzz.apps import ROLES, SERVICES, openapi_document
-from tests.fuzz.conftest import CASES
-from tests.fuzz.contract import check_response, contract_error_problems
+from tests.fuzz.apps import ROLES, documented_operations
+from tests.fuzz.conftest import count_case
+from tests.fuzz.contract import contract_error_problems
+from tests.fuzz.generation import examples_from_env, fuzz_every_role
 
 pytestmark = pytest.mark.integration
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
-MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "6" if IN_CI else "25"))
-HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+MAX_EXAMPLES = examples_from_env("FUZZ_MAX_EXAMPLES", in_ci=6, default=25)
 
 # (service, "METHOD /path") -> why it fails today (endpoint, input, response), for its owner to fix.
 KNOWN_FAILURES: dict[tuple[str, str], str] = {}
-
-
-def operations() -> list[tuple[str, str, str]]:
-    found = []
-    for service in SERVICES:
-        for path, item in openapi_document(service)["paths"].items():
-            found += [(service, method.upper(), path) for method in item if method in HTTP_METHODS]
-    return found
 
 
 def _param(service: str, method: str, path: str):
@@ -59,37 +45,13 @@ def schema_of(sut):
     return _schemas[sut.service]
 
 
-def fuzz(sut, operation, role: str, mode: GenerationMode, examples: int) -> None:
-    person = sut.people[role][0]
-    auth = sut.headers(person)
-
-    @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
-              phases=[Phase.explicit, Phase.generate, Phase.shrink],
-              suppress_health_check=list(HealthCheck))
-    def run(case):
-        case.headers = {**(case.headers or {}), **auth}
-        response = case.call()
-        CASES[(sut.service, role)] += 1
-        check_response(case, response)
-
-    run()
-
-
-@pytest.mark.parametrize(("service", "method", "path"), [_param(*op) for op in operations()])
+@pytest.mark.parametrize(("service", "method", "path"), [_param(*op) for op in documented_operations()])
 def test_operation_conforms_for_every_role(services, service, method, path):
     sut = services(service)
     operation = schema_of(sut)[path][method]
-    failures = []
-    for role in ROLES:
-        for mode, examples in ((GenerationMode.POSITIVE, MAX_EXAMPLES),
-                               (GenerationMode.NEGATIVE, max(1, MAX_EXAMPLES // 2))):
-            try:
-                fuzz(sut, operation, role, mode, examples)
-            except Unsatisfiable:  # nothing is invalid by the document here (e.g. one free string in the path)
-                continue
-            except Exception as error:  # hypothesis re-raises the minimal failing case
-                failures.append(f"--- role {role}, {mode.value} data:\n{str(error)[:3000]}")
+    failures = fuzz_every_role(operation, {role: sut.headers(sut.people[role][0]) for role in ROLES}, MAX_EXAMPLES,
+                               call=lambda case: case.call(),
+                               count=lambda role: count_case("in-process", service, role))
     assert not failures, "\n".join(failures)
 
 

@@ -6,6 +6,8 @@ import json
 
 import requests
 
+from tests.raw_http import send_raw
+
 SERVICES = ("auth", "cards", "billing", "productions")
 
 
@@ -99,6 +101,16 @@ def test_a_body_over_the_limit_is_a_json_413_never_reaching_the_service(gateway)
     _assert_contract_error(response, 413, "payload_too_large")
     small = requests.post(gateway["base"] + "/api/cards/sessions", data=b"x" * 1024, timeout=10)
     assert small.json()["body_length"] == 1024
+
+
+def test_requests_nginx_cannot_parse_are_json_errors_too(gateway):
+    nul_in_path = b"GET /api/cards/sessions/%00 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    _assert_contract_error(send_raw(gateway["base"], nul_in_path), 400, "bad_request")
+    huge_header = (b"GET /api/cards/sessions HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20_000
+                   + b"\r\nConnection: close\r\n\r\n")
+    _assert_contract_error(send_raw(gateway["base"], huge_header), 400, "bad_request")
+    _assert_contract_error(_get(gateway, "/api/cards/sessions/" + "a" * 9000), 414, "uri_too_long")
+    assert _get(gateway, "/api/cards/sessions/" + "a" * 4000).json()["upstream"] == "cards"
 
 
 def test_a_stopped_service_is_a_json_502(gateway):

@@ -1,0 +1,31 @@
+"""gunicorn's own error answers in the contract's body (the real processes: tests/fuzz/test_gateway_malformed_requests.py)."""
+from __future__ import annotations
+
+import json
+
+from chassis.http.gunicorn_errors import json_error_response
+
+
+def _parse(raw: bytes) -> tuple[str, dict, dict]:
+    head, _, body = raw.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines)
+    assert int(headers["Content-Length"]) == len(body)
+    return status_line, headers, json.loads(body)
+
+
+def test_a_client_error_says_what_gunicorn_refused_in_both_languages():
+    status, headers, body = _parse(json_error_response(400, "Bad Request", "Invalid HTTP Header: 'X-NOTE'"))
+
+    assert status == "HTTP/1.1 400 Bad Request"
+    assert headers["Content-Type"] == "application/json" and headers["Connection"] == "close"
+    assert body == {"error": {"code": "bad_request", "message": "La requête est mal formée. / "
+                                                                "The request is malformed (Invalid HTTP Header: 'X-NOTE')."}}
+
+
+def test_each_status_keeps_its_own_code_and_a_server_error_tells_nothing_more():
+    assert _parse(json_error_response(431, "Request Header Fields Too Large", "x"))[2]["error"]["code"] == \
+        "headers_too_large"
+    _, _, body = _parse(json_error_response(500, "Internal Server Error", "Traceback: secret"))
+    assert body["error"]["code"] == "internal_error" and "secret" not in body["error"]["message"]
+    assert _parse(json_error_response(418, "Odd", ""))[2]["error"]["code"] == "bad_request"
