@@ -7,8 +7,8 @@
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
-from dataclasses import dataclass
 
 import pytest
 import requests
@@ -38,13 +38,35 @@ def services():
         sut.dispose()
 
 
-@dataclass(frozen=True)
 class Gateway:
-    base_url: str
-    headers_by_role: dict[str, dict]
+    """The platform's address, and a token of each role from a real login through the gateway. Tokens
+    are renewed with their refresh token (rotated at each use) long before they expire (15 minutes; a
+    deep run takes longer): a generated ``PATCH /me`` may have changed the account's email, so logging
+    in again could fail."""
+
+    RENEW_AFTER_SECONDS = 300
+
+    def __init__(self, base_url: str, logins: dict[str, str]):
+        self.base_url = base_url
+        self._tokens = {role: self._call("/login", {"login": login, "password": GATEWAY_PASSWORD})
+                        for role, login in logins.items()}
+        self._issued_at = time.monotonic()
 
     def service_url(self, service: str) -> str:
         return f"{self.base_url}/api/{service}"
+
+    @property
+    def headers_by_role(self) -> dict[str, dict]:
+        if time.monotonic() - self._issued_at > self.RENEW_AFTER_SECONDS:
+            self._tokens = {role: self._call("/refresh", {"refresh_token": tokens["refresh_token"]})
+                            for role, tokens in self._tokens.items()}
+            self._issued_at = time.monotonic()
+        return {role: {"Authorization": f"Bearer {tokens['access_token']}"} for role, tokens in self._tokens.items()}
+
+    def _call(self, path: str, body: dict) -> dict:
+        response = requests.post(f"{self.service_url('auth')}{path}", json=body, timeout=15)
+        assert response.status_code == 200, response.text
+        return response.json()
 
 
 @pytest.fixture(scope="session")
@@ -59,13 +81,7 @@ def gateway(tmp_path_factory):
                   exchange=unique_exchange("fuzzgw"), demo_password=GATEWAY_PASSWORD,
                   gateway_settings={"GATEWAY_LOGIN_RATE": "6000r/m", "GATEWAY_LOGIN_BURST": "1000"})
     try:
-        headers = {}
-        for account in stack.demo_accounts:
-            response = requests.post(f"{stack.base_url}/api/auth/login", timeout=15,
-                                     json={"login": account["login"], "password": GATEWAY_PASSWORD})
-            assert response.status_code == 200, response.text
-            headers[account["role"]] = {"Authorization": f"Bearer {response.json()['access_token']}"}
-        yield Gateway(stack.base_url, headers)
+        yield Gateway(stack.base_url, {account["role"]: account["login"] for account in stack.demo_accounts})
     finally:
         stack.stop()
         stack.delete_bus_objects()

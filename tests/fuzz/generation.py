@@ -14,8 +14,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
 from tests.fuzz.contract import check_response
-
-IN_CI = os.environ.get("CI", "").lower() == "true"
+from tests.infra import IN_CI
 
 
 def examples_from_env(variable: str, in_ci: int, default: int) -> int:
