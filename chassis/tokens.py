@@ -17,6 +17,11 @@ from chassis.errors import Forbidden, Unauthorized
 
 ALGORITHMS = ["RS256"]
 REQUIRED_CLAIMS = ["exp", "iat", "sub", "jti", "aud", "iss"]
+# How long after its last fetch of the auth service's key set a service waits before an unknown kid may
+# make it fetch again. Short, so that a token signed by a key rotated in a moment ago is accepted within
+# seconds (auth signs with a new key at once); not zero, so that tokens with made-up kids (no valid
+# signature needed to name one) cannot turn every request into a request to auth. PyJWT's default is 30 s.
+JWKS_REFETCH_COOLDOWN_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -48,9 +53,12 @@ class TokenVerifier:
         self.leeway = leeway
 
     @classmethod
-    def from_url(cls, url: str, issuer: str, audience: str) -> "TokenVerifier":
-        # PyJWKClient caches the key set for `lifespan` seconds and refetches on an unknown kid.
-        return cls(jwt.PyJWKClient(url, cache_jwk_set=True, lifespan=300, timeout=5), issuer, audience)
+    def from_url(cls, url: str, issuer: str, audience: str,
+                 refetch_cooldown: float = JWKS_REFETCH_COOLDOWN_SECONDS) -> "TokenVerifier":
+        # PyJWKClient caches the key set for `lifespan` seconds, and an unknown kid makes it fetch the set
+        # again, at most once every `refetch_cooldown` seconds since its last fetch.
+        client = jwt.PyJWKClient(url, cache_jwk_set=True, lifespan=300, timeout=5, cooldown_duration=refetch_cooldown)
+        return cls(client, issuer, audience)
 
     def verify(self, token: str) -> Principal:
         try:
