@@ -9,17 +9,16 @@ from __future__ import annotations
 import pytest
 import requests
 
+from tests.fuzz.apps import SERVICES
 from tests.fuzz.contract import contract_error_problems
 from tests.raw_http import send_raw
 
 pytestmark = pytest.mark.e2e
 
-SERVICES = ("auth", "cards", "billing", "productions", "notifier")
-
 
 def _request(path: str, *headers: bytes, body: bytes = b"") -> bytes:
-    lines = [f"GET {path} HTTP/1.1".encode() if not body else f"POST {path} HTTP/1.1".encode(),
-             b"Host: guichet.test", *headers, b"Connection: close"]
+    method = "POST" if body else "GET"
+    lines = [f"{method} {path} HTTP/1.1".encode(), b"Host: guichet.test", *headers, b"Connection: close"]
     return b"\r\n".join(lines) + b"\r\n\r\n" + body
 
 
