@@ -16,10 +16,16 @@ def send_raw(base_url: str, request: bytes, timeout: float = 10) -> requests.Res
         raw = b""
         while chunk := connection.recv(65536):
             raw += chunk
+    return parse_response(raw)
+
+
+def parse_response(raw: bytes) -> requests.Response:
+    """An HTTP/1.1 answer as bytes -> ``requests.Response`` (status, headers, body as it came)."""
     head, _, body = raw.partition(b"\r\n\r\n")
     status_line, *header_lines = head.decode("latin-1").split("\r\n")
     response = requests.Response()
     response.status_code = int(status_line.split()[1])
+    response.reason = status_line.partition(" ")[2].partition(" ")[2]
     response.headers.update(line.split(": ", 1) for line in header_lines)
     response._content = body
     return response

@@ -1,17 +1,14 @@
 """gunicorn's own error answers in the contract's body (the real processes: tests/fuzz/test_gateway_malformed_requests.py)."""
 from __future__ import annotations
 
-import json
-
 from chassis.http.gunicorn_errors import json_error_response
+from tests.raw_http import parse_response
 
 
 def _parse(raw: bytes) -> tuple[str, dict, dict]:
-    head, _, body = raw.partition(b"\r\n\r\n")
-    status_line, *lines = head.decode("latin-1").split("\r\n")
-    headers = dict(line.split(": ", 1) for line in lines)
-    assert int(headers["Content-Length"]) == len(body)
-    return status_line, headers, json.loads(body)
+    response = parse_response(raw)
+    assert int(response.headers["Content-Length"]) == len(response.content)
+    return f"HTTP/1.1 {response.status_code} {response.reason}", response.headers, response.json()
 
 
 def test_a_client_error_says_what_gunicorn_refused_in_both_languages():

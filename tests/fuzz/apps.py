@@ -7,6 +7,7 @@ Tokens are RS256 JWTs of ``chassis.testing.tokens.TokenFactory``; every app veri
 """
 from __future__ import annotations
 
+import functools
 import random
 import string
 import uuid
@@ -85,8 +86,10 @@ def create_service_app(service: str, url: str, tokens: TokenFactory):
     return module.create_app(_config(service, url), db=db, token_verifier=tokens.verifier()), db
 
 
+@functools.cache
 def openapi_document(service: str) -> dict:
-    """The service's OpenAPI document, without a database (apps connect lazily)."""
+    """The service's OpenAPI document, without a database (apps connect lazily). Built once per run and
+    shared by every suite that reads it (collection of four modules): read it, never change it."""
     app, db = create_service_app(service, "sqlite://", TokenFactory())
     try:
         return app.test_client().get("/openapi.json").get_json()

@@ -92,18 +92,17 @@ def pytest_terminal_summary(terminalreporter):
         return
     report = {}
     for route in ("in-process", "gateway"):
-        by_service = Counter()
-        for (case_route, service, _role), count in CASES.items():
-            if case_route == route:
-                by_service[service] += count
-        if not by_service:
+        by_role = {(service, role): n for (case_route, service, role), n in sorted(CASES.items()) if case_route == route}
+        if not by_role:
             continue
+        by_service = Counter()
+        for (service, _role), count in by_role.items():
+            by_service[service] += count
         total = sum(by_service.values())
         terminalreporter.write_line(f"schemathesis ({route}): {total} generated cases sent "
                                     f"({', '.join(f'{s} {n}' for s, n in sorted(by_service.items()))})")
         report[route] = {"total": total, "by_service": by_service,
-                         "by_service_and_role": {f"{s}/{r}": n for (case_route, s, r), n in sorted(CASES.items())
-                                                 if case_route == route}}
+                         "by_service_and_role": {f"{s}/{r}": n for (s, r), n in by_role.items()}}
     out = REPO_ROOT / "var" / "fuzz"
     out.mkdir(parents=True, exist_ok=True)
     (out / "cases.json").write_text(json.dumps(report, indent=2))
