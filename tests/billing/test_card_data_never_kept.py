@@ -27,15 +27,26 @@ def spaced(number: str) -> str:
     return " ".join(number[i:i + 4] for i in range(0, len(number), 4))
 
 
+# A CVC's four digits can be a group of a random UUID (payment ids, event ids): those are not leaks.
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+
+
 def leaks(haystack: str) -> list[str]:
     found = []
+    without_uuids = UUID.sub("<uuid>", haystack)
     for number, cvc in CARDS:
         for form in (number, spaced(number), number[:12]):
             if form in haystack:
                 found.append(form)
-        if re.search(rf"(?<![0-9a-f]){cvc}(?![0-9a-f])", haystack):
+        if re.search(rf"(?<![0-9a-f]){cvc}(?![0-9a-f])", without_uuids, re.IGNORECASE):
             found.append(cvc)
     return found
+
+
+def test_the_leak_finder_sees_a_cvc_but_not_a_uuid_group_that_spells_it():
+    assert leaks('{"cvc": "9146"}') == ["9146"]
+    assert leaks("card 4242 4242 4242 4242") == ["4242 4242 4242 4242"]
+    assert leaks('{"payment_id": "fef2cf9e-1d39-45af-9146-6d7afb61a191"}') == []
 
 
 class LeakyProvider:
