@@ -18,6 +18,9 @@ from sqlalchemy import event
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 AMQP_URL = os.environ.get("TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# Set GUICHET_TEST_RUN (letters, digits, _) to run two suites side by side on one machine: every
+# database name and stack prefix of the run carries it.
+TEST_RUN = os.environ.get("GUICHET_TEST_RUN", "")
 
 
 def _unavailable(what: str, error: Exception):
@@ -33,8 +36,8 @@ def postgres_url(dbname: str) -> str:
 
 
 def fresh_database(name: str) -> str:
-    """Drops and creates ``guichet_test_<name>``; returns its SQLAlchemy URL."""
-    dbname = f"guichet_test_{name}"
+    """Drops and creates ``guichet_test_<run><name>``; returns its SQLAlchemy URL."""
+    dbname = f"guichet_test_{TEST_RUN}{name}"
     try:
         with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
@@ -70,6 +73,11 @@ def require_local_stack_infrastructure() -> None:
         pytest.fail(message) if IN_CI else pytest.skip(message)
     rabbitmq_url()
     fresh_database("stack_probe")  # PostgreSQL answers and lets us create databases
+
+
+def stack_database_prefix(kind: str) -> str:
+    """The database prefix of an isolated stack of this run (``guichet_<run><kind>_``)."""
+    return f"guichet_{TEST_RUN}{kind}_"
 
 
 def unique_exchange(prefix: str = "test") -> str:

@@ -112,12 +112,12 @@ def _embedded_platform(tmp_path_factory):
 
 def _local_platform(tmp_path_factory):
     from stack.local import start
-    from tests.infra import unique_exchange
+    from tests.infra import stack_database_prefix, unique_exchange
 
     data_dir = tmp_path_factory.mktemp("browser-local")
     # Every person of these tests comes from 127.0.0.1: the gateway's login limit (10 a minute per
     # address, tested in tests/gateway) would refuse the logins of the suite's many people.
-    stack = start(data_dir, database_prefix="guichet_browser_", exchange=unique_exchange("browser"),
+    stack = start(data_dir, database_prefix=stack_database_prefix("browser"), exchange=unique_exchange("browser"),
                   demo_password=DEMO_PASSWORD,
                   gateway_settings={"GATEWAY_LOGIN_RATE": "600r/m", "GATEWAY_LOGIN_BURST": "100"})
     try:

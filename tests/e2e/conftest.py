@@ -11,7 +11,7 @@ import time
 import pytest
 import requests
 
-from tests.infra import require_local_stack_infrastructure, unique_exchange
+from tests.infra import require_local_stack_infrastructure, stack_database_prefix, unique_exchange
 
 DEMO_PASSWORD = "Demo-password-e2e-1234"
 
@@ -22,7 +22,7 @@ def platform(tmp_path_factory):
 
     require_local_stack_infrastructure()
     exchange = unique_exchange("e2e")
-    stack = start(tmp_path_factory.mktemp("local-stack"), database_prefix="guichet_e2e_", exchange=exchange,
+    stack = start(tmp_path_factory.mktemp("local-stack"), database_prefix=stack_database_prefix("e2e"), exchange=exchange,
                   demo_password=DEMO_PASSWORD)
     try:
         yield stack

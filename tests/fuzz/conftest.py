@@ -72,12 +72,12 @@ class Gateway:
 @pytest.fixture(scope="session")
 def gateway(tmp_path_factory):
     from stack.local import start
-    from tests.infra import require_local_stack_infrastructure, unique_exchange
+    from tests.infra import require_local_stack_infrastructure, stack_database_prefix, unique_exchange
 
     require_local_stack_infrastructure()
     # The generated login cases would meet the gateway's login limit (10 a minute per address, tested in
     # tests/gateway) after a few; every other setting is production's.
-    stack = start(tmp_path_factory.mktemp("fuzz-gateway"), database_prefix="guichet_fuzzgw_",
+    stack = start(tmp_path_factory.mktemp("fuzz-gateway"), database_prefix=stack_database_prefix("fuzzgw"),
                   exchange=unique_exchange("fuzzgw"), demo_password=GATEWAY_PASSWORD,
                   gateway_settings={"GATEWAY_LOGIN_RATE": "6000r/m", "GATEWAY_LOGIN_BURST": "1000"})
     try:
