@@ -17,6 +17,7 @@ command -v rabbitmq-server >/dev/null 2>&1 || missing+=(rabbitmq-server)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium chromium-driver)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing: ${missing[*]}"
   $SUDO apt-get update -qq
@@ -57,4 +58,13 @@ for service in auth cards billing productions notifier; do
     log "created database ${db}"
   fi
 done
-log "PostgreSQL, RabbitMQ, nginx and Chromium are ready"
+# axe-core, injected by the browser tests' accessibility scans: the exact version and integrity hash
+# pinned in tests/browser/package-lock.json, installed again only when the lockfile changed.
+browser_tests="$(cd "$(dirname "$0")/../../tests/browser" && pwd)"
+if [ ! -f "$browser_tests/node_modules/axe-core/axe.min.js" ] || \
+   [ "$browser_tests/package-lock.json" -nt "$browser_tests/node_modules/.package-lock.json" ]; then
+  log "installing the browser tests' npm packages (npm ci)"
+  (cd "$browser_tests" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) \
+    || fail "npm ci failed in tests/browser"
+fi
+log "PostgreSQL, RabbitMQ, nginx, Chromium and axe-core are ready"
