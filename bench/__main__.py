@@ -12,6 +12,7 @@ import importlib
 import sys
 
 from bench.common import save, table
+from bench.prerequisites import missing
 
 BENCHMARKS = {"gateway": "bench.gateway", "pipeline": "bench.pipeline", "end_to_end": "bench.end_to_end",
               "scale_out": "bench.scale_out", "memory": "bench.memory"}
@@ -26,8 +27,13 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [name for name in args.names if name not in BENCHMARKS]
     if unknown:
         parser.error(f"unknown benchmark(s) {unknown}; choose among {list(BENCHMARKS)}")
+    names = args.names or list(BENCHMARKS)
+    lacking = missing(names)
+    if lacking:
+        print("python -m bench: not started, this machine lacks:\n  " + "\n  ".join(lacking), file=sys.stderr)
+        return 2
     figures = []
-    for name in args.names or list(BENCHMARKS):
+    for name in names:
         print(f"== {name} ({args.runs} runs) ...", file=sys.stderr, flush=True)
         figures += importlib.import_module(BENCHMARKS[name]).run(args.runs)
         print(table(figures), file=sys.stderr, flush=True)
