@@ -25,6 +25,10 @@ def env_bool(name: str, default: bool) -> bool:
     return env(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
 
 
+DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+JWKS_PATH = "/api/auth/.well-known/jwks.json"
+
+
 def data_dir() -> Path:
     """Folder of the embedded defaults (SQLite files, mail outbox, keys)."""
     path = Path(env("GUICHET_DATA_DIR", str(REPO_ROOT / "var" / "data")))
@@ -38,27 +42,30 @@ class ServiceConfig:
     database_url: str
     bus_url: str = "memory://"
     bus_exchange: str = "guichet.events"
-    jwks_url: str = "http://127.0.0.1:8000/api/auth/.well-known/jwks.json"
+    jwks_url: str = DEFAULT_PUBLIC_BASE_URL + JWKS_PATH
     token_issuer: str = "guichet-auth"
     token_audience: str = "guichet"
     max_content_length: int = 1_048_576
-    public_base_url: str = "http://127.0.0.1:8000"
+    public_base_url: str = DEFAULT_PUBLIC_BASE_URL
     log_level: str = "INFO"
     extra: dict = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, service: str, **overrides) -> "ServiceConfig":
         prefix = service.upper()
+        # Every address of the platform follows its public one (PUBLIC_BASE_URL) unless set on its own,
+        # so that one variable moves the whole platform (e.g. to another port).
+        public_base_url = env("PUBLIC_BASE_URL", DEFAULT_PUBLIC_BASE_URL).rstrip("/")
         base = cls(
             service=service,
             database_url=env(f"{prefix}_DATABASE_URL", f"sqlite:///{data_dir() / (service + '.db')}"),
             bus_url=env("BUS_URL", "memory://"),
             bus_exchange=env("BUS_EXCHANGE", "guichet.events"),
-            jwks_url=env("AUTH_JWKS_URL", "http://127.0.0.1:8000/api/auth/.well-known/jwks.json"),
+            jwks_url=env("AUTH_JWKS_URL", public_base_url + JWKS_PATH),
             token_issuer=env("TOKEN_ISSUER", "guichet-auth"),
             token_audience=env("TOKEN_AUDIENCE", "guichet"),
             max_content_length=env_int(f"{prefix}_MAX_CONTENT_LENGTH", env_int("MAX_CONTENT_LENGTH", 1_048_576)),
-            public_base_url=env("PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
+            public_base_url=public_base_url,
             log_level=env("LOG_LEVEL", "INFO"),
         )
         return replace(base, **overrides) if overrides else base

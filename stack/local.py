@@ -151,8 +151,8 @@ def service_environment(service: str, layout: StackLayout) -> dict[str, str]:
     elif service == "cards":
         env.update(CARDS_TRUSTED_PROXY_HOPS="1", CARDS_PUBLIC_BASE_URL=layout.base_url)
     elif service == "productions":
-        env.update(PRODUCTIONS_SET_URL=f"{layout.base_url}/set-demo",
-                   PRODUCTIONS_KEY_PASSPHRASE=layout.secrets["PRODUCTIONS_KEY_PASSPHRASE"])
+        # No PRODUCTIONS_SET_URL: the default, {PUBLIC_BASE_URL}/set-demo, is the platform's own demo page.
+        env.update(PRODUCTIONS_KEY_PASSPHRASE=layout.secrets["PRODUCTIONS_KEY_PASSPHRASE"])
     elif service == "notifier":
         env.update(NOTIFIER_SECRET_KEY=layout.secrets["NOTIFIER_SECRET_KEY"],
                    NOTIFIER_MAIL_OUTBOX_DIR=str(layout.data_dir / "mail-outbox"),

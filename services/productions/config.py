@@ -4,7 +4,9 @@ from __future__ import annotations
 from chassis.config import ServiceConfig
 
 SERVICE = "productions"
-DEFAULT_SET_URL = "http://127.0.0.1:8000/set-demo"
+# The embedded SET stand-in is a page of the platform itself: by default the hand-off goes to this
+# platform's own public address (PUBLIC_BASE_URL), whatever port it runs on.
+SET_DEMO_PATH = "/set-demo"
 DEFAULT_HANDOFF_TTL_SECONDS = 120
 DEFAULT_HANDOFF_ISSUER = "guichet-productions"
 HANDOFF_AUDIENCE = "set"
@@ -15,8 +17,13 @@ def load_config(**overrides) -> ServiceConfig:
 
 
 def set_url(config: ServiceConfig) -> str:
-    """The external SET address the hand-off redirects to (``PRODUCTIONS_SET_URL``)."""
-    return config.setting("SET_URL", DEFAULT_SET_URL)
+    """The external SET address the hand-off redirects to (``PRODUCTIONS_SET_URL``); without it, the
+    platform's own demo page ``{PUBLIC_BASE_URL}/set-demo``."""
+    return config.setting("SET_URL", "") or default_set_url(config)
+
+
+def default_set_url(config: ServiceConfig) -> str:
+    return config.public_base_url.rstrip("/") + SET_DEMO_PATH
 
 
 def handoff_ttl_seconds(config: ServiceConfig) -> int:
