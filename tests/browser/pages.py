@@ -20,8 +20,8 @@ def login_trainer(page: Page, password: str, username: str = TRAINER) -> None:
 def login_aqpm(page: Page, email: str, password: str) -> None:
     page.goto("/aqpm/")
     form = page.locator("form[action^='/aqpm/login']")
-    form.locator("#f-email").fill(email)
-    form.locator("#f-password").fill(password)
+    form.locator("#f-login-email").fill(email)
+    form.locator("#f-login-password").fill(password)
     form.get_by_role("button", name="Connexion").click()
     expect(page.get_by_role("heading", name="Fiches de production")).to_be_visible()
 

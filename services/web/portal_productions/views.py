@@ -44,7 +44,7 @@ def login():
             sign_in(login_form.value("email"), password, bool(request.form.get("remember_me")), "aqpm")
             return redirect(safe_next(url_for("aqpm.sheets")))
         except ApiError as error:
-            login_form.take(error)
+            login_form.take(error, rename={"login": "email"})
             if error.status == 401:
                 login_form.message = tr("Courriel ou mot de passe incorrect.", "Wrong email or password.")
     return _entry_page(FormState(), login_form, 422)
