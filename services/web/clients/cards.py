@@ -88,3 +88,8 @@ def search_participants(api, last_name: str, birth_date: str) -> dict:
 
 def reissue_attestation(api, code: str) -> dict:
     return api.post(S, f"/attestations/{code}/reissue", json={})
+
+
+def attestation_pdf(api, code: str):
+    """One participant's card as PDF (its owner or staff); the raw response, to pass on as it is."""
+    return api.get(S, f"/attestations/{code}/pdf", raw=True)
