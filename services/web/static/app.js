@@ -108,3 +108,20 @@
     document.querySelectorAll("form[data-confirm]").forEach(confirmations);
   });
 })();
+
+/* Confirmation with a server-side step (reissue, "Marquer expédiée"): a form with data-confirm-step
+   also works without JavaScript, the server then asks on a confirmation page. Once the browser's
+   confirm dialog (data-confirm, above) said yes, mark the form confirmed so the server acts at once.
+   Registered after the handlers above, so a refused dialog has already cancelled the submit. */
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-confirm][data-confirm-step]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        if (event.defaultPrevented) { return; }
+        var field = form.querySelector("input[name=confirmed]");
+        if (field) { field.value = "1"; }
+      });
+    });
+  });
+})();
