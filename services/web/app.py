@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask, jsonify, redirect, render_template, request, session, url_for
+from flask import Flask, get_flashed_messages, jsonify, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from jinja2 import pass_context
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from chassis.db import Database
@@ -20,6 +21,7 @@ from chassis.logging import configure_logging
 from services.web import formatting
 from services.web.clients.gateway import ApiError, NotSignedIn
 from services.web.config import WebConfig, load_config
+from services.web.forms import FormState
 from services.web.i18n import LANGUAGES, current_language, localize, safe_next, switch_target, tr
 from services.web.session_store import SessionStore
 from services.web.web_session import current_login, end_session, login_page_for
@@ -74,15 +76,32 @@ def _register_blueprints(app: Flask) -> None:
 
 def _install_templating(app: Flask) -> None:
     app.jinja_env.globals.update(tr=tr, current_login=current_login, current_language=current_language,
-                                 switch_target=switch_target, localize=localize)
+                                 switch_target=switch_target, localize=localize, form_messages=form_messages)
     app.jinja_env.filters.update(money=formatting.money, status=formatting.status_label,
                                  method=formatting.method_label, billed_to=formatting.billed_to_label,
                                  label=formatting.label_of, when=formatting.when, localize=localize,
-                                 options=formatting.options)
+                                 options=formatting.options, reference=formatting.reference_label)
 
     @app.context_processor
     def _portal():
         return {"portal": {"aqpm": "aqpm", "backoffice": "staff"}.get(request.blueprint or "", "cards")}
+
+
+@pass_context
+def form_messages(context) -> list[str]:
+    """The top-of-page message of every form the page was given, whatever its name (``form``,
+    ``login_form``, ``register_form``...), each once, and never one already shown beside a field
+    or as a flashed message (the frame in base.html shows these)."""
+    shown: set[str] = {message for _category, message in get_flashed_messages(with_categories=True)}
+    for form in (value for value in context.get_all().values() if isinstance(value, FormState)):
+        for messages in form.errors.values():
+            shown.update(messages)
+    messages = []
+    for form in (value for value in context.get_all().values() if isinstance(value, FormState)):
+        if form.message and form.message not in shown:
+            shown.add(form.message)
+            messages.append(form.message)
+    return messages
 
 
 def _install_security_headers(app: Flask) -> None:
@@ -136,6 +155,11 @@ def _install_common_routes(app: Flask) -> None:
         if language in LANGUAGES:
             session["lang"] = language
         return redirect(safe_next(url_for("account.login")))
+
+    @app.get("/favicon.ico")
+    def favicon():
+        # Browsers ask for /favicon.ico by habit; the pages link the SVG icon (served locally, CSP 'self').
+        return redirect(url_for("static", filename="favicon.svg"), code=301)
 
     @app.get("/healthz")
     def healthz():

@@ -1,6 +1,7 @@
 """Money, dates and statuses as a Québec reader expects them, in the person's language."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
@@ -82,3 +83,47 @@ def when(value: str | None) -> str:
 def options(items: list[dict], value: str = "id", label: str = "name") -> list[tuple[str, str]]:
     """``[{"id": 1, "name": "A"}]`` -> ``[("1", "A")]`` for a select."""
     return [(str(item.get(value)), item.get(label) or "") for item in items or []]
+
+
+def reference_label(code: str | None, entries: list[dict] | None) -> str:
+    """A reference code (a participant's title "mme") -> its label in the person's language ("Mme" / "Ms.")."""
+    for entry in entries or []:
+        if entry.get("code") == code:
+            return label_of(entry)
+    return code or ""
+
+
+# An amount as people type it: "6,00", "6.00", "6 000,50", "1,234.56", "$6.00", "6,00 $", "6 $ CAD".
+_CURRENCY = re.compile(r"(?i)^(?:ca?\$|\$|cad)\s*|\s*(?:ca?\$|\$|cad)(?:\s*cad)?$")
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+_GROUPED = re.compile(r"^\d{1,3}(?:(?P<sep>[ ,.])\d{3})(?:(?P=sep)\d{3})*$")
+
+
+def parse_money(text: str | None) -> Decimal | None:
+    """A French or English amount -> ``Decimal`` with two places; ``None`` when it is not an amount.
+
+    The decimal separator is the last "," or "." when two digits or fewer follow it; spaces,
+    non-breaking spaces and the other separator group thousands ("6 000,50", "6,000.50"). A lone
+    separator followed by exactly three digits is a thousands group ("1,000" and "1 000" are 1000).
+    """
+    value = _SPACES.sub(" ", (text or "").strip())
+    for _ in range(2):  # "$6.00", "6,00 $", "6,00 $ CAD"
+        value = _CURRENCY.sub("", value).strip()
+    if not value or len(value) > 32:
+        return None
+    whole, cents = value, ""
+    decimal_at = max(value.rfind(","), value.rfind("."))
+    if decimal_at != -1 and 1 <= len(value) - decimal_at - 1 <= 2:
+        whole, cents = value[:decimal_at], value[decimal_at + 1:]
+        if not cents.isdigit():
+            return None
+    whole = whole.strip()
+    if not whole.isdigit():
+        grouped = _GROUPED.match(whole)
+        if not grouped or (cents and grouped.group("sep") == value[decimal_at]):
+            return None
+        whole = re.sub(r"[ ,.]", "", whole)
+    try:
+        return Decimal(f"{int(whole)}.{cents or '0'}").quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        return None

@@ -25,5 +25,6 @@ def landing():
             verified = productions.verify_handoff(api(), token)
         except ApiError as error:
             problem = localize(error.message) or error.code
-    return render_template("set_demo.html", token=token, verified=verified, problem=problem,
+    # the page shows the verified claims (who, which production, until when), never the raw token
+    return render_template("set_demo.html", token=bool(token), verified=verified, problem=problem,
                            page_title=tr("SET (démonstration)", "SET (demo)"))

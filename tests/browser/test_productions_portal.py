@@ -101,7 +101,8 @@ def test_member_delegate_sheet_access_and_set(new_page, platform):
     granted.wait_for_url(re.compile(r"/set-demo\?token="))
     token = parse_qs(urlsplit(granted.url).query)["token"][0]
     assert token.count(".") == 2                                   # a signed JWT
-    expect(granted.locator("[data-token]")).to_have_text(token)
+    expect(granted.locator("[data-handoff]")).to_be_visible()
+    assert token not in granted.locator("main").inner_text()      # what a person reads, not the raw JWT
     expect(granted.locator("[data-handoff-production]")).to_have_text(title)
     expect(granted.locator("[data-handoff-user]")).to_contain_text(granted_email)
     shot(granted, "set-demo")

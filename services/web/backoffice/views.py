@@ -1,8 +1,9 @@
 """Back-office pages for ASSTSAS staff (``cards_staff``) and AQPM staff (``productions_staff``)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
+from services.web import formatting
 from services.web.clients import auth, billing, cards, productions
 from services.web.clients.gateway import ApiError
 from services.web.forms import FormState, trimmed
@@ -92,21 +93,41 @@ def toggle_reference(kind: str, code: str):
 @blp.get("/sessions")
 @login_required(CARDS_STAFF)
 def sessions():
+    # Opens on the paid requests, the ones waiting to be shipped; the page says so and links to all.
     status = request.args.get("status", "paid")
     page = cards.list_sessions(api(), limit=100, status=status or None, trainer=request.args.get("trainer"))
     return render_template("backoffice/sessions.html", page=page, status=status,
                            page_title=tr("Demandes de cartes", "Card requests"))
 
 
+def _confirmation_page(question: str, detail: str, action: str, button: str, cancel: str, keep: dict):
+    """The confirmation step of an action that cannot be undone, for browsers without JavaScript
+    (with it, the button's own confirm dialog marks the form ``confirmed``)."""
+    return render_template("backoffice/confirm.html", question=question, detail=detail, action=action,
+                           button=button, cancel=cancel, keep=keep, page_title=question)
+
+
 @blp.post("/sessions/<session_id>/ship")
 @login_required(CARDS_STAFF)
 def ship(session_id: str):
+    status = request.form.get("status", "paid")
+    back = url_for("backoffice.sessions", status=status)
+    if request.form.get("confirmed") != "1":
+        found = cards.get_session(api(), session_id)
+        return _confirmation_page(
+            tr("Marquer cette demande expédiée ?", "Mark this request shipped?"),
+            tr(f"Les cartes de {found.get('organization_name', '')} ({found.get('participant_count', 0)} participant(s)) "
+               "seront marquées expédiées et le formateur en sera avisé par courriel.",
+               f"The cards of {found.get('organization_name', '')} ({found.get('participant_count', 0)} participant(s)) "
+               "will be marked shipped and the trainer told by email."),
+            url_for("backoffice.ship", session_id=session_id), tr("Marquer expédiée", "Mark shipped"), back,
+            {"status": status})
     try:
         cards.ship_session(api(), session_id)
         flash(tr("Cartes marquées expédiées.", "Cards marked shipped."), "success")
     except ApiError as error:
         flash(localize(error.message), "error")
-    return redirect(url_for("backoffice.sessions", status=request.form.get("status", "paid")))
+    return redirect(back)
 
 
 # Payments by cheque and deposit (C10) -----------------------------------------------------------
@@ -117,13 +138,19 @@ def payments():
     form = FormState(values={"method": "cheque"})
     if request.method == "POST":
         form.values = trimmed(request.form, "invoice_number", "method", "amount", "reference", "received_on")
+        # "6,00", "6.00", "6 000,50", "6,00 $": the amount as staff type it, sent to billing as "6.00"
+        amount = formatting.parse_money(form.value("amount")) if form.value("amount") else None
+        if form.value("amount") and amount is None:
+            form.add_error("amount", tr("Montant invalide : écrivez-le comme 6,00 ou 6.00.",
+                                        "Not a valid amount: write it like 6.00 or 6,00."))
         found = billing.list_invoices(api(), number=form.value("invoice_number"), limit=1).get("items", []) \
             if form.value("invoice_number") else []
         if not found:
             form.add_error("invoice_number", tr("Aucune facture ne porte ce numéro.", "No invoice has this number."))
-        else:
+        if not form.errors:
             try:
-                billing.record_payment(api(), found[0]["id"], form.value("method"), form.value("amount"),
+                billing.record_payment(api(), found[0]["id"], form.value("method"),
+                                       f"{amount:.2f}" if amount is not None else "",
                                        form.value("reference"), form.value("received_on") or None)
                 flash(tr(f"Paiement enregistré sur la facture {found[0]['number']}.",
                          f"Payment recorded on invoice {found[0]['number']}."), "success")
@@ -143,26 +170,45 @@ def payments():
 def participants():
     last_name = (request.args.get("last_name") or "").strip()[:100]
     birth_date = (request.args.get("birth_date") or "").strip()[:10]
+    reissued = (request.args.get("reissued") or "").strip()[:40]
     found, form = None, FormState(values={"last_name": last_name, "birth_date": birth_date})
     if last_name or birth_date:
         try:
             found = cards.search_participants(api(), last_name, birth_date)
         except ApiError as error:
             form.take(error)
-    return render_template("backoffice/participants.html", form=form, found=found,
+    titles = cards.reference(api()).get("titles", []) if found and found.get("items") else []
+    return render_template("backoffice/participants.html", form=form, found=found, titles=titles, reissued=reissued,
                            page_title=tr("Recherche de participants", "Participant search"))
+
+
+@blp.get("/attestations/<code>/pdf")
+@login_required(CARDS_STAFF)
+def attestation_pdf(code: str):
+    """The card as PDF, fetched from the cards service with the staff member's own token."""
+    upstream = cards.attestation_pdf(api(), code)
+    return Response(upstream.content, mimetype="application/pdf", headers={
+        "Content-Disposition": upstream.headers.get("Content-Disposition", f'inline; filename="attestation-{code}.pdf"'),
+        "Cache-Control": "no-store"})
 
 
 @blp.post("/attestations/<code>/reissue")
 @login_required(CARDS_STAFF)
 def reissue(code: str):
+    search = {k: v for k, v in trimmed(request.form, "last_name", "birth_date").items() if v}
+    if request.form.get("confirmed") != "1":
+        return _confirmation_page(
+            tr(f"Réémettre l'attestation {code} ?", f"Reissue attestation {code}?"),
+            tr("Une nouvelle carte sera émise avec un nouveau code ; celui-ci sera révoqué et ne pourra plus être vérifié.",
+               "A new card will be issued with a new code; this one will be revoked and will no longer verify."),
+            url_for("backoffice.reissue", code=code), tr("Réémettre", "Reissue"),
+            url_for("backoffice.participants", **search), search)
     try:
         new = cards.reissue_attestation(api(), code)
-        flash(tr(f"Attestation réémise : {new.get('code')}.", f"Attestation reissued: {new.get('code')}."), "success")
     except ApiError as error:
         flash(localize(error.message), "error")
-    return redirect(request.referrer if (request.referrer or "").startswith(request.host_url) else
-                    url_for("backoffice.participants"))
+        return redirect(url_for("backoffice.participants", **search))
+    return redirect(url_for("backoffice.participants", reissued=new.get("code", ""), **search))
 
 
 # AQPM: production houses and delegates (P4) -----------------------------------------------------
@@ -172,16 +218,20 @@ def reissue(code: str):
 def productions_home():
     form = FormState(values={"status": "active"})
     if request.method == "POST":
-        form.values = trimmed(request.form, "name", "status")
-        delegate = (request.form.get("user_id") or "").strip()
-        body = {"name": form.value("name"), "status": form.value("status") or "active",
-                "delegate_ids": [delegate] if delegate else []}
-        try:
-            created = productions.create_house(api(), body)
-            flash(tr("Maison de production créée.", "Production house created."), "success")
-            return redirect(url_for("aqpm.house", house_id=created["id"]))
-        except ApiError as error:
-            form.take(error, rename={"delegate_ids": "user_id"})
+        form.values = trimmed(request.form, "name", "status", "user_id", "user_id_query")
+        delegate = form.value("user_id")
+        if form.value("user_id_query") and not delegate:
+            # a name typed but no person picked in the list: never create the house without its delegate
+            form.add_error("user_id", tr("Choisissez une personne dans la liste.", "Pick a person from the list."))
+        else:
+            body = {"name": form.value("name"), "status": form.value("status") or "active",
+                    "delegate_ids": [delegate] if delegate else []}
+            try:
+                created = productions.create_house(api(), body)
+                flash(tr("Maison de production créée.", "Production house created."), "success")
+                return redirect(url_for("aqpm.house", house_id=created["id"]))
+            except ApiError as error:
+                form.take(error, rename={"delegate_ids": "user_id", "delegate_ids.0": "user_id"})
     page = productions.list_houses(api(), limit=200, q=request.args.get("q"))
     return render_template("backoffice/houses.html", page=page, form=form,
                            page_title=tr("Maisons de production", "Production houses")), 422 if form.errors else 200
