@@ -7,7 +7,7 @@
 | `BILLING_SELLER_ADDRESS` | ASSTSAS head office | seller address (lines separated by `|`) |
 | `BILLING_SELLER_CONTACT` | phone and email of the support | contact line on the invoice |
 | `BILLING_BANK_DETAILS` | placeholder Desjardins account | how to pay by direct deposit (lines separated by `|`) |
-| `BILLING_PAY_URL_TEMPLATE` | `{public_base_url}/factures/{invoice_id}/payer` | pay link for credit-card invoices (`{number}` is also available) |
+| `BILLING_PAY_URL_TEMPLATE` | `{public_base_url}/invoices/{invoice_id}` | pay link of an open credit-card invoice: the web's invoice page, which has the pay form (`{number}` is also available) |
 | `BILLING_PAYMENT_PROVIDER` | `sandbox` | card payment provider (only `sandbox` ships) |
 | `BILLING_CARD_MINIMUM` | `5.00` | smallest balance that may be paid by card (C9) |
 | `BILLING_IDEMPOTENCY_TTL_HOURS` | `48` | how long an `Idempotency-Key` replays its first response |
@@ -27,7 +27,8 @@ DEFAULT_SELLER_ADDRESS = "5100, rue Sherbrooke Est, bureau 950|Montréal (Québe
 DEFAULT_SELLER_CONTACT = "Tél. 514 253-6871 · 1 800 361-4528, poste 246 · info@asstsas.qc.ca"
 DEFAULT_BANK_DETAILS = ("Caisse Desjardins du Mont-Royal|Institution 815 · Transit 30000 · Compte 0123456|"
                         "Bénéficiaire : ASSTSAS")
-DEFAULT_PAY_URL_TEMPLATE = "{public_base_url}/factures/{invoice_id}/payer"
+# The web app's invoice page (services/web/portal_cards/views.py): the trainer pays there by card.
+DEFAULT_PAY_URL_TEMPLATE = "{public_base_url}/invoices/{invoice_id}"
 
 
 def load_config(**overrides) -> ServiceConfig:

@@ -77,8 +77,8 @@ def test_invoice_detail_lists_its_payments(client, tokens, db, staff_headers):
 
 @pytest.mark.parametrize("method,expected", [
     ("cheque", ["inscrivez-y", "obligatoirement le numéro de facture"]),
-    ("direct_deposit", ["Caisse Desjardins", "Institution 815", "Référence / Reference"]),
-    ("credit_card", ["Carte de crédit", "https://guichet.example.org/factures/"]),
+    ("direct_deposit", ["Caisse Desjardins", "Institution 815", "Référence : "]),
+    ("credit_card", ["Carte de crédit", "https://guichet.example.org/invoices/"]),
 ])
 def test_pdf_parses_back_with_number_parties_lines_and_how_to_pay(client, tokens, db, method, expected):
     invoice = issue(db, participant_count=7, payment_method=method)
@@ -89,7 +89,7 @@ def test_pdf_parses_back_with_number_parties_lines_and_how_to_pay(client, tokens
                    "Solde à payer", "2,00 $", *expected):
         assert needle in text, needle
     if method == "credit_card":
-        assert f"/factures/{invoice.id}/payer" in text
+        assert f"/invoices/{invoice.id}" in text
 
 
 def test_english_invoice_pdf(client, tokens, db):

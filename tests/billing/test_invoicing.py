@@ -45,7 +45,7 @@ def test_invoice_issued_event_carries_what_the_notifier_needs_and_a_small_pdf(db
 def test_credit_card_invoice_event_has_the_pay_link(db):
     invoice = issue(db, payment_method="credit_card")
     [event] = outbox_events(db, "billing.invoice_issued", invoice_id=invoice.id)
-    assert event["payload"]["pay_url"].endswith(f"/factures/{invoice.id}/payer")
+    assert event["payload"]["pay_url"].endswith(f"/invoices/{invoice.id}")
 
 
 def test_redelivered_event_makes_no_second_invoice_nor_event(db):

@@ -37,7 +37,7 @@ def text_of(pdf: bytes) -> str:
 
 @pytest.mark.parametrize("payment_method,language,template", [
     ("direct_deposit", "fr", None), ("cheque", "en", None),
-    ("credit_card", "fr", "https://guichet.example.org/factures/{number}/payer"),
+    ("credit_card", "fr", "https://guichet.example.org/invoices/{number}"),
 ])
 def test_stamped_pdf_reads_exactly_like_the_pdf_drawn_with_its_number(payment_method, language, template):
     build = document_for(payment_method, language, pay_url_template=template)

@@ -34,7 +34,17 @@ class InvoiceIssued(Schema):
     currency = fields.String(required=True)
     payment_method = fields.String(required=True, validate=validate.OneOf(PAYMENT_METHODS))
     pay_url = fields.String(allow_none=True, load_default=None,
-                            metadata=_d("Pay link, for credit-card invoices only (BILLING_PAY_URL_TEMPLATE)."))
+                            metadata=_d("Pay link, for open credit-card invoices only: the web's invoice page "
+                                        "(BILLING_PAY_URL_TEMPLATE)."))
+    bank_details = fields.List(fields.String(), allow_none=True, load_default=None,
+                               metadata=_d("Direct-deposit invoices: the account to pay into, one line each, as "
+                                           "the PDF prints it (BILLING_BANK_DETAILS); null otherwise."))
+    cheque_payable_to = fields.String(allow_none=True, load_default=None,
+                                      metadata=_d("Cheque invoices: whom the cheque is made out to, as the PDF "
+                                                  "prints it (the seller); null otherwise."))
+    cheque_address = fields.List(fields.String(), allow_none=True, load_default=None,
+                                 metadata=_d("Cheque invoices: where to mail the cheque, one line each, as the PDF "
+                                             "prints it (the seller's address); null otherwise."))
     issued_on = fields.Date(allow_none=True, load_default=None, metadata=_d("Issue date (America/Montreal)."))
     pdf_filename = fields.String(allow_none=True, load_default=None, metadata=_d("e.g. facture-2026-000123.pdf"))
     pdf_base64 = fields.String(required=True, metadata=_d("The invoice PDF, base64 (about 5 KB (6.4 KB base64))."))

@@ -25,7 +25,10 @@ LABELS = {
         "credit_card": ("Carte de crédit : payez en ligne à l'adresse ci-dessous (solde minimal de 5,00 $). "
                         "Les données de votre carte ne sont jamais conservées."),
         "shipping": "Les cartes sont expédiées à la réception du paiement.",
-        "session": "Session",
+        "settled": "Facture payée : il n'y a plus rien à payer. Merci!",
+        "settled_shipping": "Les cartes sont expédiées sous peu, si ce n'est déjà fait.",
+        "voided": "Facture annulée : il n'y a rien à payer.",
+        "session": "Session", "reference": "Référence", "colon": " : ",
     },
     "en": {
         "title": "INVOICE", "number": "Invoice number", "date": "Date", "status": "Status",
@@ -40,7 +43,10 @@ LABELS = {
         "credit_card": ("Credit card: pay online at the address below (minimum balance $5.00). "
                         "Your card data is never kept."),
         "shipping": "Cards are shipped once payment is received.",
-        "session": "Session",
+        "settled": "Invoice paid: nothing is left to pay. Thank you!",
+        "settled_shipping": "The cards are shipped shortly, if they have not been already.",
+        "voided": "Invoice void: there is nothing to pay.",
+        "session": "Session", "reference": "Reference", "colon": ": ",
     },
 }
 
@@ -74,9 +80,9 @@ def render_invoice_pdf(document: InvoiceDocument, seller: Seller, compress: bool
     out = _Writer(canvas, LETTER[1] - 22 * mm)
 
     out.line(f"{labels['title']} {document.number}", "Helvetica-Bold", 18, gap=8 * mm)
-    out.line(f"{labels['number']} : {document.number}")
-    out.line(f"{labels['date']} : {document.issued_on.isoformat()}")
-    out.line(f"{labels['status']} : {labels['status_' + document.status]}")
+    out.line(f"{labels['number']}{labels['colon']}{document.number}")
+    out.line(f"{labels['date']}{labels['colon']}{document.issued_on.isoformat()}")
+    out.line(f"{labels['status']}{labels['colon']}{labels['status_' + document.status]}")
     out.skip()
 
     out.line(labels["seller"], "Helvetica-Bold", 11)
@@ -90,31 +96,43 @@ def render_invoice_pdf(document: InvoiceDocument, seller: Seller, compress: bool
     out.line(labels["buyer"], "Helvetica-Bold", 11)
     out.line(bill_to.get("name", ""))
     if bill_to.get("attention"):
-        out.line(f"{labels['attention']} : {bill_to['attention']}")
+        out.line(f"{labels['attention']}{labels['colon']}{bill_to['attention']}")
     out.line(bill_to.get("address", ""))
     out.line(f"{bill_to.get('city', '')} {bill_to.get('postal_code', '')}".strip())
     out.line(bill_to.get("email", ""), size=9)
     out.skip()
-    out.line(f"{labels['session']} : {document.session_summary}", size=9)
+    out.line(f"{labels['session']}{labels['colon']}{document.session_summary}", size=9)
     out.skip()
 
     _draw_lines(out, document, labels)
     out.skip()
 
+    if document.status == "void":
+        out.line(labels["voided"], "Helvetica-Bold", 11)
+    elif document.status == "paid" or document.balance <= 0:
+        # A paid invoice (a copy downloaded later) says so, and never invites to pay again.
+        out.line(labels["settled"], "Helvetica-Bold", 11)
+        out.skip()
+        out.line(labels["settled_shipping"], size=9)
+    else:
+        _draw_how_to_pay(out, document, seller, labels)
+        out.skip()
+        out.line(labels["shipping"], size=9)
+
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _draw_how_to_pay(out: _Writer, document: InvoiceDocument, seller: Seller, labels: dict) -> None:
     out.line(labels["how_to_pay"], "Helvetica-Bold", 11)
     out.line(labels[document.payment_method].format(seller=seller.name, number=document.number))
     if document.payment_method == "direct_deposit":
         for bank_line in seller.bank_details:
             out.line(bank_line, x=LEFT + 6 * mm)
-        out.line(f"Référence / Reference : {document.number}", "Helvetica-Bold", x=LEFT + 6 * mm)
+        out.line(f"{labels['reference']}{labels['colon']}{document.number}", "Helvetica-Bold", x=LEFT + 6 * mm)
     if document.payment_method == "credit_card" and document.pay_url:
         out.line(document.pay_url, "Helvetica-Bold", x=LEFT + 6 * mm)
-    out.skip()
-    out.line(labels["shipping"], size=9)
-
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
 
 
 def _draw_lines(out: _Writer, document: InvoiceDocument, labels: dict) -> None:

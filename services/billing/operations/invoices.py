@@ -80,9 +80,18 @@ def emit_invoice_issued(session: Session, invoice: Invoice, pdf: bytes, settings
         "attention": bill_to.get("attention"), "trainer_email": invoice.trainer.get("email"),
         "total": money_text(invoice.total), "balance": money_text(invoice.balance), "currency": invoice.currency,
         "payment_method": invoice.payment_method, "pay_url": pay_url_for(invoice, settings),
+        **payment_instructions(invoice, settings),
         "issued_on": local_date(invoice.issued_at).isoformat(), "pdf_filename": f"facture-{invoice.number}.pdf",
         "pdf_base64": base64.b64encode(pdf).decode("ascii"), "language": invoice.language,
     })
+
+
+def payment_instructions(invoice: Invoice, settings: BillingSettings) -> dict:
+    """What the PDF prints under "Comment payer", for the email to say the same (never "ask for it")."""
+    deposit, cheque = invoice.payment_method == "direct_deposit", invoice.payment_method == "cheque"
+    return {"bank_details": list(settings.bank_details) if deposit else None,
+            "cheque_payable_to": settings.seller_name if cheque else None,
+            "cheque_address": list(settings.seller_address) if cheque else None}
 
 
 def cancel_for_session(session: Session, payload: dict) -> Invoice | None:
@@ -119,7 +128,9 @@ def cancel_for_session(session: Session, payload: dict) -> Invoice | None:
 
 
 def pay_url_for(invoice: Invoice, settings: BillingSettings, number: str | None = None) -> str | None:
-    if invoice.payment_method != "credit_card":
+    """The pay link of an open credit-card invoice with something left to pay; None otherwise (a paid
+    or void invoice invites nobody to pay)."""
+    if invoice.payment_method != "credit_card" or invoice.status != "open" or invoice.balance <= ZERO:
         return None
     return settings.pay_url(invoice.id, invoice.number if number is None else number)
 
