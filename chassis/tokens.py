@@ -111,12 +111,23 @@ def optional_principal() -> Principal | None:
     return current_principal() if bearer_token() else None
 
 
-def require_auth(*roles: str):
-    """View decorator: a valid token, and one of ``roles`` when any are given (else 403)."""
+PASSWORD_CHANGE_REQUIRED = ("Changez d'abord votre mot de passe temporaire. / "
+                            "Change your temporary password first.")
+
+
+def require_auth(*roles: str, allow_pending_password_change: bool = False):
+    """View decorator: a valid token, and one of ``roles`` when any are given (else 403).
+
+    A token from a temporary-password login (claim ``pwd_change_required``) opens nothing but the
+    password change (403 ``password_change_required``): whoever learned a temporary password from a
+    mailbox must not act as the person before choosing a password of their own.
+    """
     def decorate(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             principal = current_principal()
+            if principal.claims.get("pwd_change_required") and not allow_pending_password_change:
+                raise Forbidden(PASSWORD_CHANGE_REQUIRED, code="password_change_required")
             if roles and not principal.has_role(*roles):
                 raise Forbidden("Ce rôle n'a pas accès à cette action. / Your role may not do this.")
             return view(*args, **kwargs)
