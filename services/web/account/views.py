@@ -86,6 +86,9 @@ def change_password():
                                                                        "new_password_confirmation"))
         try:
             auth.change_password(api(), old, new, confirmation)
+            # The access token of a temporary-password login says pwd_change_required, which every
+            # service refuses: trade it for one minted after the change.
+            api().refresh()
             store().update(login, must_change_password=False)
             flash(tr("Votre mot de passe a été changé.", "Your password was changed."), "success")
             return redirect(home_for(login))
