@@ -1,10 +1,97 @@
-"""Form state for the templates: the values typed and the field errors, in the person's language."""
+"""Form state for the templates: the values typed and the field errors, in the person's language.
+
+One mapping for every form of the web app, not one per page:
+
+- ``FormState.take`` puts an API refusal on the form. The API's field names (flattened by the gateway
+  client: ``delivery.city``, ``card.number``, list items ``emails.0``) become the form's field names.
+- Just before a page is rendered (Flask's ``before_render_template`` signal), ``FormState.place`` moves
+  every error whose field the page does not show to the top of the form, with the field's label, so no
+  error the API gave is ever dropped. The fields a page shows are read from its template (the macro
+  calls ``input(form, "name", ...)`` and ``form.error("name")``), or given as ``FormState(fields=...)``.
+"""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from flask import before_render_template
+
 from services.web.clients.gateway import ApiError
-from services.web.i18n import localize, localize_fields, tr
+from services.web.i18n import current_language, localize, localize_fields, tr
+
+REQUIRED = ("Champ obligatoire.", "Required field.")
+# Labels of API field names a page may not show as a field (the top of the form names them).
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "trainer_email": ("Courriel du formateur", "Trainer email"),
+    "second_trainer": ("Deuxième formateur / moniteur", "Second trainer"),
+    "second_trainer.card_number": ("Carte du deuxième formateur", "Second trainer's card"),
+    "second_trainer.first_name": ("Prénom du deuxième formateur", "Second trainer's first name"),
+    "second_trainer.last_name": ("Nom du deuxième formateur", "Second trainer's last name"),
+    "organization_type": ("Type d'organisme", "Organization type"),
+    "organization_name": ("Nom de l'organisme", "Organization name"),
+    "institution_id": ("Maison d'enseignement accréditée", "Accredited teaching institution"),
+    "location": ("Lieu de formation", "Training location"),
+    "activity_code": ("Activité de formation", "Training activity"),
+    "end_date": ("Fin de la session", "Last day of training"),
+    "delivery": ("Adresse de livraison", "Delivery address"),
+    "delivery.address": ("Adresse de livraison", "Delivery address"),
+    "delivery.city": ("Ville de livraison", "Delivery city"),
+    "delivery.postal_code": ("Code postal de livraison", "Delivery postal code"),
+    "delivery.attention": ("À l'attention de", "Attention"),
+    "delivery.email": ("Courriel de livraison", "Delivery email"),
+    "title": ("Titre", "Title"),
+    "first_name": ("Prénom", "First name"),
+    "last_name": ("Nom", "Last name"),
+    "birth_date": ("Date de naissance", "Date of birth"),
+    "phone": ("Téléphone", "Phone"),
+    "phone_ext": ("Poste", "Ext."),
+    "participants": ("Participants", "Participants"),
+    "payment_method": ("Mode de paiement", "Payment method"),
+    "method": ("Mode de paiement", "Payment method"),
+    "billed_to": ("Facturé à", "Billed to"),
+    "card": ("Carte de crédit", "Credit card"),
+    "card.number": ("Numéro de la carte", "Card number"),
+    "card.holder": ("Nom du titulaire", "Cardholder name"),
+    "card.exp_month": ("Mois d'expiration", "Expiry month"),
+    "card.exp_year": ("Année d'expiration", "Expiry year"),
+    "card.cvc": ("CVC", "CVC"),
+    "amount": ("Montant", "Amount"),
+    "reference": ("Référence", "Reference"),
+    "received_on": ("Date de réception", "Date received"),
+    "email": ("Courriel", "Email"),
+    "email_confirmation": ("Confirmation du courriel", "Email confirmation"),
+    "password": ("Mot de passe", "Password"),
+    "password_confirmation": ("Confirmation du mot de passe", "Password confirmation"),
+    "current_password": ("Mot de passe actuel", "Current password"),
+    "old_password": ("Mot de passe actuel", "Current password"),
+    "new_password": ("Nouveau mot de passe", "New password"),
+    "new_password_confirmation": ("Confirmation du mot de passe", "Password confirmation"),
+    "card_number": ("Numéro de carte", "Card number"),
+    "file": ("Fichier", "File"),
+    "name": ("Nom", "Name"),
+    "status": ("Statut", "Status"),
+    "user_id": ("Utilisateur", "User"),
+    "house_id": ("Maison de production", "Production house"),
+}
+
+
+def field_label(name: str, labels: dict | None = None) -> str:
+    """A field's label in the person's language: the form's own labels, the catalogue, else the name."""
+    parts = name.split(".")
+    for end in range(len(parts), 0, -1):
+        key = ".".join(parts[:end])
+        if labels and key in labels:
+            return labels[key]
+        if key in FIELD_LABELS:
+            return tr(*FIELD_LABELS[key])
+    return name
+
+
+def labelled(label: str, message: str) -> str:
+    """``Label : message`` in French, ``Label: message`` in English."""
+    if not label:
+        return message
+    return f"{label}: {message}" if current_language() == "en" else f"{label}\u00a0: {message}"
 
 
 @dataclass
@@ -12,6 +99,9 @@ class FormState:
     values: dict = field(default_factory=dict)
     errors: dict = field(default_factory=dict)
     message: str = ""
+    fields: tuple = ()          # the fields the page shows; read from its template when not given
+    labels: dict = field(default_factory=dict)
+    top_errors: list = field(default_factory=list)   # errors of fields the page does not show
 
     def value(self, name: str, default: str = "") -> str:
         value = self.values.get(name)
@@ -21,18 +111,64 @@ class FormState:
         return self.errors.get(name, [])
 
     def add_error(self, name: str, message: str) -> None:
-        self.errors.setdefault(name, []).append(message)
+        """Each message once per field (a check of the web app and the API's may say the same)."""
+        messages = self.errors.setdefault(name, [])
+        if message not in messages:
+            messages.append(message)
 
     def take(self, error: ApiError, rename: dict | None = None) -> "FormState":
         """Puts an API refusal on the form: field errors beside their fields, the rest on top."""
-        rename = rename or {}
-        for name, messages in localize_fields(error.fields).items():
-            name = rename.get(name, name)
+        for api_name, messages in localize_fields(error.fields).items():
+            name = form_name(api_name, rename)
             if self.values.get(name) == "":  # left blank and refused: say so plainly
-                messages = [tr("Champ obligatoire.", "Required field.")]
-            self.errors.setdefault(name, []).extend(messages)
+                messages = [tr(*REQUIRED)]
+            for message in messages:
+                self.add_error(name, message)
         self.message = localize(error.message) if error.message else ""
         return self
+
+    def place(self, shown) -> None:
+        """Every error beside a field the page shows, or on top with its label: none is dropped."""
+        shown = set(self.fields or shown)
+        for name in list(self.errors):
+            if name in shown:
+                continue
+            target = nearest_field(name, shown)
+            messages = self.errors.pop(name)
+            if target is not None:
+                for message in messages:
+                    self.add_error(target, message)
+                continue
+            whole = name.removesuffix("._schema")
+            label = "" if whole.startswith("_") else field_label(whole, self.labels)
+            for message in messages:
+                line = labelled(label, message)
+                if line not in self.top_errors and line != self.message:
+                    self.top_errors.append(line)
+                    # the top of every form shows ``message`` (base.html): it carries them too
+                    self.message = f"{self.message} {line}".strip()
+
+
+def form_name(api_name: str, rename: dict | None = None) -> str:
+    """An API field name -> the form's: ``rename`` by whole name or by leading part (``card`` -> ``c``)."""
+    rename = rename or {}
+    if api_name in rename:
+        return rename[api_name]
+    for source, target in rename.items():
+        if api_name.startswith(source + "."):
+            return target + api_name[len(source):]
+    return api_name
+
+
+def nearest_field(name: str, shown) -> str | None:
+    """The field of the page that an error on ``name`` belongs to: list indexes and sub-parts dropped
+    (``emails.0`` -> ``emails``, ``delivery.city.x`` -> ``delivery.city``); None when there is none."""
+    parts = [part for part in name.split(".") if not part.isdigit() and part != "_schema"]
+    for end in range(len(parts), 0, -1):
+        candidate = ".".join(parts[:end])
+        if candidate in shown:
+            return candidate
+    return None
 
 
 def trimmed(form, *names: str) -> dict:
@@ -41,3 +177,47 @@ def trimmed(form, *names: str) -> dict:
 
 def without_blanks(values: dict) -> dict:
     return {k: v for k, v in values.items() if v not in ("", None)}
+
+
+# The fields a template shows, per form variable -----------------------------------------------
+
+_FIELD_CALL = re.compile(r"""\b\w+\(\s*(\w+)\s*,\s*["']([\w.\-]+)["']""")       # input(form, "name", ...)
+_FIELD_LOOKUP = re.compile(r"""\b(\w+)\.(?:error|value)\(\s*["']([\w.\-]+)["']""")  # form.error('name')
+_INCLUDE = re.compile(r"""\{%-?\s*(?:include|extends)\s+["']([^"']+)["']""")
+_shown_cache: dict[str, tuple[object, dict[str, set[str]]]] = {}
+
+
+def fields_shown(env, template_name: str, _seen: set | None = None) -> dict[str, set[str]]:
+    """``{"form": {"location", "delivery.city", ...}}``: the fields each form variable has on the page,
+    from the template and the templates it includes or extends."""
+    seen = _seen if _seen is not None else set()
+    if template_name in seen or env.loader is None:
+        return {}
+    seen.add(template_name)
+    cached = _shown_cache.get(template_name)
+    if cached is not None and _seen is None and cached[0] is not None and cached[0]():
+        return cached[1]
+    source, _filename, uptodate = env.loader.get_source(env, template_name)
+    shown: dict[str, set[str]] = {}
+    for pattern in (_FIELD_CALL, _FIELD_LOOKUP):
+        for variable, name in pattern.findall(source):
+            shown.setdefault(variable, set()).add(name)
+    for included in _INCLUDE.findall(source):
+        for variable, names in fields_shown(env, included, seen).items():
+            shown.setdefault(variable, set()).update(names)
+    if _seen is None:
+        _shown_cache[template_name] = (uptodate, shown)
+    return shown
+
+
+def _place_errors(app, template, context, **_extra) -> None:
+    forms = {name: value for name, value in context.items() if isinstance(value, FormState)}
+    if not forms or not any(form.errors for form in forms.values()) or not template.name:
+        return
+    shown = fields_shown(app.jinja_env, template.name)
+    for variable, form in forms.items():
+        if form.errors:
+            form.place(shown.get(variable, set()))
+
+
+before_render_template.connect(_place_errors)

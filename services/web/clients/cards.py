@@ -93,3 +93,13 @@ def reissue_attestation(api, code: str) -> dict:
 def attestation_pdf(api, code: str):
     """One participant's card as PDF (its owner or staff); the raw response, to pass on as it is."""
     return api.get(S, f"/attestations/{code}/pdf", raw=True)
+
+
+def session_attestations_pdf(api, session_id: str):
+    """The printable sheet of a paid request's valid cards (its trainer or staff)."""
+    return api.get(S, f"/sessions/{session_id}/attestations.pdf", raw=True)
+
+
+def attestation_pdf(api, code: str):
+    """One participant's card (the request's trainer or staff)."""
+    return api.get(S, f"/attestations/{code}/pdf", raw=True)

@@ -1,27 +1,62 @@
-"""The credit-card fields of a form, checked enough to show field errors; never stored or logged."""
+"""The credit-card fields of a form, fully checked before anything is submitted; never stored or logged.
+
+The same rules as billing's card schema (Luhn, not expired in America/Montreal, 3-4 digit CVC, a
+holder): a card that billing would refuse must not first submit the request and issue an invoice.
+"""
 from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from services.web.i18n import tr
 
+# The fields of the card box; the number and the CVC are never sent back into a page.
+CARD_FIELDS = ("card.holder", "card.number", "card.exp_month", "card.exp_year", "card.cvc")
+ECHOED_FIELDS = ("card.holder", "card.exp_month", "card.exp_year")
+MONTREAL = ZoneInfo("America/Montreal")
 
-def card_from_form(form) -> tuple[dict | None, dict[str, str]]:
-    number = "".join(ch for ch in (form.get("card.number") or "") if ch.isdigit())
+
+def montreal_today() -> date:
+    return datetime.now(MONTREAL).date()
+
+
+def luhn_valid(number: str) -> bool:
+    """The checksum every card number carries (ISO/IEC 7812)."""
+    if not number.isdigit() or not 12 <= len(number) <= 19:
+        return False
+    total = 0
+    for index, char in enumerate(reversed(number)):
+        digit = int(char) * (2 if index % 2 else 1)
+        total += digit - 9 if digit > 9 else digit
+    return total % 10 == 0
+
+
+def card_from_form(form, today: date | None = None) -> tuple[dict | None, dict[str, str]]:
+    raw_number = form.get("card.number") or ""
+    number = "".join(ch for ch in raw_number if ch.isdigit())
     holder = (form.get("card.holder") or "").strip()
     cvc = (form.get("card.cvc") or "").strip()
     month, year = (form.get("card.exp_month") or "").strip(), (form.get("card.exp_year") or "").strip()
     errors: dict[str, str] = {}
-    if not 12 <= len(number) <= 19:
+    if not number:
+        errors["card.number"] = tr("Champ obligatoire.", "Required field.")
+    elif any(not (ch.isdigit() or ch in " -") for ch in raw_number) or not luhn_valid(number):
         errors["card.number"] = tr("Numéro de carte invalide.", "Invalid card number.")
     if not holder:
         errors["card.holder"] = tr("Champ obligatoire.", "Required field.")
+    elif len(holder) > 100:
+        errors["card.holder"] = tr("Au plus 100 caractères.", "At most 100 characters.")
     if not (month.isdigit() and 1 <= int(month) <= 12):
         errors["card.exp_month"] = tr("Mois de 1 à 12.", "Month from 1 to 12.")
     if not (year.isdigit() and len(year) in (2, 4)):
         errors["card.exp_year"] = tr("Année invalide (AAAA).", "Invalid year (YYYY).")
     if not (cvc.isdigit() and len(cvc) in (3, 4)):
         errors["card.cvc"] = tr("3 ou 4 chiffres.", "3 or 4 digits.")
+    full_year = (int(year) + 2000 if len(year) == 2 else int(year)) if "card.exp_year" not in errors else 0
+    if "card.exp_month" not in errors and "card.exp_year" not in errors:
+        today = today or montreal_today()
+        if (full_year, int(month)) < (today.year, today.month):   # good through its expiry month
+            errors["card.exp_year"] = tr("La carte est expirée.", "The card has expired.")
     if errors:
         return None, errors
-    full_year = int(year) + 2000 if len(year) == 2 else int(year)
-    return {"number": number, "holder": holder[:100], "cvc": cvc, "exp_month": int(month),
-            "exp_year": full_year}, {}
+    return {"number": number, "holder": holder, "cvc": cvc, "exp_month": int(month), "exp_year": full_year}, {}

@@ -38,7 +38,8 @@ def api_body(values: dict, reference: dict) -> dict:
 
     second = {name.split(".")[1]: values[name] for name in SECOND_TRAINER}
     body = {
-        "trainer_email": blank_to_none(values["trainer_email"]),
+        # sent as typed, even emptied: the API then says it is required (never silently the profile's)
+        "trainer_email": values["trainer_email"],
         "organization_type": values["organization_type"],
         "location": values["location"],
         "activity_code": values["activity_code"],
@@ -53,6 +54,4 @@ def api_body(values: dict, reference: dict) -> dict:
     else:
         body["organization_name"] = blank_to_none(values["organization_name"])
         body["institution_id"] = None
-    if body["trainer_email"] is None:
-        body.pop("trainer_email")
     return body

@@ -13,13 +13,21 @@ from services.web.formatting import label_of
 from services.web.forms import FormState, trimmed
 from services.web.i18n import localize, tr
 from services.web.portal_cards import session_form
-from services.web.portal_cards.card_form import card_from_form
+from services.web.portal_cards.card_form import CARD_FIELDS, ECHOED_FIELDS, card_from_form
+from services.web.portal_cards.csv_format import column_label, csv_header
 from services.web.web_session import CARDS_STAFF, api, current_login, login_required
 
 blp = Blueprint("cards", __name__)
 TRAINER = ("trainer", CARDS_STAFF)
 PARTICIPANT_FIELDS = ("title", "first_name", "last_name", "birth_date", "phone", "phone_ext")
 STATUS_ORDER = ("new", "submitted", "invoiced", "paid", "shipped")
+ISSUED = ("paid", "shipped")   # the attestations exist once the request is paid
+
+
+@blp.app_context_processor
+def _csv_format():
+    """The participants CSV header, one source for the help page and the participants page."""
+    return {"participants_csv_header": csv_header}
 
 
 def today() -> str:
@@ -108,13 +116,20 @@ def cancel_session(session_id: str):
 @login_required(*TRAINER)
 def participants(session_id: str):
     session = cards.get_session(api(), session_id)
-    listing = cards.participants(api(), session_id)
+    return _participants_page(session, None)
+
+
+def _participants_page(session: dict, import_result: dict | None, status: int = 200):
+    listing = cards.participants(api(), session["id"])
     return render_template("cards/participants.html", session=session, listing=listing,
-                           import_result=None, page_title=tr("Liste des participants", "Participants"))
+                           import_result=import_result, title_labels=dict(_titles(include_retired=True)),
+                           issued=session.get("status") in ISSUED,
+                           page_title=tr("Liste des participants", "Participants")), status
 
 
-def _titles() -> list[tuple[str, str]]:
-    reference = cards.reference(api())
+def _titles(include_retired: bool = False) -> list[tuple[str, str]]:
+    """The titles' codes and labels in the page's language (a participant keeps a retired one)."""
+    reference = cards.reference(api(), include_retired=include_retired)
     return [(t.get("code"), label_of(t)) for t in reference.get("titles", [])]
 
 
@@ -160,7 +175,7 @@ def edit_participant(session_id: str, participant_id: str):
             flash(tr("Fiche du participant sauvegardée.", "Participant saved."), "success")
             return redirect(url_for("cards.participants", session_id=session_id))
     return render_template("cards/participant_form.html", session=session, form=form, participant=participant,
-                           titles=_titles(), today=today(),
+                           titles=_titles(include_retired=True), today=today(),
                            page_title=tr("Fiche du participant", "Participant")), 422 if form.errors else 200
 
 
@@ -192,11 +207,27 @@ def import_participants(session_id: str):
     try:
         result = cards.import_participants(api(), session_id, upload.filename, upload.read())
     except ApiError as error:
-        result = {"created": 0, "errors": [], "message": localize(error.message),
-                  "fields": error.fields}
-    listing = cards.participants(api(), session_id)
-    return render_template("cards/participants.html", session=session, listing=listing, import_result=result,
-                           page_title=tr("Liste des participants", "Participants"))
+        # the API lists every refused line as {line, fields} beside its error (nothing was added)
+        result = {"created": 0, "message": localize(error.message),
+                  "problems": [m for messages in error.fields.values() for m in map(localize, messages)],
+                  "lines": import_lines(error.body.get("errors"))}
+        return _participants_page(session, result, 422)
+    return _participants_page(session, {**result, "problems": [], "lines": import_lines(result.get("errors"))})
+
+
+def import_lines(errors) -> list[dict]:
+    """The import's refused lines for the page: ``[{line, messages: [(column, message)]}]`` in its language."""
+    lines = []
+    for entry in errors if isinstance(errors, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        items = []
+        for field, messages in (entry.get("fields") or {}).items():
+            column = "" if field.startswith("_") else column_label(field)
+            for message in [messages] if isinstance(messages, str) else messages:
+                items.append((column, localize(str(message))))
+        lines.append({"line": entry.get("line"), "messages": items})
+    return lines
 
 
 # Payment tab (C8-C10) --------------------------------------------------------------------------
@@ -209,10 +240,11 @@ def payment(session_id: str):
     form = FormState(values={"payment_method": "cheque" if not quote.get("credit_card_allowed") else "",
                              "billed_to": ""})
     if request.method == "POST" and session.get("status") == "new":
-        form.values = trimmed(request.form, "payment_method", "billed_to", "card.holder", "card.exp_month",
-                              "card.exp_year")
+        form.values = trimmed(request.form, "payment_method", "billed_to", *ECHOED_FIELDS)
+        form.fields = ("payment_method", "billed_to", *(CARD_FIELDS if quote.get("credit_card_allowed") else ()))
         card = None
         if form.value("payment_method") == "credit_card":
+            # the whole card is checked before the request is submitted: a refused card writes nothing
             card, card_errors = card_from_form(request.form)
             for name, message in card_errors.items():
                 form.add_error(name, message)
@@ -229,7 +261,8 @@ def payment(session_id: str):
                              "on your payment."), "success")
                     return redirect(url_for("cards.session_sheet", session_id=session_id))
                 return _pay_new_invoice(session_id, card)
-        form.message = form.message or tr("Vérifiez les champs indiqués.", "Check the fields shown.")
+        if form.errors and not form.message:
+            form.message = tr("Vérifiez les champs indiqués.", "Check the fields shown.")
     return render_template("cards/payment.html", session=session, quote=quote, form=form,
                            page_title=tr("Paiement", "Payment")), 422 if form.errors else 200
 
@@ -258,6 +291,10 @@ def _charge(invoice_id: str, card: dict):
     except ApiError as error:
         if error.code == "payment_declined":
             flash(tr("Paiement refusé : ", "Payment declined: ") + localize(error.message), "error")
+        elif error.fields:
+            # billing refused a field: show it beside the card fields, with what was typed (not the number/CVC)
+            form = FormState(values=trimmed(request.form, *ECHOED_FIELDS), fields=CARD_FIELDS)
+            return _invoice_page(invoice_id, form.take(error), 422)
         else:
             flash(localize(error.message) or tr("Le paiement n'a pas pu être fait.", "The payment failed."), "error")
         return redirect(url_for("cards.invoice", invoice_id=invoice_id))
@@ -278,17 +315,21 @@ def invoices():
 @blp.route("/invoices/<invoice_id>", methods=["GET", "POST"])
 @login_required(*TRAINER)
 def invoice(invoice_id: str):
-    form = FormState()
+    form = FormState(fields=CARD_FIELDS)
     if request.method == "POST":
         card, card_errors = card_from_form(request.form)
-        form.values = trimmed(request.form, "card.holder", "card.exp_month", "card.exp_year")
+        form.values = trimmed(request.form, *ECHOED_FIELDS)
         if not card_errors:
             return _charge(invoice_id, card)
         for name, message in card_errors.items():
             form.add_error(name, message)
+    return _invoice_page(invoice_id, form, 422 if form.errors else 200)
+
+
+def _invoice_page(invoice_id: str, form: FormState, status: int):
     data = billing.get_invoice(api(), invoice_id)
     return render_template("cards/invoice.html", invoice=data, form=form,
-                           page_title=tr("Facture", "Invoice")), 422 if form.errors else 200
+                           page_title=tr("Facture", "Invoice")), status
 
 
 @blp.get("/invoices/<invoice_id>/pdf")
@@ -297,6 +338,27 @@ def invoice_pdf(invoice_id: str):
     upstream = billing.invoice_pdf(api(), invoice_id)
     return Response(upstream.content, mimetype="application/pdf", headers={
         "Content-Disposition": upstream.headers.get("Content-Disposition", f'inline; filename="{invoice_id}.pdf"')})
+
+
+@blp.get("/sessions/<session_id>/attestations.pdf")
+@login_required(*TRAINER)
+def attestations_pdf(session_id: str):
+    """The printable sheet of a paid request's valid cards, from the cards API with the trainer's token."""
+    upstream = cards.session_attestations_pdf(api(), session_id)
+    return Response(upstream.content, mimetype="application/pdf", headers={
+        "Content-Disposition": upstream.headers.get("Content-Disposition",
+                                                    f'inline; filename="attestations-{session_id}.pdf"'),
+        "Cache-Control": "no-store"})
+
+
+@blp.get("/attestations/<code>/pdf")
+@login_required(*TRAINER)
+def attestation_pdf(code: str):
+    """One participant's card as PDF (the request's trainer or staff)."""
+    upstream = cards.attestation_pdf(api(), code)
+    return Response(upstream.content, mimetype="application/pdf", headers={
+        "Content-Disposition": upstream.headers.get("Content-Disposition", f'inline; filename="{code}.pdf"'),
+        "Cache-Control": "no-store"})
 
 
 # Attestations (X3, public) ---------------------------------------------------------------------

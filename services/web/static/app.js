@@ -94,6 +94,25 @@
     input.addEventListener("blur", function () { setTimeout(close, 100); });
   }
 
+  // A form that waits on the server (the payment: invoice, then card): the button is disabled and a
+  // polite status says so, which also stops a second submission. Without script the form posts as is.
+  function busyForm(form) {
+    var status = form.querySelector("[data-busy-status]");
+    form.addEventListener("submit", function (event) {
+      if (event.defaultPrevented) { return; }
+      if (form.getAttribute("aria-busy") === "true") { event.preventDefault(); return; }
+      form.setAttribute("aria-busy", "true");
+      if (status) { status.textContent = form.getAttribute("data-busy"); }
+      // after this submit has been taken by the browser, so the button's own value still goes with it
+      setTimeout(function () {
+        form.querySelectorAll("button[type=submit], button:not([type])").forEach(function (button) {
+          button.disabled = true;
+          button.setAttribute("aria-disabled", "true");
+        });
+      }, 0);
+    });
+  }
+
   // Confirmation before a destructive button.
   function confirmations(form) {
     form.addEventListener("submit", function (event) {
@@ -106,6 +125,7 @@
     document.querySelectorAll("select[data-institution-toggle]").forEach(institutionToggle);
     document.querySelectorAll(".typeahead").forEach(typeahead);
     document.querySelectorAll("form[data-confirm]").forEach(confirmations);
+    document.querySelectorAll("form[data-busy]").forEach(busyForm);
   });
 })();
 
