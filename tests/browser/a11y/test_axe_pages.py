@@ -1,0 +1,142 @@
+"""axe-core and our own checks on every page of every role, in French and in English: no violation of
+any impact. Each role's figures (by rule and impact) go to tests/browser/artifacts/a11y-<role>.json."""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from typing import Callable
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.a11y.conftest import MEMBER_PASSWORD, World
+from tests.browser.a11y.scan import Finding, scan
+from tests.browser.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+
+# A page to scan: a path to open, or (a name, steps that bring the page to the state to scan).
+Visit = str | tuple[str, Callable[[Page], None]]
+
+
+def login_cards(page: Page, login: str, password: str) -> None:
+    page.goto("/")
+    page.locator("#f-login").fill(login)
+    page.locator("#f-password").fill(password)
+    page.locator("#f-password").press("Enter")
+    expect(page.locator("form[action='/logout'], form[action$='/logout']").first).to_be_attached()
+
+
+def login_aqpm(page: Page, email: str, password: str) -> None:
+    page.goto("/aqpm/")
+    form = page.locator("form[action^='/aqpm/login']")
+    form.locator("input[name=email]").fill(email)
+    form.locator("input[name=password]").fill(password)
+    form.locator("input[name=password]").press("Enter")
+    expect(page.locator("form[action$='/logout']").first).to_be_attached()
+
+
+def submitted_empty(path: str, button: str = "main form button[type=submit]") -> tuple[str, Callable[[Page], None]]:
+    """The form of ``path`` sent empty: its page with the field errors showing."""
+    def steps(page: Page) -> None:
+        page.goto(path)
+        page.evaluate("() => document.querySelectorAll('[required]').forEach(e => e.removeAttribute('required'))")
+        page.locator(button).last.click()
+        page.wait_for_load_state()
+    return f"{path} (sent empty)", steps
+
+
+def forgot_sent(page: Page) -> None:
+    page.goto("/password/forgot")
+    page.locator("#f-card_number").fill("inconnu-99")
+    page.locator("#f-card_number").press("Enter")
+    page.wait_for_load_state()
+
+
+def set_demo(page: Page) -> None:
+    page.get_by_role("button", name=re.compile("SET")).click()
+    page.wait_for_url(re.compile(r"/set-demo"))
+
+
+def pages_of(role: str, w: World) -> list[Visit]:
+    s, inv = w.new_session["id"], w.invoiced_session["id"]
+    if role == "anonymous":
+        return ["/", "/password/forgot", ("/password/forgot (sent)", forgot_sent), "/help", "/attestations",
+                "/attestations/INCONNU-123", "/aqpm/", "/aqpm/password/forgot", "/page-qui-n-existe-pas",
+                submitted_empty("/", "main form button[type=submit]")]
+    if role == "trainer":
+        return ["/sessions", "/sessions/new", f"/sessions/{s}", f"/sessions/{s}/participants",
+                f"/sessions/{s}/participants/new", f"/sessions/{s}/participants/{w.participant_id}",
+                f"/sessions/{s}/payment", f"/sessions/{inv}", f"/sessions/{inv}/participants",
+                "/invoices", f"/invoices/{w.invoice['id']}", "/profile", "/password/change", "/help",
+                submitted_empty("/sessions/new"), submitted_empty(f"/sessions/{s}/participants/new")]
+    if role == "cards_staff":
+        return ["/staff/sessions", "/staff/sessions?status=", "/staff/trainers", "/staff/trainers?q=eth",
+                "/staff/reference", "/staff/payments", "/staff/participants",
+                "/staff/participants?last_name=Tremblay", "/profile", "/help"]
+    if role == "member":
+        return ["/aqpm/sheets", f"/aqpm/sheets/{w.sheet['id']}", ("/set-demo", set_demo), "/aqpm/houses",
+                "/aqpm/producers", "/aqpm/users", "/aqpm/users?q=Mem", "/aqpm/profile", "/aqpm/sheets/inconnue"]
+    if role == "house_admin":
+        return [f"/aqpm/houses/{w.house['id']}", "/aqpm/sheets/new", f"/aqpm/sheets/{w.sheet['id']}/edit",
+                f"/aqpm/sheets/{w.sheet['id']}/access", "/aqpm/producers", "/aqpm/users?q=Mem",
+                submitted_empty("/aqpm/sheets/new")]
+    if role == "productions_staff":
+        return ["/staff/houses", "/aqpm/sheets", f"/aqpm/houses/{w.house['id']}", "/aqpm/houses",
+                submitted_empty("/staff/houses")]
+    raise ValueError(role)
+
+
+def sign_in(role: str, page: Page, platform, w: World) -> None:
+    if role == "trainer":
+        login_cards(page, "ethc123", platform.password)
+    elif role == "cards_staff":
+        login_cards(page, "staff@asstsas.demo", platform.password)
+    elif role == "member":
+        login_aqpm(page, w.member.login, MEMBER_PASSWORD)
+    elif role == "house_admin":
+        login_aqpm(page, w.house_admin.login, MEMBER_PASSWORD)
+    elif role == "productions_staff":
+        login_aqpm(page, "staff@aqpm.demo", platform.password)
+
+
+def visit(page: Page, item: Visit) -> str:
+    if isinstance(item, str):
+        response = page.goto(item)
+        assert response is not None and response.status < 500, f"{item} answered {response and response.status}"
+        return item
+    name, steps = item
+    steps(page)
+    return name
+
+
+def summary(results: dict[str, list[Finding]]) -> dict:
+    by_rule = Counter()
+    for findings in results.values():
+        for finding in findings:
+            by_rule[f"{finding.rule} ({finding.impact})"] += 1
+    return {"scans": len(results), "violations_by_rule": dict(sorted(by_rule.items())),
+            "pages": {name: [str(f) for f in findings] for name, findings in results.items() if findings}}
+
+
+ROLES = ("anonymous", "trainer", "cards_staff", "member", "house_admin", "productions_staff")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_passes_axe_in_french_and_english(role, scan_page, platform, world):
+    page = scan_page()
+    sign_in(role, page, platform, world)
+    results: dict[str, list[Finding]] = {}
+    for language in ("fr", "en"):
+        page.goto(f"/lang/{language}?next=/help")
+        for item in pages_of(role, world):
+            name = visit(page, item)
+            assert page.locator("html").get_attribute("lang") == language, name
+            results[f"{language} {name}"] = scan(page)
+            if name == "/set-demo":
+                page.go_back()
+    report = summary(results)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"a11y-{role}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    assert not report["pages"], json.dumps(report, indent=2, ensure_ascii=False)
