@@ -5,7 +5,9 @@ The platform under test, chosen by ``GUICHET_BROWSER_STACK``:
   front of gunicorn per service, workers and relays, own databases and exchange;
 - ``embedded`` (fallback): ``python -m stack.embedded`` as a subprocess on a free port, SQLite in a tmp dir;
 - ``GUICHET_BROWSER_BASE_URL=http://...`` uses a platform already running (its demo password in
-  ``GUICHET_DEMO_PASSWORD``).
+  ``GUICHET_DEMO_PASSWORD``; the folder its emails land in, if any, in ``GUICHET_BROWSER_MAIL_DIR``).
+With ``stack.local`` the notifier sends real SMTP to a catcher (``tests/browser/mail_catcher.py``) that
+keeps each email as a ``.eml`` file in ``<data dir>/mail-outbox``; the ``mailbox`` fixture reads them.
 Screenshots of the main pages go to ``tests/browser/artifacts/``.
 """
 from __future__ import annotations
@@ -16,10 +18,13 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import requests
+
+from tests.browser.mail_catcher import Mailbox, MailCatcher
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -30,11 +35,13 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 
 
 class Platform:
-    def __init__(self, base_url: str, password: str, data_dir: Path | None, kind: str):
+    def __init__(self, base_url: str, password: str, data_dir: Path | None, kind: str,
+                 mail_dir: Path | None = None):
         self.base_url = base_url.rstrip("/")
         self.password = password
         self.data_dir = data_dir
         self.kind = kind
+        self.mail_dir = mail_dir  # where the emails it sends arrive, one .eml file each
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -78,7 +85,9 @@ def _local_stack_possible() -> bool:
 def platform(tmp_path_factory):
     given = os.environ.get("GUICHET_BROWSER_BASE_URL")
     if given:
-        yield Platform(given, os.environ.get("GUICHET_DEMO_PASSWORD", DEMO_PASSWORD), None, "external")
+        mail_dir = os.environ.get("GUICHET_BROWSER_MAIL_DIR")
+        yield Platform(given, os.environ.get("GUICHET_DEMO_PASSWORD", DEMO_PASSWORD), None, "external",
+                       Path(mail_dir) if mail_dir else None)
         return
     kind = os.environ.get("GUICHET_BROWSER_STACK") or ("local" if _local_stack_possible() else "embedded")
     if kind == "local":
@@ -91,9 +100,10 @@ def _embedded_platform(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("browser-platform")
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
+    # No PRODUCTIONS_SET_URL: the hand-off's embedded default must follow the platform's own address.
     env = {**os.environ, "PORT": str(port), "GUICHET_DATA_DIR": str(data_dir), "GUICHET_DEMO_PASSWORD": DEMO_PASSWORD,
-           "PUBLIC_BASE_URL": base, "WEB_API_BASE_URL": base, "PRODUCTIONS_SET_URL": f"{base}/set-demo",
-           "PYTHONUNBUFFERED": "1"}
+           "PUBLIC_BASE_URL": base, "WEB_API_BASE_URL": base, "PYTHONUNBUFFERED": "1"}
+    env.pop("PRODUCTIONS_SET_URL", None)
     log = data_dir / "platform.log"
     with open(log, "w") as output:
         process = subprocess.Popen([sys.executable, "-m", "stack.embedded"], cwd=REPO_ROOT, env=env,
@@ -101,7 +111,7 @@ def _embedded_platform(tmp_path_factory):
     try:
         _wait_until_up(base, process, log)
         _wait_for_demo_accounts(base)
-        yield Platform(base, DEMO_PASSWORD, data_dir, "embedded")
+        yield Platform(base, DEMO_PASSWORD, data_dir, "embedded", data_dir / "mail-outbox")
     finally:
         process.terminate()
         try:
@@ -115,17 +125,37 @@ def _local_platform(tmp_path_factory):
     from tests.infra import stack_database_prefix, unique_exchange
 
     data_dir = tmp_path_factory.mktemp("browser-local")
-    # Every person of these tests comes from 127.0.0.1: the gateway's login limit (10 a minute per
-    # address, tested in tests/gateway) would refuse the logins of the suite's many people.
-    stack = start(data_dir, database_prefix=stack_database_prefix("browser"), exchange=unique_exchange("browser"),
-                  demo_password=DEMO_PASSWORD,
-                  gateway_settings={"GATEWAY_LOGIN_RATE": "600r/m", "GATEWAY_LOGIN_BURST": "100"})
+    mail_dir = data_dir / "mail-outbox"
+    with MailCatcher(mail_dir) as catcher:
+        # The notifier sends real SMTP to the catcher. stack.local passes the test process's environment
+        # on to every process it starts (its own settings win), and sets no NOTIFIER_SMTP_*: set them
+        # while it starts, then put the environment back.
+        with _environment(NOTIFIER_SMTP_HOST="127.0.0.1", NOTIFIER_SMTP_PORT=str(catcher.port)):
+            # Every person of these tests comes from 127.0.0.1: the gateway's login limit (10 a minute per
+            # address, tested in tests/gateway) would refuse the logins of the suite's many people.
+            stack = start(data_dir, database_prefix=stack_database_prefix("browser"),
+                          exchange=unique_exchange("browser"), demo_password=DEMO_PASSWORD,
+                          gateway_settings={"GATEWAY_LOGIN_RATE": "600r/m", "GATEWAY_LOGIN_BURST": "100"})
+        try:
+            _wait_for_demo_accounts(stack.base_url)
+            yield Platform(stack.base_url, DEMO_PASSWORD, data_dir, "local", mail_dir)
+        finally:
+            stack.stop()
+            stack.delete_bus_objects()
+
+
+@contextmanager
+def _environment(**values: str):
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
     try:
-        _wait_for_demo_accounts(stack.base_url)
-        yield Platform(stack.base_url, DEMO_PASSWORD, data_dir, "local")
+        yield
     finally:
-        stack.stop()
-        stack.delete_bus_objects()
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _wait_for_demo_accounts(base: str, timeout: float = 30) -> None:
@@ -166,6 +196,15 @@ def new_page(browser, platform):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def mailbox(platform) -> Mailbox:
+    """The emails the platform sent: ``mailbox.wait_for(to, subject=...)`` -> an ``Email`` (text, HTML,
+    links, PDF attachments)."""
+    if platform.mail_dir is None:
+        pytest.skip("this platform's emails are not reachable (set GUICHET_BROWSER_MAIL_DIR)")
+    return Mailbox(platform.mail_dir)
 
 
 def shot(page, name: str) -> None:
