@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from chassis.errors import TooManyRequests, ValidationFailed
@@ -12,7 +13,7 @@ from services.auth.accounts.context import AuthContext
 from services.auth.accounts.profiles import event_payload
 from services.auth.accounts.sessions import (find_by_email, find_trainer, revoke_other_sessions,
                                              temporary_password_valid)
-from services.auth.db.models import User
+from services.auth.db.models import RefreshToken, User
 from services.auth.db.types import utcnow
 from services.auth.domain.passwords import (generate_temporary_password, hash_password, spend_equivalent_time,
                                             verify_password)
@@ -50,6 +51,9 @@ def change_password(ctx: AuthContext, user_id: str, session_id: str | None, old_
         user.temp_password_hash = user.temp_password_expires_at = user.temp_password_used_at = None
         user.updated_at = now
         revoke_other_sessions(session, user.id, session_id, now)
+        if session_id:  # the session that changed it goes on, unrestricted
+            session.execute(update(RefreshToken).where(RefreshToken.family_id == session_id)
+                            .values(password_change_required=False))
     ctx.throttle.record_success(f"user:{user_id}", address)
 
 

@@ -1,8 +1,11 @@
 """Logging in, refreshing and logging out.
 
 Access tokens: RS256, ``sub`` (user id), ``roles``, ``exp``, ``iat``, ``jti``, ``iss``, ``aud``,
-``sid`` (the refresh-token family, i.e. the session) and, after a login with a temporary password,
-``pwd_change_required: true`` (only ``GET /me`` and ``POST /me/password`` accept such a token).
+``sid`` (the refresh-token family, i.e. the session) and, in a session opened with a temporary
+password, ``pwd_change_required: true`` (only ``GET /me`` and ``POST /me/password`` accept such a
+token). That restriction belongs to the session (``RefreshToken.password_change_required``), never
+to the account: a login with the real password is not restricted, and it ends the pending change
+(the temporary password stops working, the temporary-password sessions are closed).
 
 Refresh tokens: 32 random bytes, stored as SHA-256, rotated on each use; presenting an already
 rotated token revokes its whole family (someone copied it). Remember me: 30 days, else 12 hours.
@@ -72,31 +75,33 @@ def temporary_password_valid(user: User, now: datetime, *, allow_used: bool = Fa
 
 
 def _new_refresh_token(session: Session, ctx: AuthContext, user: User, family_id: str, remember_me: bool,
-                       now: datetime) -> str:
+                       password_change_required: bool, now: datetime) -> str:
     raw = secrets.token_urlsafe(32)
     ttl = (timedelta(days=ctx.settings.remember_me_ttl_days) if remember_me
            else timedelta(hours=ctx.settings.refresh_ttl_hours))
     session.add(RefreshToken(id=str(uuid.uuid4()), user_id=user.id, family_id=family_id,
-                             token_hash=_hash_refresh(raw), remember_me=remember_me, created_at=now,
+                             token_hash=_hash_refresh(raw), remember_me=remember_me,
+                             password_change_required=password_change_required, created_at=now,
                              expires_at=now + ttl))
     return raw
 
 
-def _access_token(ctx: AuthContext, user: User, family_id: str, now: datetime) -> str:
+def _access_token(ctx: AuthContext, user: User, family_id: str, password_change_required: bool,
+                  now: datetime) -> str:
     issued_at = int(now.timestamp())
     claims = {"sub": user.id, "roles": list(user.roles), "iat": issued_at,
               "exp": issued_at + ctx.settings.access_token_ttl, "jti": uuid.uuid4().hex,
               "iss": ctx.config.token_issuer, "aud": ctx.config.token_audience, "sid": family_id}
-    if user.must_change_password:
+    if password_change_required:
         claims["pwd_change_required"] = True
     return ctx.keys.sign(claims)
 
 
 def _issue(session: Session, ctx: AuthContext, user: User, family_id: str, remember_me: bool,
-           now: datetime) -> IssuedTokens:
-    refresh = _new_refresh_token(session, ctx, user, family_id, remember_me, now)
-    return IssuedTokens(_access_token(ctx, user, family_id, now), ctx.settings.access_token_ttl, refresh,
-                        user.must_change_password)
+           password_change_required: bool, now: datetime) -> IssuedTokens:
+    refresh = _new_refresh_token(session, ctx, user, family_id, remember_me, password_change_required, now)
+    return IssuedTokens(_access_token(ctx, user, family_id, password_change_required, now),
+                        ctx.settings.access_token_ttl, refresh, password_change_required)
 
 
 def account_key(user: User | None, login: str) -> str:
@@ -133,7 +138,21 @@ def login(ctx: AuthContext, login_text: str, password: str, remember_me: bool, a
                 raise Unauthorized(INVALID_CREDENTIALS, code="invalid_credentials")
             user.temp_password_used_at = now
             user.must_change_password = True
-        return _issue(session, ctx, user, str(uuid.uuid4()), remember_me, now)
+        else:
+            end_pending_change(session, user, now)
+        return _issue(session, ctx, user, str(uuid.uuid4()), remember_me, not password_ok, now)
+
+
+def end_pending_change(session: Session, user: User, now: datetime) -> None:
+    """The real password was given: whoever asked for a temporary one remembers theirs after all.
+    The temporary password (used or not) stops working, and the sessions it opened are closed."""
+    if user.temp_password_hash is None and not user.must_change_password:
+        return
+    user.temp_password_hash = user.temp_password_expires_at = user.temp_password_used_at = None
+    user.must_change_password = False
+    session.execute(update(RefreshToken).where(RefreshToken.user_id == user.id,
+                                               RefreshToken.password_change_required.is_(True),
+                                               RefreshToken.revoked_at.is_(None)).values(revoked_at=now))
 
 
 def refresh(ctx: AuthContext, raw_token: str) -> IssuedTokens:
@@ -150,7 +169,7 @@ def refresh(ctx: AuthContext, raw_token: str) -> IssuedTokens:
         else:
             row.used_at = now
             user = session.get(User, row.user_id)
-            tokens = _issue(session, ctx, user, row.family_id, row.remember_me, now)
+            tokens = _issue(session, ctx, user, row.family_id, row.remember_me, row.password_change_required, now)
     if reused:  # the revocation is committed; the caller (thief or victim) logs in again
         raise Unauthorized(INVALID_REFRESH, code="invalid_refresh_token")
     return tokens

@@ -13,9 +13,12 @@ blp = Blueprint("me", __name__, description="Mon profil / My profile")
 @require_user(allow_pending_password_change=True)
 @blp.response(200, ProfileSchema)
 def get_me():
-    """The caller's profile."""
+    """The caller's profile; ``must_change_password`` says whether this session (opened with a
+    temporary password) must change the password before anything else."""
+    principal = caller()
     with auth_context().db.reading() as session:
-        return profile(users.get_user(session, caller().user_id))
+        return {**profile(users.get_user(session, principal.user_id)),
+                "must_change_password": bool(principal.claims.get("pwd_change_required"))}
 
 
 @blp.route("/me", methods=["PATCH"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.auth.db.types import UtcDateTime
@@ -17,8 +17,10 @@ class User(Base):
     """An account. ``password_hash`` is empty for a trainer who has only a temporary password so far.
 
     The temporary password (forgot-password, or a new trainer's first one) is stored hashed with
-    its expiry; it works for one login only (``temp_password_used_at``), and that login's token
-    only allows changing the password.
+    its expiry; it works for one login only (``temp_password_used_at``), and that login's session
+    (``RefreshToken.password_change_required``) only allows changing the password.
+    ``must_change_password``: a temporary-password session is pending. A login with the real
+    password ends it: the temporary password stops working and those sessions are closed.
     """
     __tablename__ = "users"
 
@@ -67,6 +69,8 @@ class RefreshToken(Base):
     family_id: Mapped[str] = mapped_column(String(36), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     remember_me: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The session was opened with a temporary password: its tokens only allow changing the password.
+    password_change_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
