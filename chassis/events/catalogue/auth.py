@@ -55,7 +55,8 @@ class TrainerCreated(_UserSchema):
 class PasswordResetRequested(_UserSchema):
     """Someone asked for a new password (C2, P2): carries a one-time temporary password, valid 60
     minutes, for the notifier to email. Sensitive: purged from the outbox once published. The
-    account's current password keeps working until the temporary one is used."""
+    account's current password keeps working; a login with it cancels the temporary one (used or
+    not), and only a session opened with the temporary password must change the password."""
     temporary_password = fields.String(required=True,
                                        metadata={"description": "One-time password; its login must change it"})
     expires_at = fields.AwareDateTime(required=True, metadata={"description": "When the temporary password stops working (UTC)"})
