@@ -94,9 +94,22 @@ def change_password():
             return redirect(home_for(login))
         except ApiError as error:
             form.take(error)
-    template = "account/change_password.html"
-    return render_template(template, form=form, forced=login.must_change_password,
-                           page_title=tr("Changement du mot de passe", "Change password"))
+    forced = _forced_change(login)
+    title = (tr("Choisissez votre nouveau mot de passe", "Choose your new password") if forced
+             else tr("Changement du mot de passe", "Change password"))
+    return render_template("account/change_password.html", form=form, forced=forced, page_title=title)
+
+
+def _forced_change(login) -> bool:
+    """Is this session the one opened with a temporary password? The auth service says it per session
+    (``GET /me``); a session saved before a login with the real password ended the change is corrected."""
+    try:
+        forced = bool(auth.me(api()).get("must_change_password"))
+    except ApiError:
+        return login.must_change_password
+    if forced != login.must_change_password:
+        store().update(login, must_change_password=forced)
+    return forced
 
 
 @blp.route("/profile", methods=["GET", "POST"])
