@@ -13,9 +13,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from chassis.config import env_bool
+from chassis.db_timeouts import (StatementWatchdog, client_deadline_seconds, postgres_connect_args,
+                                 statement_timeout_seconds)
 
 
-def make_engine(url: str, **kwargs) -> Engine:
+def make_engine(url: str, *, statement_timeout: float | None = None, **kwargs) -> Engine:
+    """An engine for ``url``. On PostgreSQL every connection gets the limits of ``chassis.db_timeouts``;
+    ``statement_timeout=0`` lifts the statement limits (migrations), None takes the setting."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
 
@@ -36,7 +40,13 @@ def make_engine(url: str, **kwargs) -> Engine:
     if "poolclass" not in kwargs:
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 10)
-    return create_engine(url, **kwargs)
+    statement_timeout = statement_timeout_seconds() if statement_timeout is None else statement_timeout
+    kwargs["connect_args"] = {**postgres_connect_args(statement_timeout), **kwargs.get("connect_args", {})}
+    engine = create_engine(url, **kwargs)
+    deadline = client_deadline_seconds(statement_timeout)
+    if deadline > 0:
+        StatementWatchdog(deadline).watch(engine)
+    return engine
 
 
 class Database:

@@ -32,7 +32,9 @@ def run_env(context, target_metadata) -> None:
     url = context.config.attributes.get("database_url")
     if not url:
         raise RuntimeError("pass database_url via chassis.migrations.upgrade (see docs/architecture.md)")
-    engine = make_engine(url) if url.startswith("sqlite") else make_engine(url, poolclass=pool.NullPool)
+    # No statement limit: a migration may rewrite a large table.
+    engine = make_engine(url) if url.startswith("sqlite") else \
+        make_engine(url, poolclass=pool.NullPool, statement_timeout=0)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata,
                           render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
