@@ -4,7 +4,8 @@ No Docker: the machine's PostgreSQL (one database per service, ``guichet_<svc>``
 service's API under gunicorn, each worker and relay as its own process, the web front end, and
 Debian's nginx as the gateway on ``PORT`` (default 8080), with the environment docker-compose.yml
 sets. Migrations run first (the compose ``<svc>-migrate`` command), then the demo accounts are
-created, then honcho runs every process and prints its output; Ctrl-C stops them all.
+created, then ``stack.supervisor`` runs every process, prints its output, restarts one that crashes
+(with a growing delay, as compose and Kubernetes do); Ctrl-C stops them all.
 
 Tests and benchmarks start an isolated copy from Python and always stop it::
 
@@ -461,7 +462,7 @@ def start(data_dir: Path, *, port: int = 0, database_prefix: str = "guichet_e2e_
     return stack
 
 
-# -- the command line (honcho) ---------------------------------------------------------------------
+# -- the command line ------------------------------------------------------------------
 def procfile(specs: list[ProcessSpec]) -> str:
     lines = []
     for spec in specs:
@@ -509,17 +510,14 @@ def main(argv: list[str] | None = None) -> int:
         gateway = prepare_gateway(layout.data_dir / "gateway", upstreams, layout.ports["gateway"])
         print(procfile(process_specs(layout, gateway.command)), end="")
         return 0
-    from honcho.manager import Manager
+    from stack.supervisor import Supervisor
 
     print(f"Preparing databases and migrations ({', '.join(layout.database_urls.values())}) ...", flush=True)
     specs = prepare(layout)
     password = os.environ.get("GUICHET_DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
-    manager = Manager()
-    for spec in specs:
-        manager.add_process(spec.name, shlex.join(spec.argv), env=_run_environment(spec.env), cwd=str(REPO_ROOT))
+    supervisor = Supervisor([(spec.name, spec.argv, _run_environment(spec.env)) for spec in specs], cwd=REPO_ROOT)
     threading.Thread(target=_announce_when_ready, args=(layout, password), daemon=True).start()
-    manager.loop()
-    return manager.returncode or 0
+    return supervisor.run()
 
 
 if __name__ == "__main__":
