@@ -102,7 +102,13 @@ def ship(db_session: Session, s: CardSession, actor_id: str) -> None:
     events.emit(db_session, events.SESSION_SHIPPED, {
         "session_id": s.id, "trainer_user_id": s.trainer_user_id, "email": s.delivery_email,
         "trainer_email": s.trainer_email, "first_name": s.trainer_first_name, "last_name": s.trainer_last_name,
-        "participant_count": len(s.participants), "shipped_at": s.shipped_at.isoformat(), "language": s.language})
+        "participant_count": len(s.participants), "shipped_at": s.shipped_at.isoformat(), "language": s.language,
+        # which request it is, for the email to name it
+        "organization_name": s.organization_name, "activity_label": s.activity.label,
+        "activity_label_en": s.activity.label_en, "location": s.location, "end_date": s.end_date.isoformat(),
+        "invoice_number": s.invoice_number,
+        "delivery": {"address": s.delivery_address, "city": s.delivery_city, "postal_code": s.delivery_postal_code,
+                     "attention": s.delivery_attention, "email": s.delivery_email}})
     audit.record(db_session, actor_id, "shipped", s.id)
 
 

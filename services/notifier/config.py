@@ -48,7 +48,8 @@ class NotifierSettings:
     poll_seconds: float
     batch_size: int
     lease_seconds: float
-    # Words of the emails; an empty cheque address or bank details makes the email point to support instead.
+    # Words of the emails. Cheque and bank details come with billing's invoice event (what the PDF prints);
+    # these settings only stand in for an older event without them (empty: the email points to support).
     public_base_url: str
     support_phone: str
     support_email: str

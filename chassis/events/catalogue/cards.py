@@ -101,3 +101,16 @@ class SessionShipped(Schema):
     participant_count = fields.Integer(required=True, metadata={"description": "cards in the parcel"})
     shipped_at = fields.AwareDateTime(required=True, metadata={"description": "when staff marked it shipped (UTC)"})
     language = language()
+    # Which request it is, for the email to name it (added later: optional, older events lack them).
+    organization_name = fields.String(allow_none=True, load_default=None,
+                                      metadata={"description": "the trained organization"})
+    activity_label = fields.String(allow_none=True, load_default=None,
+                                   metadata={"description": "French label of the training activity"})
+    activity_label_en = fields.String(allow_none=True, load_default=None,
+                                      metadata={"description": "English label of the activity, when there is one"})
+    location = fields.String(allow_none=True, load_default=None, metadata={"description": "where the training was given"})
+    end_date = fields.Date(allow_none=True, load_default=None, metadata={"description": "last day of the training"})
+    invoice_number = fields.String(allow_none=True, load_default=None,
+                                   metadata={"description": "the request's invoice number, e.g. 2026-000123"})
+    delivery = fields.Nested(DeliverySchema, allow_none=True, load_default=None,
+                             metadata={"description": "where the cards were mailed"})

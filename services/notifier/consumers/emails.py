@@ -13,6 +13,7 @@ from chassis.events.envelope import Envelope
 from services.notifier.config import NotifierSettings
 from services.notifier.consumers.directory import find_recipient, remember_user
 from services.notifier.consumers.recording import Attachment, Secret, record_message
+from services.notifier.domain.links import Links
 from services.notifier.domain.portals import CARDS, PRODUCTIONS, user_portal
 from services.notifier.secret_box import SecretBox
 
@@ -21,9 +22,12 @@ class EmailHandlers:
     def __init__(self, settings: NotifierSettings, box: SecretBox):
         self.settings = settings
         self.box = box
+        self.links = Links(settings.public_base_url)
 
     def _common(self, portal: str) -> dict:
-        return {"portal": portal, "site_url": self.settings.public_base_url,
+        """What every email shows: its portal's name and footer, and ``site_url``, the login page of
+        that portal (ASSTSAS at the root, AQPM under /aqpm/), never the other portal's."""
+        return {"portal": portal, "site_url": self.links.home(portal),
                 "support_phone": self.settings.support_phone, "support_email": self.settings.support_email}
 
     def _person(self, payload: dict) -> dict:
@@ -55,7 +59,9 @@ class EmailHandlers:
                                 "expires_at": payload["expires_at"]})
 
     def password_reset_requested(self, session: Session, event: Envelope) -> None:
-        """C2 (trainers: username) and P2 (members: email), with a one-time temporary password."""
+        """C2 (trainers: username) and P2 (members: email), with a one-time temporary password.
+        The portal is the account's (by its roles: every account belongs to one portal), so the
+        email's branding, footer and login link are those of the portal the person uses."""
         payload = event.payload
         remember_user(session, event)
         portal = user_portal(payload.get("roles") or [])
@@ -82,10 +88,21 @@ class EmailHandlers:
                        context={**self._common(CARDS), "name": payload["name"], "number": payload["number"],
                                 "invoice_id": payload["invoice_id"], "total": payload["total"],
                                 "balance": payload["balance"], "currency": payload["currency"],
+                                "balance_is_zero": Decimal(payload["balance"]) <= 0,
                                 "payment_method": payload["payment_method"], "pay_url": payload.get("pay_url"),
-                                "cheque_payable_to": self.settings.cheque_payable_to,
-                                "cheque_address": self.settings.cheque_address,
-                                "bank_details": self.settings.bank_details})
+                                "invoice_url": self.links.invoice(payload["invoice_id"]),
+                                **self._payment_instructions(payload)})
+
+    def _payment_instructions(self, payload: dict) -> dict:
+        """What the attached PDF prints under "Comment payer", as billing sent it; the notifier's own
+        settings only for an event from before billing sent them."""
+        bank_lines = payload.get("bank_details")
+        if bank_lines is None:
+            bank_lines = [self.settings.bank_details] if self.settings.bank_details else []
+        address = payload.get("cheque_address")
+        return {"bank_lines": list(bank_lines),
+                "cheque_payable_to": payload.get("cheque_payable_to") or self.settings.cheque_payable_to,
+                "cheque_address": ", ".join(address) if address else self.settings.cheque_address}
 
     def payment_received(self, session: Session, event: Envelope) -> None:
         payload = event.payload
@@ -100,11 +117,20 @@ class EmailHandlers:
     def session_shipped(self, session: Session, event: Envelope) -> None:
         """C11."""
         payload = event.payload
-        record_message(session, event, template="cards_shipped", portal=CARDS, language=payload.get("language"),
+        language = payload.get("language")
+        delivery = payload.get("delivery") or {}
+        activity = (payload.get("activity_label_en") if language == "en" else None) or payload.get("activity_label")
+        record_message(session, event, template="cards_shipped", portal=CARDS, language=language,
                        to_address=payload["email"], to_name=_full_name(payload), box=self.box,
                        context={**self._common(CARDS), **self._person(payload),
                                 "session_id": payload["session_id"], "participant_count": payload["participant_count"],
-                                "shipped_at": payload["shipped_at"]})
+                                "shipped_at": payload["shipped_at"],
+                                "session_url": self.links.session(payload["session_id"]),
+                                # which request (older events do not say: the email then gives the link only)
+                                "organization_name": payload.get("organization_name"), "activity": activity,
+                                "location": payload.get("location"), "end_date": _iso(payload.get("end_date")),
+                                "invoice_number": payload.get("invoice_number"),
+                                "delivery_lines": _address_lines(delivery)})
 
     # productions (the events name a user id: the directory gives the address) ----------------------
     def house_admin_added(self, session: Session, event: Envelope) -> None:
@@ -115,7 +141,8 @@ class EmailHandlers:
                        to_address=person.email, to_name=f"{person.first_name} {person.last_name}", box=self.box,
                        context={**self._common(PRODUCTIONS), "first_name": person.first_name,
                                 "last_name": person.last_name, "house_name": payload["house_name"],
-                                "house_id": payload["house_id"], "delegate": bool(payload.get("delegate"))})
+                                "house_id": payload["house_id"], "delegate": bool(payload.get("delegate")),
+                                "house_url": self.links.house(payload["house_id"])})
 
     def access_granted(self, session: Session, event: Envelope) -> None:
         """P6."""
@@ -125,11 +152,20 @@ class EmailHandlers:
                        to_address=person.email, to_name=f"{person.first_name} {person.last_name}", box=self.box,
                        context={**self._common(PRODUCTIONS), "first_name": person.first_name,
                                 "last_name": person.last_name, "sheet_title": payload["sheet_title"],
-                                "sheet_id": payload["sheet_id"]})
+                                "sheet_id": payload["sheet_id"], "sheet_url": self.links.sheet(payload["sheet_id"])})
 
 
 def _full_name(payload: dict) -> str:
     return f"{payload['first_name']} {payload['last_name']}".strip()
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _address_lines(delivery: dict) -> list[str]:
+    city = " ".join(part for part in (delivery.get("city"), delivery.get("postal_code")) if part)
+    return [line for line in (delivery.get("attention"), delivery.get("address"), city) if line]
 
 
 def _secret(payload: dict) -> Secret:

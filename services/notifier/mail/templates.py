@@ -25,6 +25,23 @@ TEMPLATES = (
 )
 
 
+# Context fields added to a template after messages may have been staged without them (a message
+# row keeps the context it was staged with): what such an older message shows instead.
+_LATER_FIELDS = {
+    "invoice_issued": lambda c: {"balance_is_zero": False, "invoice_url": c["site_url"],
+                                 "bank_lines": [c["bank_details"]] if c.get("bank_details") else []},
+    "cards_shipped": lambda c: {"session_url": c["site_url"], "organization_name": None, "activity": None,
+                                "location": None, "end_date": None, "invoice_number": None, "delivery_lines": []},
+    "house_admin_added": lambda c: {"house_url": c["site_url"]},
+    "access_granted": lambda c: {"sheet_url": c["site_url"]},
+}
+
+
+def _with_later_fields(name: str, context: dict) -> dict:
+    later = _LATER_FIELDS.get(name)
+    return {**later(context), **context} if later else context
+
+
 def language_of(value: str | None) -> str:
     return value if value in LANGUAGES else DEFAULT_LANGUAGE
 
@@ -60,6 +77,7 @@ _ENV = _environment()
 
 def render_subject(name: str, language: str, context: dict) -> str:
     language = language_of(language)
+    context = _with_later_fields(name, context)
     text = _ENV.get_template(f"{language}/{name}.subject").render(**context, lang=language,
                                                                    money=lambda v: money(v, language))
     return " ".join(text.split())
@@ -68,7 +86,7 @@ def render_subject(name: str, language: str, context: dict) -> str:
 def render_bodies(name: str, language: str, context: dict) -> tuple[str, str]:
     """(plain text, HTML) of the email."""
     language = language_of(language)
-    values = dict(context, lang=language, money=lambda v: money(v, language))
+    values = dict(_with_later_fields(name, context), lang=language, money=lambda v: money(v, language))
     text = _ENV.get_template(f"{language}/{name}.txt").render(**values)
     html = _ENV.get_template(f"{language}/{name}.html").render(**values)
     return text, html

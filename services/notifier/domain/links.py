@@ -1,0 +1,42 @@
+"""Where the links of an email go: the pages of the web app (``services/web``), each on its own portal.
+
+ASSTSAS (portal ``cards``) lives at the root of the site, AQPM (portal ``productions``) under
+``/aqpm/``: an email of one portal never sends its reader to the other's login page. A page that
+needs a login sends an anonymous reader to the login of its own portal, then back to the page.
+"""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from services.notifier.domain.portals import CARDS, PRODUCTIONS
+
+# The login page of each portal (services/web/account/views.py "/", portal_productions/views.py "/aqpm/").
+PORTAL_HOMES = {CARDS: "/", PRODUCTIONS: "/aqpm/"}
+
+
+class Links:
+    def __init__(self, public_base_url: str):
+        self.base = public_base_url.rstrip("/")
+
+    def _at(self, path: str) -> str:
+        return self.base + path
+
+    def home(self, portal: str) -> str:
+        """The portal's entry (login) page."""
+        return self._at(PORTAL_HOMES.get(portal, PORTAL_HOMES[CARDS]))
+
+    def session(self, session_id: str) -> str:
+        return self._at(f"/sessions/{_segment(session_id)}")
+
+    def invoice(self, invoice_id: str) -> str:
+        return self._at(f"/invoices/{_segment(invoice_id)}")
+
+    def house(self, house_id: str) -> str:
+        return self._at(f"/aqpm/houses/{_segment(house_id)}")
+
+    def sheet(self, sheet_id: str) -> str:
+        return self._at(f"/aqpm/sheets/{_segment(sheet_id)}")
+
+
+def _segment(value: str) -> str:
+    return quote(str(value), safe="")
