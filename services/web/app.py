@@ -50,7 +50,7 @@ def create_app(config: WebConfig | None = None, db: Database | None = None, **_i
     db = db or Database(config.database_url)
     app.extensions["web_config"] = config
     app.extensions["web_db"] = db
-    app.extensions["web_sessions"] = SessionStore(db, timedelta(days=config.remember_days))
+    app.extensions["web_sessions"] = SessionStore(db, timedelta(days=config.remember_days), config.secret_key)
     CSRFProtect(app)
     install_request_context(app, "web")
     _install_templating(app)
