@@ -140,19 +140,20 @@ class Mailbox:
         """How many emails arrived so far: ``wait_for(..., after=mark)`` then only looks at later ones."""
         return len(self.all())
 
-    def wait_for(self, to: str, subject: str = "", containing: str = "", after: int = 0,
-                 timeout: float = 30) -> Email:
+    def wait_for(self, to: str, subject: str = "", containing: str = "", template: str = "", after: int = 0,
+                 timeout: float = 60) -> Email:
         """The first email to ``to`` (after ``after``) whose subject matches the ``subject`` regex (case
-        ignored) and whose text contains ``containing``; polls until it arrives (delivery is asynchronous)."""
+        ignored), whose text contains ``containing`` and, if given, made from the notifier's ``template``;
+        polls until it arrives (delivery is asynchronous)."""
         deadline = time.monotonic() + timeout
         while True:
             for message in self.all()[after:]:
                 if message.to == to.lower() and re.search(subject, message.subject, re.I) \
-                        and containing in message.text:
+                        and containing in message.text and template in ("", message.template):
                     return message
             if time.monotonic() > deadline:
                 arrived = "\n".join(f"  {m}" for m in self.all()[after:] if m.to == to.lower()) or "  none"
-                raise AssertionError(f"no email to {to} with subject ~ {subject!r} containing {containing!r} "
+                raise AssertionError(f"no {template or 'email'} to {to} with subject ~ {subject!r} containing {containing!r} "
                                      f"within {timeout:.0f} s; emails to that address:\n{arrived}")
             time.sleep(0.2)
 
@@ -166,8 +167,10 @@ class _Writer:
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd's handler hook
         with self.lock:
-            self.count += 1
             recipient = re.sub(r"[^A-Za-z0-9@._-]", "_", (envelope.rcpt_tos or ["unknown"])[0])[:80]
+            self.count += 1
+            while list(self.folder.glob(f"{self.count:06d}-*.eml")):     # never two emails with one number
+                self.count += 1
             final = self.folder / f"{self.count:06d}-{recipient}.eml"
             partial = final.with_suffix(".part")
             partial.write_bytes(envelope.original_content or envelope.content)
@@ -182,8 +185,10 @@ def serve(port: int, folder: Path) -> None:
     controller = Controller(_Writer(folder), hostname="127.0.0.1", port=port)
     controller.start()
     print("ready", flush=True)
+    parent = os.getppid()
     try:
-        threading.Event().wait()
+        while os.getppid() == parent:   # the tests' process is gone (killed): so is their mail server
+            time.sleep(1)
     finally:
         controller.stop()
 

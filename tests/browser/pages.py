@@ -1,6 +1,7 @@
 """Steps the scenarios share, written as a person would do them on the pages."""
 from __future__ import annotations
 
+import re
 import time
 from datetime import date, timedelta
 
