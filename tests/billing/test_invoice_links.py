@@ -68,3 +68,20 @@ def test_a_void_invoice_pdf_invites_nobody_to_pay(client, tokens, db):
                                headers=trainer_headers(tokens, invoice.owner_user_id)).data)
     assert "Statut : Annulée" in text and "Facture annulée : il n'y a rien à payer." in text
     assert not [word for word in PAY_WORDS if word in text], text
+
+
+@pytest.mark.parametrize("path, key", [("docker-compose.yml", "x-billing-env"),
+                                       ("deploy/k8s/base/billing/config.yaml", "data")])
+def test_the_deployed_pay_link_is_the_web_invoice_page_too(web, path, key):
+    """The real stacks set the template explicitly: theirs must land on the invoice page as well."""
+    import yaml
+
+    from services.billing.config import BillingSettings
+    from chassis.config import REPO_ROOT, ServiceConfig
+
+    template = yaml.safe_load((REPO_ROOT / path).read_text())[key]["BILLING_PAY_URL_TEMPLATE"]
+    settings = BillingSettings.from_config(ServiceConfig(service="billing", database_url="sqlite://",
+                                                         public_base_url="https://guichet.example.org",
+                                                         extra={"PAY_URL_TEMPLATE": template}))
+    url = settings.pay_url("0b6f6c1e-2f4e-4bb0-9d8e-6a1d2c3b4a59", "2026-000001")
+    assert check_landing(web, url, "https://guichet.example.org", CARDS) == ""
