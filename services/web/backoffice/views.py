@@ -55,7 +55,8 @@ def trainers():
 @blp.route("/reference", methods=["GET", "POST"])
 @login_required(CARDS_STAFF)
 def reference():
-    form = FormState()
+    # the page's forms pick their FormState with an expression: name the fields it shows
+    form = FormState(fields=("kind", "code", "label", "label_en", "name"))
     if request.method == "POST":
         kind = request.form.get("kind", "")
         if kind not in REFERENCE_KINDS:
