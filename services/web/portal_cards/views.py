@@ -196,9 +196,11 @@ def delete_participant(session_id: str, participant_id: str):
     return redirect(url_for("cards.participants", session_id=session_id))
 
 
-@blp.post("/sessions/<session_id>/participants/import")
+@blp.route("/sessions/<session_id>/participants/import", methods=["GET", "POST"])
 @login_required(*TRAINER)
 def import_participants(session_id: str):
+    if request.method == "GET":   # e.g. the language switch after an import: back to the list
+        return redirect(url_for("cards.participants", session_id=session_id))
     upload = request.files.get("file")
     session = cards.get_session(api(), session_id)
     if upload is None or not upload.filename:
