@@ -67,9 +67,9 @@ def test_an_aqpm_member_s_emails_lead_to_the_aqpm_portal_and_a_real_login_ends_t
     page.goto(reset_links[0])
     _aqpm_login(page, address, temporary)
     expect(page).to_have_url(re.compile(r"/password/change"))
-    expect(page.get_by_role("heading", name="Choisissez votre nouveau mot de passe")).to_be_visible()
-    expect(page.locator(".flash.info")).to_contain_text("mot de passe temporaire reçu par courriel")
-    expect(page.get_by_label("Mot de passe temporaire (reçu par courriel)")).to_be_visible()
+    expect(page.get_by_role("heading", name="Changement du mot de passe")).to_be_visible()
+    expect(page.locator(".flash.info")).to_contain_text("Vous vous êtes connecté avec le mot de passe temporaire")
+    expect(page.get_by_label("Ancien mot de passe : le temporaire reçu par courriel")).to_be_visible()
     shot(page, "account-forced-change")
     page.context.close()                                  # ...and leaves without changing it
 
@@ -82,7 +82,7 @@ def test_an_aqpm_member_s_emails_lead_to_the_aqpm_portal_and_a_real_login_ends_t
     expect(later.get_by_role("heading", name="Changement du mot de passe")).to_be_visible()
     expect(later.locator("main")).to_contain_text("de votre plein gré")
     expect(later.locator("main")).not_to_contain_text("temporaire")
-    expect(later.get_by_label("Mot de passe actuel")).to_be_visible()
+    expect(later.get_by_label("Ancien mot de passe", exact=True)).to_be_visible()
     shot(later, "account-voluntary-change")
 
     # The temporary password was for the forgotten one: it no longer opens anything.

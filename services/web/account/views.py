@@ -94,10 +94,8 @@ def change_password():
             return redirect(home_for(login))
         except ApiError as error:
             form.take(error)
-    forced = _forced_change(login)
-    title = (tr("Choisissez votre nouveau mot de passe", "Choose your new password") if forced
-             else tr("Changement du mot de passe", "Change password"))
-    return render_template("account/change_password.html", form=form, forced=forced, page_title=title)
+    return render_template("account/change_password.html", form=form, forced=_forced_change(login),
+                           page_title=tr("Changement du mot de passe", "Change password"))
 
 
 def _forced_change(login) -> bool:
