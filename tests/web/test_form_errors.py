@@ -118,3 +118,15 @@ def test_the_errors_macro_gives_one_element_per_field(app, in_language):
                                   form=form)
     assert html.count('id="location-error"') == 1
     assert html.count("Trop long.") == 1 and "Format invalide." in html
+
+
+def test_errors_of_list_items_keep_each_item_and_reach_the_list_field(in_language):
+    in_language("fr")
+    flat = flatten_fields({"participants": [{"first_name": ["Requis. / Required."]},
+                                            {"first_name": ["Trop long. / Too long."]}]})
+    assert flat == {"participants.0.first_name": ["Requis. / Required."],
+                    "participants.1.first_name": ["Trop long. / Too long."]}
+    form = FormState(fields=("participants",)).take(refusal({"participants": [{"first_name": ["Requis. / Required."]},
+                                                                              {"first_name": ["Trop long. / Too long."]}]}))
+    form.place(())
+    assert form.error("participants") == ["Requis.", "Trop long."]

@@ -56,9 +56,13 @@ def flatten_fields(fields: Any, prefix: str = "") -> dict[str, list[str]]:
                 flat.update(flatten_fields(value, name))
             elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
                 flat[name] = list(value)
-            elif isinstance(value, list):
-                for item in value:
-                    flat.update(flatten_fields(item, name))
+            elif isinstance(value, list):   # a list of objects: each item under its index (``items.0.x``)
+                for index, item in enumerate(value):
+                    item_name = f"{name}.{index}"
+                    if isinstance(item, (dict, list)):
+                        flat.update(flatten_fields(item, item_name))
+                    else:
+                        flat.setdefault(name, []).append(str(item))
             else:
                 flat[name] = [str(value)]
     elif isinstance(fields, list):
