@@ -153,3 +153,33 @@ def test_an_invoice_email_with_nothing_to_pay_does_not_invite_to_pay(db, smtp, h
     for words in ("Payez en ligne", "Payer en ligne", "chèque émis", "Versez le solde", "/invoices/",
                   "à la réception de votre paiement"):
         assert words not in text and words not in html, words
+
+
+# -- messages staged before these fields existed still render (a message row keeps its context) ---------
+OLD_COMMON = {"support_phone": "1 800 361-4528, poste 246", "support_email": "support@asstsas.qc.ca"}
+OLD_CONTEXTS = {
+    "invoice_issued": {**OLD_COMMON, "portal": "cards", "site_url": BASE, "name": "X", "number": "2026-000001",
+                       "invoice_id": "i", "total": "6.00", "balance": "6.00", "currency": "CAD",
+                       "payment_method": "direct_deposit", "pay_url": None, "cheque_payable_to": "ASSTSAS",
+                       "cheque_address": "", "bank_details": "Caisse Test"},
+    "cards_shipped": {**OLD_COMMON, "portal": "cards", "site_url": BASE, "first_name": "C", "last_name": "E",
+                      "session_id": "s", "participant_count": 2, "shipped_at": "2026-12-07T15:00:00+00:00"},
+    "house_admin_added": {**OLD_COMMON, "portal": "productions", "site_url": BASE, "first_name": "M",
+                          "last_name": "T", "house_name": "H", "house_id": "h", "delegate": False},
+    "access_granted": {**OLD_COMMON, "portal": "productions", "site_url": BASE, "first_name": "M", "last_name": "T",
+                       "sheet_title": "S", "sheet_id": "x"},
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("template", sorted(OLD_CONTEXTS))
+def test_a_message_staged_with_an_older_context_still_renders(template, language):
+    from services.notifier.mail.templates import render_bodies, render_subject
+
+    context = OLD_CONTEXTS[template]
+    text, html = render_bodies(template, language, context)
+    assert render_subject(template, language, context)
+    if template == "invoice_issued":  # the notifier's own bank setting of the time
+        assert "Caisse Test" in text and "Caisse Test" in html
+    else:                             # the portal's address stands in for the page it did not name
+        assert BASE in text and BASE in html
