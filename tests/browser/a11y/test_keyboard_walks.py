@@ -59,6 +59,7 @@ def test_trainer_creates_a_request_adds_a_participant_and_reaches_payment_by_key
 
     tab_to(page, "a[href='/sessions/new']")
     page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/sessions/new$"))
     expect(page.get_by_role("heading", name="Nouvelle demande")).to_be_visible()
     choose_first_option(page, "#f-organization_type")
     if page.locator("#f-organization_name").is_visible():
@@ -68,7 +69,8 @@ def test_trainer_creates_a_request_adds_a_participant_and_reaches_payment_by_key
     type_into(page, "#f-location", "Montréal")
     choose_first_option(page, "#f-activity_code")
     tab_to(page, "#f-end_date")
-    page.keyboard.type((date.today() - timedelta(days=3)).strftime("%Y%m%d"))   # the date box's three parts
+    # The date box's three parts, in the order this Chromium shows them (mm/dd/yyyy, whatever the locale).
+    page.keyboard.type((date.today() - timedelta(days=3)).strftime("%m%d%Y"))
     type_into(page, "#f-delivery-address", "505, boul. De Maisonneuve Ouest")
     type_into(page, "#f-delivery-city", "Montréal")
     type_into(page, "#f-delivery-postal_code", "H3A 3C2")
@@ -79,11 +81,12 @@ def test_trainer_creates_a_request_adds_a_participant_and_reaches_payment_by_key
 
     tab_to(page, "main a[href$='/participants/new']")
     page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/participants/new$"))
     choose_first_option(page, "#f-title")
     type_into(page, "#f-first_name", "Karine")
     type_into(page, "#f-last_name", "Clavier")
     tab_to(page, "#f-birth_date")
-    page.keyboard.type("19850412")
+    page.keyboard.type("04121985")
     type_into(page, "#f-phone", "514 555-0199")
     tab_to(page, "main form button[type=submit]:not([value=save_and_add]):not([value=cancel])")
     page.keyboard.press("Space")                          # a button also answers to the space bar
@@ -92,6 +95,7 @@ def test_trainer_creates_a_request_adds_a_participant_and_reaches_payment_by_key
 
     tab_to(page, "main a[href$='/payment']")
     page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/payment$"))
     expect(page.locator("[data-total]")).to_have_text("2,00\u00a0$")
     tab_to(page, "#f-payment_method")
     tab_to(page, "#f-billed_to")
@@ -117,7 +121,7 @@ def test_member_logs_in_and_opens_a_sheet_then_goes_to_set_by_keyboard(scan_page
     tab_to(page, f"main a[href='/aqpm/sheets/{sheet['id']}']")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name=sheet["title"])).to_be_visible()
-    tab_to(page, "main button:has-text('SET')")
+    tab_to(page, "main form[action$='/set'] button")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/set-demo"))
     expect(page.locator("main")).to_contain_text(sheet["title"])
