@@ -7,7 +7,7 @@ import pytest
 
 from tests.browser.conftest import unique
 from tests.browser.forms import api
-from tests.browser.forms.check import Case, one_at_a_time, run_both, sign_in
+from tests.browser.forms.check import Case, one_at_a_time, run, run_both, sign_in
 from tests.browser.forms.world import build_world
 
 pytestmark = pytest.mark.browser
@@ -72,6 +72,19 @@ def test_house_creation_form(new_page, platform):
              Case("name too long", {"name": LONG}, ("name",))]
     found = run_both(page, "/staff/houses", "main form:has([name=name])", cases,
                      lambda: staff.get("/api/productions/houses?limit=1")["total"])
+    house = build_world(platform).house                                  # "Nommer délégué" on a house's page
+    found += run(page, f"/aqpm/houses/{house['id']}", "main form[action$='/delegates']",
+                 [Case("nobody picked", {"delegate_query": ""}, ("delegate_query",))], "fr",
+                 lambda: staff.get(f"/api/productions/houses/{house['id']}")["admins"])
+    assert not found, "\n".join(found)
+
+
+def test_participant_search_form(cards_staff):
+    """A search writes nothing; its refusals still belong beside their fields."""
+    page, _staff = cards_staff
+    cases = [Case("name too short", {"last_name": "T"}, ("last_name",)),
+             Case("impossible date", {"last_name": "Tremblay", "birth_date": "1985-13-45"}, ("birth_date",))]
+    found = run_both(page, "/staff/participants", "main form:has([name=last_name])", cases, lambda: None)
     assert not found, "\n".join(found)
 
 
