@@ -84,7 +84,11 @@ def _install_templating(app: Flask) -> None:
 
     @app.context_processor
     def _portal():
-        return {"portal": {"aqpm": "aqpm", "backoffice": "staff"}.get(request.blueprint or "", "cards")}
+        # by blueprint, else by path: a 404 under /aqpm/ is still a page of the AQPM portal
+        by_blueprint = {"aqpm": "aqpm", "set_demo": "aqpm", "backoffice": "staff"}.get(request.blueprint or "")
+        by_path = "aqpm" if request.path.startswith(("/aqpm", "/set-demo")) else \
+            "staff" if request.path.startswith("/staff") else "cards"
+        return {"portal": by_blueprint or by_path}
 
 
 @pass_context

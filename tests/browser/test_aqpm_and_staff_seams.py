@@ -491,3 +491,13 @@ def test_favicon_and_english_spacing(new_page, platform):
         aqpm.goto(path)
         text = aqpm.locator("body").inner_text()
         assert not re.search(r"\w \:", text), (path, re.findall(r".{0,30}\w \:.{0,10}", text))
+
+
+def test_a_missing_aqpm_page_stays_in_the_aqpm_portal(new_page, platform):
+    page = new_page()
+    response = page.goto("/aqpm/cette-page-n-existe-pas")
+    assert response.status == 404
+    expect(page.locator("header .brand")).to_contain_text("AQPM")
+    page.get_by_role("link", name="Retour à l'accueil").click()
+    expect(page).to_have_url(re.compile(r"/aqpm/$"))
+    expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
