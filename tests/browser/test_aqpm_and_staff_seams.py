@@ -501,3 +501,17 @@ def test_a_missing_aqpm_page_stays_in_the_aqpm_portal(new_page, platform):
     page.get_by_role("link", name="Retour à l'accueil").click()
     expect(page).to_have_url(re.compile(r"/aqpm/$"))
     expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
+
+
+@pytest.mark.parametrize(("typed", "amount"), [
+    ("6,00", "6.00"), ("6.00", "6.00"), ("6", "6.00"), ("6,5", "6.50"), ("6 000,50", "6000.50"),
+    ("6\u00a0000,50", "6000.50"), ("1,234.56", "1234.56"), ("1.234,56", "1234.56"), ("$6.00", "6.00"),
+    ("6,00 $", "6.00"), ("6,00\u00a0$", "6.00"), ("CA$ 6.00", "6.00"), ("6.00 CAD", "6.00"),
+    ("six piasses", None), ("", None), ("6,00,00", None), ("-6,00", None), ("12,3456", None), ("6..00", None),
+    ("1,00,0", None), ("6 , 00", None),
+])
+def test_amounts_as_people_type_them(typed, amount):
+    from services.web.formatting import parse_money
+
+    parsed = parse_money(typed)
+    assert (None if parsed is None else f"{parsed:.2f}") == amount
