@@ -44,6 +44,16 @@ def run_env(context, target_metadata) -> None:
 
 
 
+def create_account_status_table(op) -> None:
+    """The ``account_status`` table of ``chassis.bus.tables`` (one migration of every service calls it)."""
+    import sqlalchemy as sa
+
+    op.create_table("account_status",
+                    sa.Column("user_id", sa.String(36), primary_key=True),
+                    sa.Column("disabled", sa.Boolean(), nullable=False),
+                    sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False))
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m chassis.migrations <svc>``: that service's database (``<SVC>_DATABASE_URL``) to head."""
     import sys

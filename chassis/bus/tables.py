@@ -1,4 +1,5 @@
-"""Outbox and inbox tables. Each service's database has both; its Alembic migrations create them.
+"""The chassis's tables, in every service's database (its Alembic migrations create them): the outbox,
+the inbox, and the accounts auth has disabled (``chassis.account_status``).
 
 Alembic targets ``[ServiceBase.metadata, ChassisBase.metadata]`` so autogenerate sees them.
 """
@@ -45,3 +46,16 @@ class InboxMessage(ChassisBase):
     event_id: Mapped[str] = mapped_column(String(36))
     event_type: Mapped[str] = mapped_column(String(80))
     handled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AccountStatus(ChassisBase):
+    """An account auth disabled (or enabled again), as this service learned it from auth's events.
+
+    ``changed_at`` is the event's time: an event older than the row changes nothing, so a late
+    ``auth.user_enabled`` never undoes a newer ``auth.user_disabled``.
+    """
+    __tablename__ = "account_status"
+
+    user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    disabled: Mapped[bool] = mapped_column(Boolean)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -3,7 +3,8 @@ from sqlalchemy import create_engine, inspect
 
 from chassis.migrations import upgrade
 
-EXPECTED = {"outbox", "inbox", "invoice_counters", "invoices", "invoice_lines", "payments", "payment_allocations",
+EXPECTED = {"account_status", "outbox", "inbox", "invoice_counters", "invoices", "invoice_lines", "payments",
+            "payment_allocations",
             "idempotency_keys", "cancelled_sessions", "audit_entries", "alembic_version"}
 
 

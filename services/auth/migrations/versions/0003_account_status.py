@@ -1,0 +1,29 @@
+"""Staff can disable an account: ``users.disabled_at`` and the chassis ``account_status`` table that
+auth's own token checks read, as every other service's do (chassis.account_status).
+
+Revision ID: auth_0003
+Revises: auth_0002
+Create Date: 2026-12-07
+"""
+import sqlalchemy as sa
+from alembic import op
+
+from chassis.migrations import create_account_status_table
+from services.auth.db.types import UtcDateTime
+
+revision = "auth_0003"
+down_revision = "auth_0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("users") as batch:
+        batch.add_column(sa.Column("disabled_at", UtcDateTime(), nullable=True))
+    create_account_status_table(op)
+
+
+def downgrade() -> None:
+    op.drop_table("account_status")
+    with op.batch_alter_table("users") as batch:
+        batch.drop_column("disabled_at")
