@@ -1,9 +1,10 @@
-"""The auth service's tables: users, signing keys, refresh tokens, login throttling state."""
+"""The auth service's tables: users, signing keys, refresh tokens, login throttling state, pending
+email changes, the security event trail."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, false
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.auth.db.types import UtcDateTime
@@ -89,3 +90,42 @@ class LoginThrottle(Base):
     first_failure_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     last_failure_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class EmailChange(Base):
+    """A change of address asked with the current password (``PATCH /me``). ``users.email`` changes
+    only when the single-use link sent to ``new_email`` is followed before ``expires_at``; the link
+    sent to ``old_email`` cancels it until ``cancel_expires_at`` (and undoes it if already confirmed).
+    Only SHA-256 hashes of the two link tokens are stored. A newer request supersedes a pending one."""
+    __tablename__ = "email_changes"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(36), ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    old_email: Mapped[str] = mapped_column(String(254))
+    new_email: Mapped[str] = mapped_column(String(254))
+    new_email_key: Mapped[str] = mapped_column(String(254))
+    confirm_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    cancel_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    cancel_expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    superseded_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class SecurityEvent(Base):
+    """One entry of the security trail: who (``user_id``; empty for a login naming no account), what
+    (``kind``), with what ``outcome``, from where (client ``address``) and when. Kept
+    ``AUTH_SECURITY_EVENTS_KEEP_DAYS`` (365) days. Never a password or a token in ``details``."""
+    __tablename__ = "security_events"
+    __table_args__ = (Index("ix_security_events_user_occurred", "user_id", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    user_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    outcome: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
