@@ -125,3 +125,38 @@ def test_member_logs_in_and_opens_a_sheet_then_goes_to_set_by_keyboard(scan_page
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/set-demo"))
     expect(page.locator("main")).to_contain_text(sheet["title"])
+
+
+def test_house_administrator_grants_access_with_the_type_ahead_by_keyboard(scan_page, platform, world: World):
+    """The user picker is a combobox: typing, Down arrow and Enter pick a suggestion without a mouse."""
+    tag = unique("")
+    newcomer = api.register_member(platform.base_url, "Noémie", f"Clavier{tag}", f"clavier.{tag}@exemple.ca",
+                                   MEMBER_PASSWORD)
+    page = scan_page()
+    page.goto("/aqpm/")
+    login = "form[action^='/aqpm/login']"
+    type_into(page, f"{login} input[name=email]", world.house_admin.login)
+    type_into(page, f"{login} input[name=password]", MEMBER_PASSWORD)
+    page.keyboard.press("Enter")                                  # Enter in a field sends its form
+    expect(page.get_by_role("heading", name="Fiches de production")).to_be_visible()
+    page.goto(f"/aqpm/sheets/{world.sheet['id']}/access")
+
+    tab_to(page, "main input[name=user_id_query]")
+    suggestion = page.locator("main [role=listbox] [role=option]", has_text=f"Clavier{tag}")
+    for _ in range(20):                       # the directory learns of the newcomer through the bus
+        page.keyboard.type(f"Clavier{tag}", delay=20)
+        try:
+            expect(suggestion).to_be_visible(timeout=1_000)
+            break
+        except AssertionError:
+            page.keyboard.press("Control+a")
+            page.keyboard.press("Backspace")
+    page.keyboard.press("ArrowDown")
+    expect(page.locator("main input[name=user_id_query]")).to_have_attribute("aria-activedescendant", re.compile("."))
+    page.keyboard.press("Enter")                                  # picks the suggestion, does not send yet
+    expect(page.locator("main input[name=user_id_query]")).to_have_value(re.compile(f"Clavier{tag}"))
+    tab_to(page, "main form:has([name=user_id_query]) button[type=submit]")
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_contain_text(newcomer.login)
+    granted = world.house_admin.get(f"/api/productions/sheets/{world.sheet['id']}/access")
+    assert newcomer.me["id"] in str(granted)
