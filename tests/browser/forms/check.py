@@ -102,6 +102,8 @@ def problems(page: Page, form: str, case: Case, language: str) -> list[str]:
             continue
         if not messages:
             found.append(f"{names}: no error message beside the field")
+        if len(messages) != len(set(messages)):
+            found.append(f"{names}: the same error shown twice: {messages}")
         for message in messages:
             if not in_language(message, language):
                 found.append(f"{names}: message not in {language}: {message!r}")
@@ -109,6 +111,9 @@ def problems(page: Page, form: str, case: Case, language: str) -> list[str]:
     for text in shown:
         if GLUED_HALVES.search(text):
             found.append(f"bilingual message glued on the page: {text!r}")
+    tops = [t.strip() for t in page.locator(".flash.error, [role=alert]").all_inner_texts() if t.strip()]
+    if len(tops) != len(set(tops)):
+        found.append(f"the same message shown twice at the top: {tops}")
     if case.top and case.top not in page.locator("main").inner_text():
         found.append(f"the page does not say {case.top!r}")
     return found
