@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import jwt
 from flask import current_app, g, request
 
+from chassis.account_status import ACCOUNT_DISABLED
 from chassis.errors import Forbidden, Unauthorized
 
 ALGORITHMS = ["RS256"]
@@ -103,6 +104,9 @@ def current_principal() -> Principal:
         if token is None:
             raise Unauthorized("Authentification requise. / Authentication required.")
         principal = current_app.extensions["token_verifier"].verify(token)
+        disabled = current_app.extensions.get("disabled_accounts")
+        if disabled is not None and disabled.contains(principal.user_id):
+            raise Unauthorized(ACCOUNT_DISABLED, code="account_disabled")
         g.principal = principal
     return principal
 

@@ -11,6 +11,7 @@ from typing import Callable
 from flask import Flask
 from flask_smorest import Api
 
+from chassis.account_status import DisabledAccounts
 from chassis.bus.health import broker_check
 from chassis.config import ServiceConfig
 from chassis.db import Database
@@ -66,6 +67,7 @@ def create_service_app(config: ServiceConfig, *, title: str, description: str = 
     verifier = token_verifier or TokenVerifier.from_url(config.jwks_url, config.token_issuer, config.token_audience)
     app.extensions["db"] = db
     app.extensions["token_verifier"] = verifier
+    app.extensions["disabled_accounts"] = DisabledAccounts(db)
     app.extensions["service_config"] = config
 
     api = ServiceApi(app)

@@ -127,3 +127,36 @@ def test_the_web_front_end_and_the_api_docs_are_served_by_the_gateway(platform):
     page = requests.get(f"{platform.base_url}/", timeout=10)
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
     assert page.headers["X-Frame-Options"] == "DENY" and page.headers["X-Request-ID"]
+
+
+def test_a_disabled_account_is_refused_by_every_service_within_a_minute(platform):
+    """Issue 17, item 11: AQPM staff disable a member; each service learns it from auth's event (no call
+    to auth per request) and refuses the member's still-valid access token; enabling lets them back in."""
+    member = Client(platform.base_url)
+    email = f"membre.{uuid.uuid4().hex[:8]}@example.org"
+    password = "Un-mot-de-passe-solide-42"
+    registered = member.request("POST", "/api/auth/register", json={
+        "first_name": "Noémie", "last_name": "Gagnon", "email": email, "email_confirmation": email,
+        "password": password, "password_confirmation": password})
+    assert registered.status_code == 201, registered.text
+    member.login(email, password)
+    calls = {"auth": "/api/auth/me", "cards": "/api/cards/sessions", "billing": "/api/billing/invoices",
+             "productions": "/api/productions/houses", "notifier": "/api/notifier/messages"}
+    before = {service: member.request("GET", path).status_code for service, path in calls.items()}
+    assert 401 not in before.values(), before
+
+    staff = Client(platform.base_url)
+    staff.login("staff@aqpm.demo", DEMO_PASSWORD)
+    disabled = staff.request("POST", f"/api/auth/users/{registered.json()['id']}/disable")
+    assert disabled.status_code == 200, disabled.text
+
+    def refused_everywhere():
+        answers = {service: member.request("GET", path) for service, path in calls.items()}
+        return all(a.status_code == 401 and a.json()["error"]["code"] == "account_disabled"
+                   for a in answers.values())
+    assert eventually(refused_everywhere, timeout=75)
+    assert member.request("POST", "/api/auth/login", json={"login": email, "password": password}).status_code == 403
+
+    assert staff.request("POST", f"/api/auth/users/{registered.json()['id']}/enable").status_code == 200
+    member.login(email, password)
+    assert eventually(lambda: member.request("GET", "/api/productions/houses").status_code == 200, timeout=75)

@@ -60,3 +60,19 @@ class PasswordResetRequested(_UserSchema):
     temporary_password = fields.String(required=True,
                                        metadata={"description": "One-time password; its login must change it"})
     expires_at = fields.AwareDateTime(required=True, metadata={"description": "When the temporary password stops working (UTC)"})
+
+
+class _AccountStatusSchema(Schema):
+    user_id = fields.String(required=True, metadata={"description": "The account's id: the `sub` of its tokens"})
+
+
+@event_schema("auth.user_disabled", 1)
+class UserDisabled(_AccountStatusSchema):
+    """Staff disabled the account: its refresh tokens are already dead in auth; every service records
+    it (``chassis.account_status``) and refuses its access tokens (401 ``account_disabled``) within 30 s.
+    Consumers apply it only if newer (``occurred_at``) than the status they hold."""
+
+
+@event_schema("auth.user_enabled", 1)
+class UserEnabled(_AccountStatusSchema):
+    """Staff enabled a disabled account again: services accept its tokens again (new logins)."""

@@ -18,6 +18,7 @@ def profile(user: User) -> dict:
         "id": user.id, "username": user.username, "card_number": user.card_number,
         "first_name": user.first_name, "last_name": user.last_name, "email": user.email,
         "roles": list(user.roles), "language": user.language, "must_change_password": user.must_change_password,
+        "disabled": user.disabled_at is not None,
     }
 
 

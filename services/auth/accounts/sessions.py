@@ -21,7 +21,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from chassis.errors import TooManyRequests, Unauthorized
+from chassis.account_status import ACCOUNT_DISABLED
+from chassis.errors import Forbidden, TooManyRequests, Unauthorized
 from services.auth.accounts.context import AuthContext
 from services.auth.db.models import RefreshToken, User
 from services.auth.db.types import utcnow
@@ -130,6 +131,8 @@ def login(ctx: AuthContext, login_text: str, password: str, remember_me: bool, a
         ctx.throttle.record_failure(subjects)
         raise Unauthorized(INVALID_CREDENTIALS, code="invalid_credentials")
 
+    if user.disabled_at is not None:  # after the right password only: a stranger learns nothing
+        raise Forbidden(ACCOUNT_DISABLED, code="account_disabled")
     ctx.throttle.record_success(key, address)
     with ctx.db.transaction() as session:
         user = session.get(User, user.id, with_for_update=True)
@@ -169,6 +172,8 @@ def refresh(ctx: AuthContext, raw_token: str) -> IssuedTokens:
         else:
             row.used_at = now
             user = session.get(User, row.user_id)
+            if user.disabled_at is not None:  # revoked when disabled; this is the belt to those braces
+                raise Unauthorized(INVALID_REFRESH, code="invalid_refresh_token")
             tokens = _issue(session, ctx, user, row.family_id, row.remember_me, row.password_change_required, now)
     if reused:  # the revocation is committed; the caller (thief or victim) logs in again
         raise Unauthorized(INVALID_REFRESH, code="invalid_refresh_token")

@@ -145,6 +145,7 @@ class ProfileSchema(Schema):
     roles = fields.List(fields.String())
     language = fields.String()
     must_change_password = fields.Boolean()
+    disabled = fields.Boolean(metadata={"description": "Disabled by staff: no login, every token refused"})
 
 
 class TokensSchema(Schema):

@@ -1,8 +1,10 @@
 """The billing worker's routing table: event type -> handler."""
+from chassis import account_status
 from chassis.bus.handlers import HandlerTable
 from services.billing.consumers.sessions import on_session_cancelled, on_session_submitted
 
 HANDLERS: HandlerTable = {
+    **account_status.HANDLERS,  # auth.user_disabled / auth.user_enabled: this service refuses their tokens
     "cards.session_submitted": on_session_submitted,
     "cards.session_cancelled": on_session_cancelled,
 }

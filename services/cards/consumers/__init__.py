@@ -1,9 +1,11 @@
 """The events the cards service consumes, and who handles each."""
+from chassis import account_status
 from chassis.bus.handlers import HandlerTable
 from services.cards.consumers.billing import on_invoice_issued, on_invoice_paid, on_invoice_voided
 from services.cards.consumers.trainers import on_user_event
 
 HANDLERS: HandlerTable = {
+    **account_status.HANDLERS,  # auth.user_disabled / auth.user_enabled: this service refuses their tokens
     "auth.user_registered": on_user_event,
     "auth.user_updated": on_user_event,
     "billing.invoice_issued": on_invoice_issued,

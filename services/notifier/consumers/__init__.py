@@ -9,6 +9,7 @@ Sending happens later in the worker's delivery loops, never inside the transacti
 """
 from __future__ import annotations
 
+from chassis import account_status
 from chassis.bus.handlers import Handler, HandlerTable
 from chassis.events.registry import catalogue_types
 from services.notifier.config import NotifierSettings, load_config
@@ -33,7 +34,11 @@ def email_handlers(settings: NotifierSettings, box: SecretBox | None = None) -> 
 
 
 def _with_fanout(email_handler: Handler | None) -> Handler:
+    status_handler = account_status.HANDLERS.get  # the notifier's API refuses disabled accounts too
+
     def handle(session, event):
+        if (record_status := status_handler(event.type)) is not None:
+            record_status(session, event)
         if email_handler is not None:
             email_handler(session, event)
         fan_out_to_webhooks(session, event)

@@ -1,0 +1,49 @@
+"""Staff disable an account they manage, or enable it again (issue 17, item 11).
+
+Disabling kills every refresh token of the account at once (no new access token), refuses its
+logins (after the right password only), and emits ``auth.user_disabled``: every service records it
+(``chassis.account_status``) and refuses the account's access tokens within 30 s. Auth records it in
+its own ``account_status`` table in the same transaction, so its own checks need no event.
+Staff manage the accounts of their portal only (``MANAGED_BY``); anyone else's is a 404.
+"""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from chassis.account_status import DISABLED_EVENT, ENABLED_EVENT, record_status
+from chassis.errors import Conflict, NotFound
+from chassis.tokens import Principal
+from services.auth.accounts.sessions import revoke_other_sessions
+from services.auth.db.models import User
+from services.auth.db.types import utcnow
+from services.auth.domain.roles import MANAGED_BY
+from services.auth.events import emit
+
+NOT_FOUND = "Utilisateur introuvable. / User not found."
+NOT_YOURSELF = "Vous ne pouvez pas désactiver votre propre compte. / You cannot disable your own account."
+
+
+def managed_user(session: Session, staff: Principal, user_id: str, *, for_update: bool = False) -> User:
+    """The account ``user_id`` if ``staff`` manages it (ASSTSAS staff: trainers; AQPM staff: members)."""
+    managed = {MANAGED_BY[role] for role in staff.roles if role in MANAGED_BY}
+    user = session.get(User, user_id, with_for_update=for_update)
+    if user is None or not managed.intersection(user.roles or []):
+        raise NotFound(NOT_FOUND)
+    return user
+
+
+def set_disabled(session: Session, staff: Principal, user_id: str, disabled: bool) -> User:
+    """Disables (or enables) the account; doing what is already done changes and emits nothing."""
+    user = managed_user(session, staff, user_id, for_update=True)
+    if user.id == staff.user_id:
+        raise Conflict(NOT_YOURSELF)
+    if (user.disabled_at is not None) == disabled:
+        return user
+    now = utcnow()
+    user.disabled_at = now if disabled else None
+    user.updated_at = now
+    if disabled:
+        revoke_other_sessions(session, user.id, None, now)
+    record_status(session, user.id, disabled, now)
+    emit(session, DISABLED_EVENT if disabled else ENABLED_EVENT, {"user_id": user.id})
+    return user
