@@ -190,6 +190,12 @@ def test_aqpm_entry_labels_focus_their_own_fields(new_page, platform):
 
 
 def test_every_id_is_unique_and_every_label_has_its_field(new_page, platform):
+    staff_api = Api(platform, "staff@aqpm.demo", platform.password)
+    house = staff_api.call("POST", "/api/productions/houses", json={
+        "name": f"Productions Identifiants {unique('')}", "status": "active", "delegate_ids": []}).json()
+    sheet = staff_api.call("POST", "/api/productions/sheets", json={"house_id": house["id"], "title": "Les Étiquettes"})
+    assert sheet.status_code == 201, sheet.text
+    sheet_id = sheet.json()["id"]
     for language in ("fr", "en"):
         anonymous = new_page()
         for path in ("/aqpm/", "/aqpm/password/forgot"):
@@ -212,7 +218,8 @@ def test_every_id_is_unique_and_every_label_has_its_field(new_page, platform):
         if language == "en":
             to_english(aqpm_staff)
         for path in ("/staff/houses", "/aqpm/sheets", "/aqpm/houses", "/aqpm/producers", "/aqpm/users?q=demo",
-                     "/aqpm/sheets/new"):
+                     "/aqpm/sheets/new", f"/aqpm/houses/{house['id']}", f"/aqpm/sheets/{sheet_id}",
+                     f"/aqpm/sheets/{sheet_id}/edit", f"/aqpm/sheets/{sheet_id}/access"):
             aqpm_staff.goto(path)
             assert_ids_and_labels(aqpm_staff)
 

@@ -179,6 +179,9 @@ def participants():
         except ApiError as error:
             form.take(error)
     titles = cards.reference(api()).get("titles", []) if found and found.get("items") else []
+    # the reissued code comes back in the address: say so only when the search does show it
+    if reissued not in {a.get("code") for p in (found or {}).get("items", []) for a in p.get("attestations") or []}:
+        reissued = ""
     return render_template("backoffice/participants.html", form=form, found=found, titles=titles, reissued=reissued,
                            page_title=tr("Recherche de participants", "Participant search"))
 
