@@ -191,15 +191,20 @@ def test_submit_says_it_is_working_while_it_waits(new_page, platform):
     page.get_by_role("link", name=re.compile("^Paiement")).first.click()
     page.locator("#f-payment_method").select_option("cheque")
     page.locator("#f-billed_to").select_option("organization")
-    held = []
-    page.route(re.compile(r".*/payment$"), lambda route: held.append(route) if route.request.method == "POST"
-               else route.continue_())
+    form = page.locator("form.payment-form")
+    # The page's own submit handler runs first; this later one keeps the page here to look at it.
+    form.evaluate("f => f.addEventListener('submit', event => event.preventDefault())")
     button = page.get_by_role("button", name="Soumettre")
-    button.evaluate("b => b.click()")          # a real click, without waiting for the held navigation
+    expect(page.locator("[data-busy-status]")).to_have_text("")
+    button.click()
     expect(button).to_be_disabled()
     expect(page.locator("[data-busy-status]")).to_have_text("Traitement en cours…")
-    assert held, "the form was not posted"
-    held[0].continue_()
+    expect(page.locator("[data-busy-status]")).to_have_attribute("aria-live", "polite")
+
+    page.reload()                                   # and the real submission goes through
+    page.locator("#f-payment_method").select_option("cheque")
+    page.locator("#f-billed_to").select_option("organization")
+    page.get_by_role("button", name="Soumettre").click()
     expect(page.locator(".flash.success")).to_contain_text("soumise")
 
 
@@ -250,3 +255,50 @@ def test_a_shipped_request_is_read_only_and_prints_its_attestations(new_page, pl
     page.goto(f"/sessions/{session_id}")
     expect(page.locator(".status-line")).to_contain_text("Status:")
     expect(page.locator("[data-attestations-pdf]")).to_have_text("Print the attestations (PDF)")
+
+
+def test_participant_and_invoice_forms_show_each_refusal_beside_its_field(new_page, platform):
+    page = new_page()
+    login_trainer(page, platform.password)
+    new_session(page, unique("Fiches "))
+    session_id = session_id_of(page)
+    api = Api(platform, TRAINER)
+
+    page.get_by_role("link", name="Ajouter", exact=True).click()
+    page.locator("#f-title").select_option("mme")
+    page.locator("#f-first_name").fill("Gaëlle")
+    page.locator("#f-last_name").fill("Roy")
+    page.locator("#f-birth_date").fill("1988-03-03")
+    page.locator("#f-phone").fill("12")                                        # not a phone number
+    page.get_by_role("button", name="OK", exact=True).click()
+    expect(field_error(page, "f-phone")).to_be_visible()
+    expect(page.locator("#f-phone")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#f-first_name")).to_have_value("Gaëlle")
+    expect(page.locator(".flash.error")).to_have_count(1)
+    assert no_english_half(page.locator("main").inner_text())
+    assert api.get(f"/api/cards/sessions/{session_id}/participants")["total"] == 0
+
+    page.goto(f"/sessions/{session_id}/participants")
+    import_csv(page, THREE_PARTICIPANTS)
+    page.get_by_role("link", name=re.compile("^Paiement")).first.click()
+    page.locator("#f-payment_method").select_option("cheque")
+    page.locator("#f-billed_to").select_option("organization")
+    page.get_by_role("button", name="Soumettre").click()
+    from tests.browser.pages import wait_for_invoice_link
+    wait_for_invoice_link(page).click()
+    invoice_id = page.url.rstrip("/").rsplit("/", 1)[1]
+
+    page.get_by_role("link", name="English").click()
+    page.locator("#f-card-holder").fill("Claude Ethier")
+    page.locator("#f-card-number").fill("4242 4242 4242 4241")
+    page.locator("#f-card-exp_month").fill("13")
+    page.locator("#f-card-exp_year").fill("2031")
+    page.locator("#f-card-cvc").fill("12")
+    page.get_by_role("button", name=re.compile("^Pay")).click()
+    expect(field_error(page, "f-card-number")).to_have_text("Invalid card number.")
+    expect(field_error(page, "f-card-exp_month")).to_have_text("Month from 1 to 12.")
+    expect(field_error(page, "f-card-cvc")).to_have_text("3 or 4 digits.")
+    expect(page.locator("#f-card-holder")).to_have_value("Claude Ethier")
+    expect(page.locator("#f-card-number")).to_have_value("")
+    invoice = api.get(f"/api/billing/invoices/{invoice_id}")
+    assert invoice["status"] == "open" and not invoice.get("payments")
