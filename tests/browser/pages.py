@@ -20,11 +20,32 @@ def login_trainer(page: Page, password: str, username: str = TRAINER) -> None:
 
 def login_aqpm(page: Page, email: str, password: str) -> None:
     page.goto("/aqpm/")
-    form = page.locator("form[action^='/aqpm/login']")
-    form.locator("#f-login-email").fill(email)
-    form.locator("#f-login-password").fill(password)
-    form.get_by_role("button", name="Connexion").click()
+    fill_aqpm_login(page, email, password)
     expect(page.get_by_role("heading", name="Fiches de production")).to_be_visible()
+
+
+def fill_aqpm_login(page: Page, email: str, password: str, english: bool = False) -> None:
+    """The « Connexion » box of the AQPM entry page (its fields found by their labels, inside that box)."""
+    form = page.locator("form[action^='/aqpm/login']")
+    form.get_by_label("Email" if english else "Courriel", exact=True).fill(email)
+    form.get_by_label("Password" if english else "Mot de passe", exact=True).fill(password)
+    form.get_by_role("button", name="Log in" if english else "Connexion").click()
+
+
+def pick_user(page: Page, box: str, typed: str, expected: str) -> None:
+    """Types in an "Entrez le nom..." box and picks the suggestion (the directory fills in asynchronously)."""
+    field = page.locator(f"#{box}")
+    suggestion = page.locator(f"#{box.replace('-search', '-list')} li", has_text=expected)
+    for _ in range(40):
+        field.fill("")
+        field.press_sequentially(typed, delay=20)
+        try:
+            expect(suggestion).to_be_visible(timeout=1_000)
+            break
+        except AssertionError:
+            continue
+    suggestion.click()
+    expect(field).to_have_value(re.compile(re.escape(expected)))
 
 
 def new_session(page: Page, organization: str) -> None:

@@ -29,7 +29,7 @@ def register(page: Page, t: Lang, first: str, last: str, email: str) -> None:
     form.get_by_label(t("Nom", "Last name"), exact=True).fill(last)
     form.get_by_label(t("Courriel", "Email"), exact=True).fill(email)
     form.get_by_label(t("Confirmation du courriel", "Confirm email")).fill(email)
-    form.get_by_label(t("Mot de passe", "Password"), exact=True).fill(PASSWORD)
+    form.get_by_label(re.compile("^" + t("Mot de passe", "Password"))).fill(PASSWORD)
     form.get_by_label(t("Confirmation du mot de passe", "Confirm password")).fill(PASSWORD)
     form.get_by_role("button", name=t("Inscription", "Register")).click()
     expect(page.locator(".flash.success")).to_contain_text(t("Bienvenue", "Welcome"))
