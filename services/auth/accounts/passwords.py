@@ -13,6 +13,7 @@ from services.auth.accounts.context import AuthContext
 from services.auth.accounts.profiles import event_payload
 from services.auth.accounts.sessions import (find_by_email, find_trainer, revoke_other_sessions,
                                              temporary_password_valid)
+from services.auth.accounts.users import new_password_problem
 from services.auth.db.models import RefreshToken, User
 from services.auth.db.types import utcnow
 from services.auth.domain.passwords import (generate_temporary_password, hash_password, spend_equivalent_time,
@@ -37,11 +38,14 @@ def change_password(ctx: AuthContext, user_id: str, session_id: str | None, old_
             verify_password(user.password_hash, old_password)
             or (temporary_password_valid(user, now, allow_used=True)
                 and verify_password(user.temp_password_hash, old_password)))
+        guessable = ok and new_password_problem(new_password, user)
     if not ok:
         ctx.throttle.record_failure(subjects)
         raise ValidationFailed(fields={"old_password": [WRONG_OLD_PASSWORD]})
     if new_password == old_password:
         raise ValidationFailed(fields={"new_password": [SAME_PASSWORD]})
+    if guessable:  # the same check as at registration, for a change and for the one ending a reset
+        raise ValidationFailed(fields={"new_password": [guessable]})
     new_hash = hash_password(new_password)
     with ctx.db.transaction() as session:
         user = session.get(User, user_id, with_for_update=True)

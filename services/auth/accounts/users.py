@@ -16,6 +16,7 @@ from services.auth.accounts.profiles import event_payload
 from services.auth.db.models import User
 from services.auth.db.types import utcnow
 from services.auth.domain import roles as R
+from services.auth.domain.password_policy import guessability_problem, user_inputs
 from services.auth.domain.passwords import generate_temporary_password, hash_password
 from services.auth.domain.text import fold, normalize_email, search_terms
 from services.auth.domain.usernames import normalize_card_number, username_from_card
@@ -101,6 +102,12 @@ def create_trainer(session: Session, account: NewAccount, temporary_password_ttl
                  "expires_at": user.temp_password_expires_at.isoformat()}, sensitive=True)
     get_logger("auth").info("trainer_created", user_id=user.id, username=user.username)  # never the password
     return user
+
+
+def new_password_problem(password: str, user: User) -> str | None:
+    """Why ``password`` is too guessable for this person (names, email, username count), or None."""
+    return guessability_problem(password, user_inputs(user.first_name, user.last_name, user.email,
+                                                      user.username, user.card_number))
 
 
 def get_user(session: Session, user_id: str) -> User:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from services.auth.domain.password_policy import guessability_problem, user_inputs
 from services.auth.domain.passwords import MAX_LENGTH, MIN_LENGTH
 from services.auth.domain.usernames import CARD_NUMBER
 
@@ -71,6 +72,15 @@ class RegisterSchema(Schema):
             errors["password_confirmation"] = [PASSWORDS_DIFFER]
         if errors:
             raise ValidationError(errors)
+
+    @validates_schema(skip_on_field_errors=False)
+    def password_not_guessable(self, data, **_kwargs):
+        """Common and guessable passwords are refused, the person's names and email counting."""
+        if "password" in data:
+            problem = guessability_problem(data["password"], user_inputs(
+                data.get("first_name"), data.get("last_name"), data.get("email")))
+            if problem:
+                raise ValidationError({"password": [problem]})
 
 
 class LoginSchema(Schema):
