@@ -12,8 +12,8 @@ from chassis.db import Database
 from chassis.http.app_factory import create_service_app
 from chassis.tokens import StaticJwksClient, TokenVerifier
 from services.auth.accounts.context import AuthContext
-from services.auth.api import (account_status_views, account_views, jwks_views, me_views, session_views,
-                               trainer_views, user_views)
+from services.auth.api import (account_status_views, account_views, email_change_views, jwks_views, me_views,
+                               security_event_views, session_views, trainer_views, user_views)
 from services.auth.config import load_config
 
 DESCRIPTION = ("Comptes, connexion et jetons d'accès de Guichet. / Guichet accounts, log in and access tokens. "
@@ -30,7 +30,7 @@ def create_app(config: ServiceConfig | None = None, db: Database | None = None,
     service = create_service_app(config, title="Guichet auth", description=DESCRIPTION, db=db,
                                  token_verifier=verifier)
     service.app.extensions["auth"] = ctx
-    for module in (account_views, session_views, me_views, user_views, account_status_views, trainer_views,
-                   jwks_views):
+    for module in (account_views, session_views, me_views, email_change_views, user_views, security_event_views,
+                   account_status_views, trainer_views, jwks_views):
         service.api.register_blueprint(module.blp)
     return service.app

@@ -5,7 +5,7 @@ Common settings come from ``chassis.config.ServiceConfig.from_env("auth")`` (``A
 
 | env var | default | meaning |
 |---|---|---|
-| ``AUTH_TRUST_PROXY`` | ``0`` | ``1``: the client address is the first ``X-Forwarded-For`` hop (behind the gateway) |
+| ``AUTH_TRUSTED_PROXIES`` | empty | comma-separated addresses or networks (``127.0.0.1,::1``, ``10.89.0.10/32``) of the gateway: only a request whose peer is one of them has its ``X-Forwarded-For`` believed (the client is the nearest hop that is not a trusted proxy); empty: the header is ignored. The former ``AUTH_TRUST_PROXY=1`` alone now means loopback only |
 | ``AUTH_KEY_PASSPHRASE`` | empty | encrypts the signing keys at rest; empty stores them unencrypted (a warning is logged) |
 | ``AUTH_ACCESS_TOKEN_TTL_SECONDS`` | ``900`` | access-token lifetime (15 minutes) |
 | ``AUTH_REFRESH_TTL_HOURS`` | ``12`` | refresh-token lifetime without "remember me" |
@@ -18,10 +18,17 @@ Common settings come from ``chassis.config.ServiceConfig.from_env("auth")`` (``A
 | ``AUTH_FAILURE_WINDOW_SECONDS`` | ``900`` | failures older than this are forgotten |
 | ``AUTH_LOCKOUT_BASE_SECONDS`` | ``60`` | first lockout; each further lockout doubles it ... |
 | ``AUTH_LOCKOUT_MAX_SECONDS`` | ``900`` | ... up to this bound (15 minutes) |
+| ``AUTH_ACCOUNT_DELAY_AFTER_FAILURES`` | ``10`` | failed logins on one account, from any address, before each further one waits ... |
+| ``AUTH_ACCOUNT_DELAY_MAX_SECONDS`` | ``300`` | ... 2, 4, 8 ... seconds, up to this bound; forgotten after ``AUTH_FAILURE_WINDOW_SECONDS`` without a failure |
+| ``AUTH_KNOWN_ADDRESS_DAYS`` | ``90`` | an address this account logged in from within these days is not slowed by the account-wide delay (only by its own lockout) |
+| ``AUTH_EMAIL_CHANGE_TTL_HOURS`` | ``24`` | validity of the link that confirms a new email address |
+| ``AUTH_EMAIL_CHANGE_CANCEL_DAYS`` | ``7`` | validity of the "this was not me" link sent to the old address |
+| ``AUTH_SECURITY_EVENTS_KEEP_DAYS`` | ``365`` | security events older than this are deleted (a bounded delete on each write) |
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import ipaddress
+from dataclasses import dataclass, field
 
 from chassis.config import ServiceConfig
 
@@ -34,7 +41,7 @@ def load_config(**overrides) -> ServiceConfig:
 
 @dataclass(frozen=True)
 class AuthSettings:
-    trust_proxy: bool = False
+    trusted_proxies: tuple = field(default_factory=tuple)  # ipaddress networks
     key_passphrase: str = ""
     access_token_ttl: int = 900
     refresh_ttl_hours: int = 12
@@ -47,6 +54,12 @@ class AuthSettings:
     failure_window_seconds: int = 900
     lockout_base_seconds: int = 60
     lockout_max_seconds: int = 900
+    account_delay_after_failures: int = 10
+    account_delay_max_seconds: int = 300
+    known_address_days: int = 90
+    email_change_ttl_hours: int = 24
+    email_change_cancel_days: int = 7
+    security_events_keep_days: int = 365
 
     @classmethod
     def from_config(cls, config: ServiceConfig) -> "AuthSettings":
@@ -54,7 +67,7 @@ class AuthSettings:
             return int(config.setting(name, str(default)))
 
         return cls(
-            trust_proxy=str(config.setting("TRUST_PROXY", "0")).lower() in {"1", "true", "yes", "on"},
+            trusted_proxies=trusted_proxies(config),
             key_passphrase=str(config.setting("KEY_PASSPHRASE", "")),
             access_token_ttl=integer("ACCESS_TOKEN_TTL_SECONDS", cls.access_token_ttl),
             refresh_ttl_hours=integer("REFRESH_TTL_HOURS", cls.refresh_ttl_hours),
@@ -67,4 +80,27 @@ class AuthSettings:
             failure_window_seconds=integer("FAILURE_WINDOW_SECONDS", cls.failure_window_seconds),
             lockout_base_seconds=integer("LOCKOUT_BASE_SECONDS", cls.lockout_base_seconds),
             lockout_max_seconds=integer("LOCKOUT_MAX_SECONDS", cls.lockout_max_seconds),
+            account_delay_after_failures=integer("ACCOUNT_DELAY_AFTER_FAILURES", cls.account_delay_after_failures),
+            account_delay_max_seconds=integer("ACCOUNT_DELAY_MAX_SECONDS", cls.account_delay_max_seconds),
+            known_address_days=integer("KNOWN_ADDRESS_DAYS", cls.known_address_days),
+            email_change_ttl_hours=integer("EMAIL_CHANGE_TTL_HOURS", cls.email_change_ttl_hours),
+            email_change_cancel_days=integer("EMAIL_CHANGE_CANCEL_DAYS", cls.email_change_cancel_days),
+            security_events_keep_days=integer("SECURITY_EVENTS_KEEP_DAYS", cls.security_events_keep_days),
         )
+
+
+LOOPBACK = "127.0.0.1/32,::1/128"
+
+
+def trusted_proxies(config: ServiceConfig) -> tuple:
+    """``AUTH_TRUSTED_PROXIES`` as networks. The former switch ``AUTH_TRUST_PROXY=1`` trusted the
+    header from anyone; alone it now means loopback only (a gateway on the same machine)."""
+    text = str(config.setting("TRUSTED_PROXIES", "") or "").strip()
+    if not text and str(config.setting("TRUST_PROXY", "0")).lower() in {"1", "true", "yes", "on"}:
+        text = LOOPBACK
+    return parse_networks(text)
+
+
+def parse_networks(text: str) -> tuple:
+    """``"127.0.0.1, 10.0.0.0/8"`` -> networks; a wrong entry stops the service at start-up."""
+    return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip())

@@ -1,7 +1,7 @@
 """Emitting auth's events: an outbox row in the caller's transaction (see chassis.bus.outbox).
 
 The payload schemas are in ``chassis/events/catalogue/auth.py``. Events that carry a temporary
-password are recorded with ``sensitive=True``: the relay deletes their row once published.
+password or a link token are recorded with ``sensitive=True``: the relay deletes their row once published.
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ USER_REGISTERED = "auth.user_registered"
 USER_UPDATED = "auth.user_updated"
 TRAINER_CREATED = "auth.trainer_created"
 PASSWORD_RESET_REQUESTED = "auth.password_reset_requested"
+EMAIL_CHANGE_REQUESTED = "auth.email_change_requested"
 
 
 def emit(session: Session, event_type: str, payload: dict, sensitive: bool = False) -> Envelope:

@@ -60,6 +60,27 @@ class PasswordResetRequested(_UserSchema):
     temporary_password = fields.String(required=True,
                                        metadata={"description": "One-time password; its login must change it"})
     expires_at = fields.AwareDateTime(required=True, metadata={"description": "When the temporary password stops working (UTC)"})
+    password_revoked = fields.Boolean(load_default=False, metadata={
+        "description": "True when the account's password was revoked (the owner said an email change was "
+                       "not theirs): only this temporary password works now"})
+
+
+@event_schema("auth.email_change_requested", 1)
+class EmailChangeRequested(_UserSchema):
+    """The account asked, with its current password, to change its email (``PATCH /me``). ``email``
+    is still the login: the notifier sends the new address a single-use link that confirms it (valid
+    24 h), and tells the old address at once, with a single-use "this was not me" link that cancels
+    (or undoes) the change, ends every session and sends a temporary password. Sensitive: carries
+    both link tokens (auth keeps only their hashes); purged from the outbox once published, withheld
+    from webhooks. Only the notifier should consume it."""
+    new_email = fields.Email(required=True, metadata={"description": "The address asked for, not yet confirmed"})
+    confirmation_token = fields.String(required=True, metadata={
+        "description": "Single-use token of the confirmation link sent to `new_email`"})
+    expires_at = fields.AwareDateTime(required=True, metadata={"description": "When the confirmation link expires (UTC)"})
+    cancellation_token = fields.String(required=True, metadata={
+        "description": "Single-use token of the \"this was not me\" link sent to `email`"})
+    cancel_expires_at = fields.AwareDateTime(required=True, metadata={
+        "description": "When the \"this was not me\" link expires (UTC)"})
 
 
 class _AccountStatusSchema(Schema):

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from chassis.config import ServiceConfig
 from chassis.db import Database
 from services.auth.accounts.keys import KeyStore
-from services.auth.accounts.throttle import Throttle
+from services.auth.accounts import security_events
+from services.auth.accounts.throttle import GrowingDelayPolicy, Throttle
 from services.auth.config import AuthSettings
 from services.auth.domain.lockout import LockoutPolicy
 
@@ -26,6 +27,9 @@ class AuthContext:
                                 settings.lockout_base_seconds, settings.lockout_max_seconds)
         address = LockoutPolicy(settings.address_max_failures, settings.failure_window_seconds,
                                 settings.lockout_base_seconds, settings.lockout_max_seconds)
+        account_any = GrowingDelayPolicy(settings.account_delay_after_failures, settings.account_delay_max_seconds,
+                                         settings.failure_window_seconds)
+        security_events.configure(settings.security_events_keep_days)
         return cls(config=config, settings=settings, db=db,
                    keys=KeyStore(db, settings.key_passphrase, settings.access_token_ttl),
-                   throttle=Throttle(db, account, address))
+                   throttle=Throttle(db, account, address, account_any))

@@ -6,13 +6,14 @@ from datetime import timedelta
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from chassis.errors import TooManyRequests, ValidationFailed
+from chassis.errors import ValidationFailed
 from chassis.logging import get_logger
 from services.auth import events
 from services.auth.accounts.context import AuthContext
 from services.auth.accounts.profiles import event_payload
-from services.auth.accounts.sessions import (find_by_email, find_trainer, revoke_other_sessions,
-                                             temporary_password_valid)
+from services.auth.accounts import security_events as trail
+from services.auth.accounts.sessions import (check_not_throttled, find_by_email, find_trainer, record_failed_attempt,
+                                             revoke_other_sessions, temporary_password_valid)
 from services.auth.accounts.users import new_password_problem
 from services.auth.db.models import RefreshToken, User
 from services.auth.db.types import utcnow
@@ -27,10 +28,7 @@ def change_password(ctx: AuthContext, user_id: str, session_id: str | None, old_
                     new_password: str, address: str) -> None:
     """Checks the old password (the permanent one, or the temporary one of this change), sets the
     new one, ends the user's other sessions. Wrong old passwords count as failed logins."""
-    subjects = ctx.throttle.subjects(f"user:{user_id}", address)
-    wait = ctx.throttle.retry_after(subjects)
-    if wait is not None:
-        raise TooManyRequests(headers={"Retry-After": str(wait)})
+    subjects = check_not_throttled(ctx, user_id, trail.PASSWORD_CHANGED, address)
     with ctx.db.reading() as session:
         user = session.get(User, user_id)
         now = utcnow()
@@ -40,7 +38,7 @@ def change_password(ctx: AuthContext, user_id: str, session_id: str | None, old_
                 and verify_password(user.temp_password_hash, old_password)))
         guessable = ok and new_password_problem(new_password, user)
     if not ok:
-        ctx.throttle.record_failure(subjects)
+        record_failed_attempt(ctx, subjects, user_id, trail.PASSWORD_CHANGED, address)
         raise ValidationFailed(fields={"old_password": [WRONG_OLD_PASSWORD]})
     if new_password == old_password:
         raise ValidationFailed(fields={"new_password": [SAME_PASSWORD]})
@@ -58,6 +56,8 @@ def change_password(ctx: AuthContext, user_id: str, session_id: str | None, old_
         if session_id:  # the session that changed it goes on, unrestricted
             session.execute(update(RefreshToken).where(RefreshToken.family_id == session_id)
                             .values(password_change_required=False))
+        trail.record_security_event(session, user.id, trail.PASSWORD_CHANGED, trail.SUCCESS, address,
+                                    {"other_sessions_ended": True})
     ctx.throttle.record_success(f"user:{user_id}", address)
 
 
@@ -65,7 +65,7 @@ def _find_for_reset(session: Session, card_number: str | None, email: str | None
     return find_by_email(session, email) if email else find_trainer(session, (card_number or "").strip())
 
 
-def request_reset(ctx: AuthContext, card_number: str | None, email: str | None) -> None:
+def request_reset(ctx: AuthContext, card_number: str | None, email: str | None, address: str | None = None) -> None:
     """Issues a one-time temporary password (hashed here, sent by the notifier through the
     sensitive ``auth.password_reset_requested`` event). Says nothing about whether the account
     exists: the caller always answers 202 with the same body, after about the same time. The
@@ -87,4 +87,6 @@ def request_reset(ctx: AuthContext, card_number: str | None, email: str | None) 
         events.emit(session, events.PASSWORD_RESET_REQUESTED,
                     {**event_payload(user), "temporary_password": temporary,
                      "expires_at": user.temp_password_expires_at.isoformat()}, sensitive=True)
+        trail.record_security_event(session, user.id, trail.PASSWORD_RESET_REQUESTED, trail.SUCCESS, address,
+                                    {"by": "email" if email else "card_number"})
         get_logger("auth").info("password_reset_issued", user_id=user.id)  # never the password itself

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from chassis.account_status import ACCOUNT_DISABLED
 from chassis.errors import Forbidden, TooManyRequests, Unauthorized
+from services.auth.accounts import security_events as trail
 from services.auth.accounts.context import AuthContext
 from services.auth.db.models import RefreshToken, User
 from services.auth.db.types import utcnow
@@ -115,10 +116,15 @@ def login(ctx: AuthContext, login_text: str, password: str, remember_me: bool, a
         user = find_by_login(session, login_text)
         if user is not None:
             session.expunge(user)  # keep its loaded columns after the read-only session ends
+        known = user is not None and trail.known_address(session, user.id, address, ctx.settings.known_address_days)
     key = account_key(user, login_text)
-    subjects = ctx.throttle.subjects(key, address)
+    who = user.id if user is not None else None
+    # A login naming no account is traced with what was typed (never the password).
+    about = {} if user is not None else {"login": login_text.strip()[:254]}
+    subjects = ctx.throttle.subjects(key, address, known_address=known)
     wait = ctx.throttle.retry_after(subjects)
     if wait is not None:
+        trail.record_apart(ctx.db, who, trail.LOGIN, trail.THROTTLED, address, {**about, "retry_after": wait})
         raise TooManyRequests(headers={"Retry-After": str(wait)})
 
     now = utcnow()
@@ -128,7 +134,7 @@ def login(ctx: AuthContext, login_text: str, password: str, remember_me: bool, a
     temporary_ok = verify_password(
         user.temp_password_hash if user is not None and temporary_password_valid(user, now) else None, password)
     if user is None or not (password_ok or temporary_ok):
-        ctx.throttle.record_failure(subjects)
+        record_failed_attempt(ctx, subjects, who, trail.LOGIN, address, about)
         raise Unauthorized(INVALID_CREDENTIALS, code="invalid_credentials")
 
     if user.disabled_at is not None:  # after the right password only: a stranger learns nothing
@@ -143,7 +149,37 @@ def login(ctx: AuthContext, login_text: str, password: str, remember_me: bool, a
             user.must_change_password = True
         else:
             end_pending_change(session, user, now)
-        return _issue(session, ctx, user, str(uuid.uuid4()), remember_me, not password_ok, now)
+        tokens = _issue(session, ctx, user, str(uuid.uuid4()), remember_me, not password_ok, now)
+        # After signing: the key store may write its first key in a transaction of its own (SQLite
+        # allows one writer at a time).
+        trail.record_security_event(session, user.id, trail.LOGIN, trail.SUCCESS, address,
+                                    {"temporary_password": not password_ok, "remember_me": bool(remember_me)})
+        return tokens
+
+
+def record_failed_attempt(ctx: AuthContext, subjects, user_id: str | None, kind: str, address: str,
+                          details: dict | None = None) -> None:
+    """A wrong password (at login, or given to change the password or the email): counted by the
+    throttle, and traced with the lockout or delay it started, if any."""
+    started = ctx.throttle.record_failure(subjects)
+    with ctx.db.transaction() as session:
+        trail.record_security_event(session, user_id, kind, trail.FAILURE, address, details)
+        for lockout in started:
+            trail.record_security_event(session, user_id, trail.LOGIN_LOCKOUT, trail.LOCKED, address,
+                                        {**(details or {}), "scope": lockout.scope, "seconds": lockout.seconds})
+
+
+def check_not_throttled(ctx: AuthContext, user_id: str, kind: str, address: str):
+    """Before checking a password given by a logged-in person: the same throttling as a login.
+    Returns the subjects to count a failure on."""
+    with ctx.db.reading() as session:
+        known = trail.known_address(session, user_id, address, ctx.settings.known_address_days)
+    subjects = ctx.throttle.subjects(f"user:{user_id}", address, known_address=known)
+    wait = ctx.throttle.retry_after(subjects)
+    if wait is not None:
+        trail.record_apart(ctx.db, user_id, kind, trail.THROTTLED, address, {"retry_after": wait})
+        raise TooManyRequests(headers={"Retry-After": str(wait)})
+    return subjects
 
 
 def end_pending_change(session: Session, user: User, now: datetime) -> None:
@@ -158,7 +194,7 @@ def end_pending_change(session: Session, user: User, now: datetime) -> None:
                                                RefreshToken.revoked_at.is_(None)).values(revoked_at=now))
 
 
-def refresh(ctx: AuthContext, raw_token: str) -> IssuedTokens:
+def refresh(ctx: AuthContext, raw_token: str, address: str | None = None) -> IssuedTokens:
     reused = False
     with ctx.db.transaction() as session:
         now = utcnow()
@@ -168,6 +204,8 @@ def refresh(ctx: AuthContext, raw_token: str) -> IssuedTokens:
             raise Unauthorized(INVALID_REFRESH, code="invalid_refresh_token")
         if row.used_at is not None:
             revoke_family(session, row.family_id, now)
+            trail.record_security_event(session, row.user_id, trail.REFRESH_TOKEN_REUSE, trail.REVOKED, address,
+                                        {"session": row.family_id})
             reused = True
         else:
             row.used_at = now

@@ -1,11 +1,15 @@
 """Brute-force throttling state in auth's database (shared by every gunicorn worker and the
-embedded stack; no Redis). Two scopes:
+embedded stack; no Redis). Three scopes:
 
 - ``account``: one account (the user id, or the typed login when no such account exists, so both
-  behave alike) *from one client address*. Keying the account lockout by address too means that
-  someone guessing from elsewhere locks only themselves out: the real user, from their own
-  address, is never locked out by an attacker, however long the attack goes on.
+  behave alike) *from one client address*: a few failures lock that pair out for a while (lockouts
+  doubling up to a bound). Someone guessing from elsewhere locks only themselves out.
 - ``address``: the client address across every account, against one address guessing many.
+- ``account_any``: one account from *every* address together, so that changing address (a botnet,
+  or forged forwarding headers) escapes nothing: after ``account_delay_after_failures`` failures,
+  each further attempt waits 2, 4, 8 ... seconds, up to ``account_delay_max_seconds``. A growing
+  delay, never a lock: and the addresses the owner recently logged in from are spared it (they keep
+  only their own ``account`` lockout), so an attacker cannot use it to keep the owner out.
 
 Failures are recorded in their own transaction: they count even though the login fails.
 """
@@ -24,24 +28,56 @@ from services.auth.domain.lockout import LockoutPolicy, retry_after_seconds
 
 ACCOUNT = "account"
 ADDRESS = "address"
+ACCOUNT_ANY = "account_any"
+
+
+@dataclass(frozen=True)
+class GrowingDelayPolicy:
+    """After ``free_failures`` failures, failure number ``free_failures + k - 1`` makes the next
+    attempt wait ``2**k`` seconds (k = 1, 2, ...), never more than ``max_seconds``. The count is
+    forgotten after ``quiet_seconds`` without a failure."""
+    free_failures: int
+    max_seconds: int
+    quiet_seconds: int
+
+    def delay_seconds(self, failures: int) -> int:
+        if failures < self.free_failures:
+            return 0
+        return min(2 ** min(failures - self.free_failures + 1, 30), self.max_seconds)
+
+    def forgotten(self, last_failure_at: datetime | None, now: datetime) -> bool:
+        return last_failure_at is None or now - last_failure_at > timedelta(seconds=self.quiet_seconds)
+
+
+@dataclass(frozen=True)
+class Lockout:
+    """A lockout (or delay) that a failure just started, for the security trail."""
+    scope: str
+    seconds: int
 
 
 @dataclass(frozen=True)
 class Subject:
     scope: str
     key: str
-    policy: LockoutPolicy
+    policy: LockoutPolicy | GrowingDelayPolicy
 
 
 class Throttle:
-    def __init__(self, db: Database, account_policy: LockoutPolicy, address_policy: LockoutPolicy):
+    def __init__(self, db: Database, account_policy: LockoutPolicy, address_policy: LockoutPolicy,
+                 account_any_policy: GrowingDelayPolicy | None = None):
         self.db = db
         self.account_policy = account_policy
         self.address_policy = address_policy
+        self.account_any_policy = account_any_policy
 
-    def subjects(self, account_key: str, address: str) -> list[Subject]:
-        return [Subject(ACCOUNT, _account_key(account_key, address), self.account_policy),
-                Subject(ADDRESS, address[:320], self.address_policy)]
+    def subjects(self, account_key: str, address: str, known_address: bool = False) -> list[Subject]:
+        """``known_address``: the owner logged in from there recently (spared the account-wide delay)."""
+        subjects = [Subject(ACCOUNT, _account_key(account_key, address), self.account_policy),
+                    Subject(ADDRESS, address[:320], self.address_policy)]
+        if self.account_any_policy is not None and not known_address:
+            subjects.append(Subject(ACCOUNT_ANY, account_key[:320], self.account_any_policy))
+        return subjects
 
     def retry_after(self, subjects: list[Subject], now: datetime | None = None) -> int | None:
         """Seconds until every lockout on these subjects has ended; None when none is locked."""
@@ -54,19 +90,20 @@ class Throttle:
                     waits.append(retry_after_seconds(row.locked_until, now))
         return max(waits) if waits else None
 
-    def record_failure(self, subjects: list[Subject]) -> None:
+    def record_failure(self, subjects: list[Subject]) -> list[Lockout]:
+        """Counts one failure on every subject; returns the lockouts (or delays) it started."""
         for _attempt in range(3):
             try:
                 with self.db.transaction() as session:
                     now = utcnow()
-                    for subject in subjects:
-                        self._fail(session, subject, now)
-                return
+                    started = [self._fail(session, subject, now) for subject in subjects]
+                return [lockout for lockout in started if lockout is not None]
             except IntegrityError:  # another worker created the row first: count again on it
                 continue
+        return []
 
     @staticmethod
-    def _fail(session, subject: Subject, now: datetime) -> None:
+    def _fail(session, subject: Subject, now: datetime) -> Lockout | None:
         policy = subject.policy
         row = session.scalars(select(LoginThrottle).where(LoginThrottle.scope == subject.scope,
                                                           LoginThrottle.key == subject.key)
@@ -74,6 +111,8 @@ class Throttle:
         if row is None:
             row = LoginThrottle(scope=subject.scope, key=subject.key, failures=0, lockouts=0)
             session.add(row)
+        if isinstance(policy, GrowingDelayPolicy):
+            return Throttle._delay(session, row, policy, subject.scope, now)
         if policy.forget_lockouts(row.last_failure_at, now):
             row.lockouts = 0
         if policy.window_expired(row.first_failure_at, now):
@@ -84,14 +123,32 @@ class Throttle:
             row.lockouts += 1
             row.locked_until = now + timedelta(seconds=policy.lockout_seconds(row.lockouts))
             row.failures, row.first_failure_at = 0, None
+            session.flush()
+            return Lockout(subject.scope, policy.lockout_seconds(row.lockouts))
         session.flush()
+        return None
+
+    @staticmethod
+    def _delay(session, row: LoginThrottle, policy: GrowingDelayPolicy, scope: str, now: datetime) -> Lockout | None:
+        if policy.forgotten(row.last_failure_at, now):
+            row.failures, row.lockouts, row.first_failure_at = 0, 0, now
+        row.failures += 1
+        row.last_failure_at = now
+        seconds = policy.delay_seconds(row.failures)
+        row.locked_until = now + timedelta(seconds=seconds) if seconds else None
+        if seconds:
+            row.lockouts += 1
+        session.flush()
+        return Lockout(scope, seconds) if seconds else None
 
     def record_success(self, account_key: str, address: str) -> None:
-        """A correct password clears the account's failures from that address (not the address's:
-        one good account must not let an address keep guessing others)."""
+        """A correct password clears the account's failures from that address and its account-wide
+        count (not the address's: one good account must not let an address keep guessing others)."""
         with self.db.transaction() as session:
             session.execute(delete(LoginThrottle).where(LoginThrottle.scope == ACCOUNT,
                                                         LoginThrottle.key == _account_key(account_key, address)))
+            session.execute(delete(LoginThrottle).where(LoginThrottle.scope == ACCOUNT_ANY,
+                                                        LoginThrottle.key == account_key[:320]))
 
 
 def _account_key(account_key: str, address: str) -> str:

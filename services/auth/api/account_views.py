@@ -3,7 +3,7 @@ from flask_smorest import Blueprint
 
 from services.auth.accounts import passwords, users
 from services.auth.accounts.profiles import profile
-from services.auth.api.helpers import auth_context, duplicates_as_conflict
+from services.auth.api.helpers import auth_context, client_address, duplicates_as_conflict
 from services.auth.api.schemas import AcceptedSchema, ForgotPasswordSchema, ProfileSchema, RegisterSchema
 
 blp = Blueprint("accounts", __name__, description="Inscription et mot de passe oublié / Registration, forgotten password")
@@ -30,5 +30,5 @@ def register(body):
 @blp.response(202, AcceptedSchema)
 def forgot_password(body):
     """Ask for a temporary password by card number (or username) or by email. Always 202, same body."""
-    passwords.request_reset(auth_context(), body.get("card_number"), body.get("email"))
+    passwords.request_reset(auth_context(), body.get("card_number"), body.get("email"), client_address())
     return {"message": RESET_ACCEPTED}

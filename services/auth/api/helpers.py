@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from chassis.errors import Conflict, Forbidden
 from chassis.tokens import Principal, current_principal
 from services.auth.accounts.context import AuthContext
+from services.auth.api.client_address import resolve as resolve_client_address
 
 PASSWORD_CHANGE_REQUIRED = ("Changez d'abord votre mot de passe temporaire. / "
                             "Change your temporary password first.")
@@ -23,13 +24,10 @@ def auth_context() -> AuthContext:
 
 
 def client_address() -> str:
-    """The first ``X-Forwarded-For`` hop when ``AUTH_TRUST_PROXY=1`` (behind the gateway), else
-    the peer address. Without that setting the header is ignored: anyone could forge it."""
-    if auth_context().settings.trust_proxy:
-        first = request.headers.get("X-Forwarded-For", "").split(",")[0].strip()
-        if first:
-            return first[:64]
-    return request.remote_addr or "unknown"
+    """The peer address, or the client the gateway names in ``X-Forwarded-For`` when the peer is one
+    of ``AUTH_TRUSTED_PROXIES`` (see ``client_address.resolve``): from anyone else the header is ignored."""
+    return resolve_client_address(request.remote_addr, request.headers.get("X-Forwarded-For"),
+                                  auth_context().settings.trusted_proxies)
 
 
 def require_user(*roles: str, allow_pending_password_change: bool = False):

@@ -1,38 +1,64 @@
-"""The caller's own profile (C3): ``GET/PATCH /me``, ``POST /me/password``."""
+"""The caller's own profile (C3): ``GET/PATCH /me``, ``POST /me/password``.
+
+Changing the email needs the current password and only takes effect once the new address is
+confirmed (``accounts/email_changes.py``); the links land on ``email_change_views``.
+"""
 from flask_smorest import Blueprint
 
-from services.auth.accounts import passwords, users
+from services.auth.accounts import email_changes, passwords, users
 from services.auth.accounts.profiles import profile
+from services.auth.api.email_change_schemas import MePatchSchema, MeProfileSchema
 from services.auth.api.helpers import auth_context, caller, client_address, duplicates_as_conflict, require_user
-from services.auth.api.schemas import PasswordChangeSchema, ProfilePatchSchema, ProfileSchema
+from services.auth.api.schemas import PasswordChangeSchema
 
 blp = Blueprint("me", __name__, description="Mon profil / My profile")
 
 
+def _my_profile(session, user, **extra) -> dict:
+    """The profile, plus ``pending_email`` and its expiry while a change waits for its confirmation."""
+    pending = email_changes.pending_change(session, user.id)
+    waiting = {"pending_email": pending.new_email, "pending_email_expires_at": pending.expires_at} if pending else {}
+    return {**profile(user), **waiting, **extra}
+
+
 @blp.route("/me", methods=["GET"])
 @require_user(allow_pending_password_change=True)
-@blp.response(200, ProfileSchema)
+@blp.response(200, MeProfileSchema)
 def get_me():
     """The caller's profile; ``must_change_password`` says whether this session (opened with a
-    temporary password) must change the password before anything else."""
+    temporary password) must change the password before anything else; ``pending_email``, an
+    address change waiting for its confirmation link."""
     principal = caller()
     with auth_context().db.reading() as session:
-        return {**profile(users.get_user(session, principal.user_id)),
-                "must_change_password": bool(principal.claims.get("pwd_change_required"))}
+        user = users.get_user(session, principal.user_id)
+        return _my_profile(session, user, must_change_password=bool(principal.claims.get("pwd_change_required")))
 
 
 @blp.route("/me", methods=["PATCH"])
 @require_user()
-@blp.arguments(ProfilePatchSchema)
-@blp.response(200, ProfileSchema)
-@blp.alt_response(409, description="Courriel déjà utilisé")
+@blp.arguments(MePatchSchema)
+@blp.response(200, MeProfileSchema)
+@blp.alt_response(409, description="Courriel déjà utilisé / Email already in use")
+@blp.alt_response(422, description="`current_password` manquant ou incorrect (compte comme une connexion "
+                                   "échouée) / missing or wrong `current_password` (counts as a failed login)")
+@blp.alt_response(429, description="Trop de tentatives ; en-tête Retry-After / Too many attempts")
 def patch_me(body):
-    """Change the caller's email and/or language (names are managed by staff)."""
-    ctx = auth_context()
+    """Change the caller's language, and the email with ``current_password``: the email stays the
+    login until the link sent to the new address is followed (24 h); the old address is told, with a
+    "this was not me" link. The answer's ``pending_email`` is the address waiting for confirmation."""
+    ctx, principal = auth_context(), caller()
+    new_email = body.get("email")
+    with ctx.db.reading() as session:
+        changing = new_email is not None and email_changes.is_change(users.get_user(session, principal.user_id),
+                                                                     new_email)
+    if changing:  # first, so that a refused change writes nothing (the language either)
+        email_changes.request_change(ctx, principal.user_id, new_email, body.get("current_password"),
+                                     client_address())
     with duplicates_as_conflict(), ctx.db.transaction() as session:
-        user = users.get_user(session, caller().user_id)
-        users.update_user(session, user, email=body.get("email"), language=body.get("language"))
-        return profile(user)
+        user = users.get_user(session, principal.user_id)
+        # Same address in other capitals: no new login, so no confirmation needed.
+        users.update_user(session, user, email=None if changing else new_email, language=body.get("language"))
+        return _my_profile(session, user)
 
 
 @blp.route("/me/password", methods=["POST"])

@@ -31,7 +31,7 @@ def login(body):
 @blp.alt_response(401, description="Jeton de renouvellement inconnu, expiré, révoqué ou déjà utilisé")
 def refresh(body):
     """Trade a refresh token for new tokens; the old refresh token stops working (rotation)."""
-    return sessions.refresh(auth_context(), body["refresh_token"]).as_response()
+    return sessions.refresh(auth_context(), body["refresh_token"], client_address()).as_response()
 
 
 @blp.route("/logout", methods=["POST"])
