@@ -144,8 +144,7 @@ def payments():
         if form.value("amount") and amount is None:
             form.add_error("amount", tr("Montant invalide : écrivez-le comme 6,00 ou 6.00.",
                                         "Not a valid amount: write it like 6.00 or 6,00."))
-        found = billing.list_invoices(api(), number=form.value("invoice_number"), limit=1).get("items", []) \
-            if form.value("invoice_number") else []
+        found = _invoice_numbered(form.value("invoice_number"))
         if not found:
             form.add_error("invoice_number", tr("Aucune facture ne porte ce numéro.", "No invoice has this number."))
         if not form.errors:
@@ -162,6 +161,18 @@ def payments():
     recent = billing.list_payments(api(), limit=30)
     return render_template("backoffice/payments.html", form=form, open_invoices=open_invoices, recent=recent,
                            page_title=tr("Paiements", "Payments")), 422 if form.errors else 200
+
+
+def _invoice_numbered(number: str) -> list[dict]:
+    """The invoice that bears this number, if any: a number billing cannot even read matches none."""
+    if not number:
+        return []
+    try:
+        return billing.list_invoices(api(), number=number, limit=1).get("items", [])
+    except ApiError as error:
+        if error.status in (400, 422):
+            return []
+        raise
 
 
 # Participant search (C13) -----------------------------------------------------------------------
@@ -220,7 +231,7 @@ def reissue(code: str):
 @blp.route("/houses", methods=["GET", "POST"])
 @login_required(PRODUCTIONS_STAFF)
 def productions_home():
-    form = FormState(values={"status": "active"})
+    form = FormState(values={"status": "active"}, fields=("name", "status", "user_id"))
     if request.method == "POST":
         form.values = trimmed(request.form, "name", "status", "user_id", "user_id_query")
         delegate = form.value("user_id")
@@ -244,13 +255,17 @@ def productions_home():
 @blp.post("/houses/<house_id>/delegates")
 @login_required(PRODUCTIONS_STAFF)
 def add_delegate(house_id: str):
+    from services.web.portal_productions.views import house_page, picker_form
+
     user_id = (request.form.get("delegate") or "").strip()
+    delegate_form = picker_form("delegate")
     if not user_id:
-        flash(tr("Choisissez un utilisateur inscrit dans la liste.", "Choose a registered user from the list."), "error")
+        delegate_form.add_error("delegate", tr("Choisissez une personne dans la liste.", "Pick a person from the list."))
     else:
         try:
             productions.add_admin(api(), house_id, user_id, delegate=True)
             flash(tr("Délégué ajouté.", "Delegate added."), "success")
+            return redirect(url_for("aqpm.house", house_id=house_id))
         except ApiError as error:
-            flash(localize(error.message), "error")
-    return redirect(url_for("aqpm.house", house_id=house_id))
+            delegate_form.take(error, rename={"user_id": "delegate"})
+    return house_page(house_id, delegate_form=delegate_form, status=422)

@@ -141,29 +141,43 @@ def houses():
                            page_title=tr("Maisons de production", "Production houses"))
 
 
+def picker_form(name: str) -> FormState:
+    """The form of a type-ahead picker: the typed name kept, refusals of the picked id beside it
+    (the picker macro shows ``name``'s errors; ``fields`` says so to the error placement)."""
+    return FormState(values=trimmed(request.form, f"{name}_query"), fields=(name,))
+
+
+def house_page(house_id: str, *, form: FormState | None = None, admin_form: FormState | None = None,
+               delegate_form: FormState | None = None, status: int = 200):
+    """A production house's page: its form, its administrators, the pickers to add one or a delegate."""
+    data = productions.get_house(api(), house_id)
+    form = form or FormState(values={"name": data.get("name", ""), "status": data.get("status", "active")})
+    return render_template("productions/house.html", house=data, form=form,
+                           admin_form=admin_form or picker_form("user_id"),
+                           delegate_form=delegate_form or picker_form("delegate"),
+                           page_title=tr("Édition d'une maison de production", "Edit a production house")), status
+
+
 @blp.route("/houses/<house_id>", methods=["GET", "POST"])
 @login_required(*AQPM)
 def house(house_id: str):
-    data = productions.get_house(api(), house_id)
-    form = FormState(values={"name": data.get("name", ""), "status": data.get("status", "active")})
+    form = None
     if request.method == "POST":
-        form.values = trimmed(request.form, "name", "status")
+        form = FormState(values=trimmed(request.form, "name", "status"))
         try:
-            data = productions.update_house(api(), house_id, form.values)
+            productions.update_house(api(), house_id, form.values)
             flash(tr("Maison de production sauvegardée.", "Production house saved."), "success")
             return redirect(url_for("aqpm.house", house_id=house_id))
         except ApiError as error:
             form.take(error)
-    return render_template("productions/house.html", house=data, form=form, admin_form=FormState(),
-                           page_title=tr("Édition d'une maison de production", "Edit a production house")), \
-        422 if form.errors else 200
+    return house_page(house_id, form=form, status=422 if form and form.errors else 200)
 
 
 @blp.post("/houses/<house_id>/admins")
 @login_required(*AQPM)
 def add_admin(house_id: str):
     user_id = _picked_user()
-    admin_form = FormState()
+    admin_form = picker_form("user_id")
     if not user_id:
         admin_form.add_error("user_id", tr("Choisissez un utilisateur inscrit dans la liste.",
                                            "Choose a registered user from the list."))
@@ -176,12 +190,7 @@ def add_admin(house_id: str):
             return redirect(url_for("aqpm.house", house_id=house_id))
         except ApiError as error:
             admin_form.take(error)
-            for message in admin_form.errors.pop("user_id", []):
-                admin_form.add_error("user_id", message)
-    data = productions.get_house(api(), house_id)
-    form = FormState(values={"name": data.get("name", ""), "status": data.get("status", "active")})
-    return render_template("productions/house.html", house=data, form=form, admin_form=admin_form,
-                           page_title=tr("Édition d'une maison de production", "Edit a production house")), 422
+    return house_page(house_id, admin_form=admin_form, status=422)
 
 
 @blp.post("/houses/<house_id>/admins/<user_id>/remove")
@@ -282,7 +291,7 @@ def edit_sheet(sheet_id: str):
 @login_required(*AQPM)
 def access(sheet_id: str):
     data = productions.get_sheet(api(), sheet_id)
-    form = FormState()
+    form = picker_form("user_id")
     if request.method == "POST":
         user_id = _picked_user()
         if not user_id:
