@@ -113,6 +113,20 @@
     });
   }
 
+  // Back to a page kept in the browser's memory: its form can be sent again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) { return; }
+    document.querySelectorAll("form[data-busy][aria-busy=true]").forEach(function (form) {
+      form.removeAttribute("aria-busy");
+      var status = form.querySelector("[data-busy-status]");
+      if (status) { status.textContent = ""; }
+      form.querySelectorAll("button[disabled]").forEach(function (button) {
+        button.disabled = false;
+        button.removeAttribute("aria-disabled");
+      });
+    });
+  });
+
   // Confirmation before a destructive button.
   function confirmations(form) {
     form.addEventListener("submit", function (event) {
