@@ -118,7 +118,41 @@ def _log_in(page, form, reader: Reader) -> None:
         form.locator("button[type='submit']").click()
 
 
-def follow(browser, base_url: str, link: Link) -> str | None:
+def _open(page, url: str):
+    """(status, is_html) of ``url`` opened in the page; a document (PDF) is fetched with its cookies."""
+    try:
+        response = page.goto(url)
+    except Exception as error:  # noqa: BLE001 - Chromium downloads a PDF instead of showing it
+        if "Download is starting" not in str(error):
+            raise
+        response = None
+    if response is None or not (response.headers.get("content-type") or "").startswith("text/html"):
+        fetched = page.context.request.get(url)
+        return fetched.status, False
+    return response.status, True
+
+
+class ReaderPages:
+    """One browser context per reader and language, opened fresh for the check and logged in on first need."""
+
+    def __init__(self, browser, base_url: str):
+        self.browser, self.base_url, self.pages = browser, base_url, {}
+
+    def page(self, link: Link):
+        key = (link.reader.address if link.reader else None, link.language)
+        if key not in self.pages:
+            context = self.browser.new_context(base_url=self.base_url,
+                                               locale="en-CA" if link.language == "en" else "fr-CA")
+            context.set_default_timeout(15_000)
+            self.pages[key] = context.new_page()
+        return self.pages[key]
+
+    def close(self) -> None:
+        for page in self.pages.values():
+            page.context.close()
+
+
+def follow(readers: ReaderPages, base_url: str, link: Link) -> str | None:
     """None when the link lands where it must, else what is wrong with it."""
     url, platform = link.url, urlsplit(base_url)
     scheme = urlsplit(url).scheme
@@ -128,19 +162,15 @@ def follow(browser, base_url: str, link: Link) -> str | None:
         return None
     if scheme not in ("http", "https"):
         return f"not a web link: {url}"
-    target = urlsplit(url)
-    if (target.scheme, target.netloc) != (platform.scheme, platform.netloc):
+    if (scheme, urlsplit(url).netloc) != (platform.scheme, platform.netloc):
         return f"leaves the platform ({platform.netloc}): {url}"
-    context = browser.new_context(base_url=base_url, locale="en-CA" if link.language == "en" else "fr-CA")
-    context.set_default_timeout(15_000)
+    page = readers.page(link)
     try:
-        response = context.request.get(url)
-        if response.status == 200 and not response.headers.get("content-type", "").startswith("text/html"):
-            return None                                     # a PDF or other document served to anyone
-        page = context.new_page()
-        response = page.goto(url)
-        if response is None or response.status >= 400:
-            return f"{response.status if response else 'no response'} for {url}"
+        status, html = _open(page, url)
+        if status >= 400:
+            return f"{status} for {url}"
+        if not html:
+            return None                                     # a document, served
         form = _login_form(page)
         if form is not None:
             if link.portal and _page_portal(page) != link.portal:
@@ -148,18 +178,13 @@ def follow(browser, base_url: str, link: Link) -> str | None:
             if link.reader is None:
                 return None                                 # a login page of the right portal: as far as we can go
             _log_in(page, form, link.reader)
-            if _login_form(page) is not None:
+            if _login_form(page) is not None and urlsplit(page.url).path in ("/", "/login", "/aqpm/", "/aqpm/login"):
                 return f"the login as {link.reader.login} failed on {page.url} (from {url})"
-            response = context.request.get(url)
-            if response.status != 200:
-                return f"{response.status} after login as {link.reader.login} for {url}"
-            if not response.headers.get("content-type", "").startswith("text/html"):
+            status, html = _open(page, url)
+            if status != 200:
+                return f"{status} after login as {link.reader.login} for {url}"
+            if not html:
                 return None
-            response = page.goto(url)
-            if response is None or response.status != 200:
-                return f"{response.status if response else 'no response'} after login for {url}"
-            if _login_form(page) is not None and urlsplit(page.url).path not in ("/", "/aqpm/", "/login"):
-                return f"still asks to log in after login as {link.reader.login}: {url}"
         landed = urlsplit(page.url)
         if landed.netloc != platform.netloc:
             return f"redirects off the platform to {page.url} (from {url})"
@@ -168,19 +193,21 @@ def follow(browser, base_url: str, link: Link) -> str | None:
         return None
     except Exception as error:  # noqa: BLE001 - any failure to open it is a bad link, reported with the rest
         return f"could not be opened ({type(error).__name__}: {str(error).splitlines()[0]}): {url}"
-    finally:
-        context.close()
 
 
 def check(browser, base_url: str, links: list[Link]) -> list[str]:
-    """Every problem, one line each (each distinct link of each source is followed once)."""
+    """Every problem, one line each (each distinct link is followed once per reader and portal)."""
     problems, done = [], set()
-    for link in links:
-        key = (link.url, link.portal, link.reader.address if link.reader else None)
-        if key in done:
-            continue
-        done.add(key)
-        problem = follow(browser, base_url, link)
-        if problem:
-            problems.append(f"{link.source}: {problem}")
+    readers = ReaderPages(browser, base_url)
+    try:
+        for link in links:
+            key = (link.url, link.portal, link.reader.address if link.reader else None)
+            if key in done:
+                continue
+            done.add(key)
+            problem = follow(readers, base_url, link)
+            if problem:
+                problems.append(f"{link.source}: {problem}")
+    finally:
+        readers.close()
     return problems
