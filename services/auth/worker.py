@@ -1,4 +1,4 @@
-"""``python -m services.auth.worker``: auth's consumer process (its handler table is empty today)."""
+"""``python -m services.auth.worker``: auth's consumer process (productions' house administrators, for the directory)."""
 from services.auth.config import load_config
 from services.auth.consumers import HANDLERS
 

@@ -32,7 +32,7 @@ def test_a_login_with_the_real_password_after_a_temporary_one_is_not_forced_to_c
     assert real.status_code == 200 and real.get_json()["must_change_password"] is False
     tokens = real.get_json()
     assert _me(client, tokens)["must_change_password"] is False
-    assert client.get("/users", headers=bearer(tokens["access_token"])).status_code == 200
+    assert client.patch("/me", headers=bearer(tokens["access_token"]), json={"language": "fr"}).status_code == 200
     refreshed = client.post("/refresh", json={"refresh_token": tokens["refresh_token"]}).get_json()
     assert refreshed["must_change_password"] is False
     assert client.patch("/me", headers=bearer(refreshed["access_token"]), json={"language": "en"}).status_code == 200
@@ -62,7 +62,7 @@ def test_only_the_temporary_password_session_stays_restricted_until_it_changes_t
     restricted = login(client, member["email"], temporary).get_json()
     assert _me(client, restricted)["must_change_password"] is True
     assert _me(client, laptop)["must_change_password"] is False  # the other session is not concerned
-    assert client.get("/users", headers=bearer(laptop["access_token"])).status_code == 200
+    assert client.patch("/me", headers=bearer(laptop["access_token"]), json={"language": "fr"}).status_code == 200
     again = client.post("/refresh", json={"refresh_token": restricted["refresh_token"]}).get_json()
     assert again["must_change_password"] is True  # refreshing does not lift it
     assert client.get("/users", headers=bearer(again["access_token"])).status_code == 403

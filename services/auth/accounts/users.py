@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import String, cast, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from chassis.errors import Conflict, NotFound
@@ -144,10 +144,15 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def search_users(session: Session, query: str, limit: int, offset: int) -> tuple[list[User], int]:
+def search_users(session: Session, query: str, limit: int, offset: int,
+                 roles: list[str] | None = None) -> tuple[list[User], int]:
     """Every word of ``query`` must start the first name, the last name or the email
-    (case- and accent-insensitive). Sorted by last name, first name."""
+    (case- and accent-insensitive); with ``roles``, only accounts holding one of them. Sorted by
+    last name, first name."""
     conditions = []
+    if roles is not None:
+        # ``roles`` is a JSON list (["trainer"]); its text form is the same on PostgreSQL and SQLite.
+        conditions.append(or_(false(), *[cast(User.roles, String).like(f'%"{role}"%') for role in roles]))
     for term in search_terms(query or ""):
         pattern = _escape_like(term) + "%"
         conditions.append(or_(User.first_name_key.like(pattern, escape="\\"),

@@ -137,11 +137,18 @@ class StaffUserPatchSchema(Schema):
     language = language_field()
 
 
+QUERY_TOO_SHORT = "Tapez au moins 2 caractères. / Type at least 2 characters."
+QUERY_TOO_LONG = "Au plus 100 caractères. / At most 100 characters."
+
+
 class UserSearchQuerySchema(Schema):
-    q = fields.String(load_default="", validate=validate.Length(max=100),
-                      metadata={"description": "Début du prénom, du nom ou du courriel (sans accents ni casse)"})
-    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    """The directory is a type-ahead: 2 characters or more, 10 people at most, no paging."""
+    q = Trimmed(required=True, error_messages={"required": QUERY_TOO_SHORT},
+                validate=[validate.Length(min=2, error=QUERY_TOO_SHORT),
+                                         validate.Length(max=100, error=QUERY_TOO_LONG)],
+                metadata={"description": "Début du prénom, du nom ou du courriel (sans accents ni casse), "
+                                         "2 caractères ou plus / Start of the first name, last name or email"})
+    limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=10))
 
 
 # --- responses --------------------------------------------------------------------------------
@@ -174,12 +181,14 @@ class DirectoryEntrySchema(Schema):
     id = fields.String()
     first_name = fields.String()
     last_name = fields.String()
-    email = fields.String()
+    email = fields.String(metadata={"description": "Complet pour le personnel, masqué (m•••@example.org) pour "
+                                                  "un administrateur de maison / Full for staff, masked for a "
+                                                  "house administrator"})
 
 
 class DirectoryPageSchema(Schema):
     items = fields.List(fields.Nested(DirectoryEntrySchema))
-    total = fields.Integer()
+    total = fields.Integer(metadata={"description": "Le nombre d'éléments de ``items`` / The number of items"})
 
 
 class JwksSchema(Schema):

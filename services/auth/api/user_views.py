@@ -1,34 +1,77 @@
 """The directory (P4, P6) and staff's view of accounts: ``GET /users``, ``GET/PATCH /users/{id}``."""
+import functools
+
+from flask import g
 from flask_smorest import Blueprint
 
-from chassis.errors import NotFound
-from services.auth.accounts import users
-from services.auth.accounts.profiles import directory_entry, profile
+from chassis.errors import Forbidden, NotFound, TooManyRequests
+from services.auth.accounts import directory, users
+from services.auth.accounts.profiles import profile
 from services.auth.api.helpers import auth_context, caller, duplicates_as_conflict, require_user
 from services.auth.api.schemas import DirectoryPageSchema, ProfileSchema, StaffUserPatchSchema, UserSearchQuerySchema
+from services.auth.db.models import User
+from services.auth.db.types import utcnow
+from services.auth.domain.portals import staff_sees
 from services.auth.domain.roles import MANAGED_BY, STAFF_ROLES
 
 blp = Blueprint("users", __name__, description="Annuaire des utilisateurs / User directory")
 
+NOT_FOUND = "Utilisateur introuvable. / User not found."
+TOO_MANY_SEARCHES = ("Trop de recherches dans l'annuaire, réessayez dans un moment. / "
+                     "Too many directory searches, try again in a moment.")
+
+
+def requests_per_minute() -> int:
+    return int(auth_context().config.setting("DIRECTORY_REQUESTS_PER_MINUTE", "60"))
+
+
+def directory_caller(view):
+    """Staff and house administrators only (403 for anyone else, whatever the query), then the
+    caller's per-minute allowance (429 with ``Retry-After``)."""
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        ctx, principal = auth_context(), caller()
+        with ctx.db.reading() as session:
+            g.directory_view = directory.view_for(session, principal)
+        if g.directory_view is None:
+            raise Forbidden(directory.RESERVED)
+        with ctx.db.transaction() as session:
+            wait = directory.count_request(session, principal.user_id, utcnow(), requests_per_minute())
+        if wait is not None:
+            raise TooManyRequests(TOO_MANY_SEARCHES, headers={"Retry-After": str(wait)})
+        return view(*args, **kwargs)
+    return wrapper
+
 
 @blp.route("/users", methods=["GET"])
 @require_user()
+@directory_caller
 @blp.arguments(UserSearchQuerySchema, location="query")
 @blp.response(200, DirectoryPageSchema)
+@blp.alt_response(403, description="Ni personnel ni administrateur de maison / Neither staff nor house administrator")
+@blp.alt_response(429, description="Trop de recherches cette minute / Too many searches this minute")
 def search(query):
-    """Prefix search on first name, last name and email (case- and accent-insensitive), paginated."""
+    """Type-ahead for staff and production house administrators: at most 10 people whose first
+    name, last name or email start with the words of ``q`` (accents and case ignored). ASSTSAS staff
+    find ASSTSAS people (trainers, ASSTSAS staff); AQPM staff and house administrators find AQPM
+    people (members, AQPM staff). Staff see full emails, house administrators masked ones."""
     with auth_context().db.reading() as session:
-        found, total = users.search_users(session, query["q"], query["limit"], query["offset"])
-        return {"items": [directory_entry(user) for user in found], "total": total}
+        items = directory.find(session, g.directory_view, query["q"], query["limit"])
+        return {"items": items, "total": len(items)}
 
 
 @blp.route("/users/<string:user_id>", methods=["GET"])
 @require_user(*STAFF_ROLES)
 @blp.response(200, ProfileSchema)
+@blp.alt_response(404, description="Inconnu, ou d'un autre portail / Unknown, or of the other portal")
 def get_user(user_id):
-    """Staff: one account's profile."""
+    """Staff: the profile of one person of their own portal (ASSTSAS staff: trainers and ASSTSAS
+    staff; AQPM staff: members and AQPM staff). The other portal's people are 404 to them."""
     with auth_context().db.reading() as session:
-        return profile(users.get_user(session, user_id))
+        user = session.get(User, user_id)
+        if user is None or not staff_sees(caller().roles, user.roles):
+            raise NotFound(NOT_FOUND)
+        return profile(user)
 
 
 @blp.route("/users/<string:user_id>", methods=["PATCH"])
@@ -44,7 +87,7 @@ def patch_user(body, user_id):
     with duplicates_as_conflict(), ctx.db.transaction() as session:
         user = users.get_user(session, user_id)
         if not managed.intersection(user.roles):
-            raise NotFound("Utilisateur introuvable. / User not found.")
+            raise NotFound(NOT_FOUND)
         users.update_user(session, user, email=body.get("email"), language=body.get("language"),
                           first_name=body.get("first_name"), last_name=body.get("last_name"))
         return profile(user)

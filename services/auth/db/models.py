@@ -129,3 +129,26 @@ class SecurityEvent(Base):
     address: Mapped[str | None] = mapped_column(String(64), nullable=True)
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class KnownHouseAdmin(Base):
+    """Who administers which production house, as productions' ``house_admin_added`` and
+    ``house_admin_removed`` events tell it (auth does not own houses): the user directory is open to
+    house administrators. A removal keeps the row (``is_admin`` false) so that an older event
+    arriving late changes nothing (``changed_at``: when the latest applied change happened)."""
+    __tablename__ = "known_house_admins"
+
+    house_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(36), primary_key=True, index=True)
+    is_admin: Mapped[bool] = mapped_column(Boolean)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class DirectoryRequestWindow(Base):
+    """Type-ahead requests of one caller in the current minute (``GET /users`` rate limit), shared
+    by every worker."""
+    __tablename__ = "directory_request_windows"
+
+    user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    window_started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    requests: Mapped[int] = mapped_column(Integer)
