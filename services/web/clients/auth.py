@@ -39,4 +39,5 @@ def create_trainer(api, form: dict) -> dict:
 
 
 def directory(api, q: str, limit: int = 10) -> dict:
-    return api.get(S, "/users", params={"q": q, "limit": limit})
+    """The type-ahead directory: 2 characters or more, 10 people at most (more is a 422)."""
+    return api.get(S, "/users", params={"q": q, "limit": min(limit, 10)})
