@@ -1,5 +1,5 @@
 """axe-core and our own checks on every page of every role, in French and in English: no violation of
-any impact. Each role's figures (by rule and impact) go to tests/browser/artifacts/a11y-<role>.json."""
+any impact, and each page in one language. Each role's figures (by rule and impact) go to tests/browser/artifacts/a11y-<role>.json."""
 from __future__ import annotations
 
 import json
@@ -111,6 +111,27 @@ def visit(page: Page, item: Visit) -> str:
     return name
 
 
+# "Texte. / Text." (not a label pair such as "M. / Mr.")
+GLUED_HALVES = re.compile(r"(?:\w{3,}|[)»])[.!?] / [A-ZÉÀ]")
+FRENCH_COLON = re.compile(r"\S[ \u00a0\u202f]:(?=\s|$)")
+
+
+def language_findings(page: Page, language: str) -> list[Finding]:
+    """The page speaks one language: no bilingual "Texte. / Text." message, and an English page without
+    the French space before a colon ("Status :")."""
+    text = page.locator("body").inner_text()
+    found = []
+    glued = GLUED_HALVES.findall(text)
+    if glued:
+        found.append(Finding("own-glued-halves", "language", "a bilingual API message shown as is", tuple(glued[:4])))
+    if language == "en":
+        spaced = [text[max(m.start() - 20, 0):m.end()].replace("\n", " ") for m in FRENCH_COLON.finditer(text)]
+        if spaced:
+            found.append(Finding("own-english-spacing", "language", "French spacing before a colon on an English page",
+                                 tuple(spaced[:4])))
+    return found
+
+
 def summary(results: dict[str, list[Finding]]) -> dict:
     by_rule = Counter()
     for findings in results.values():
@@ -133,7 +154,7 @@ def test_every_page_passes_axe_in_french_and_english(role, scan_page, platform, 
         for item in pages_of(role, world):
             name = visit(page, item)
             assert page.locator("html").get_attribute("lang") == language, name
-            results[f"{language} {name}"] = scan(page)
+            results[f"{language} {name}"] = scan(page) + language_findings(page, language)
             if name == "/set-demo":
                 page.go_back()
     report = summary(results)

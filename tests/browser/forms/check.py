@@ -33,7 +33,8 @@ ERRORS_OF_JS = """(el) => {
   return [...found].map(e => e.innerText.trim());
 }"""
 
-GLUED_HALVES = re.compile(r"[.!?»)] / \S")
+# "Texte. / Text." (not a label pair such as "M. / Mr.")
+GLUED_HALVES = re.compile(r"(?:\w{3,}|[)»])[.!?] / [A-ZÉÀ]")
 ENGLISH_WORDS = re.compile(r"\b(required|invalid|not a valid|must|field|enter|choose|characters?|missing|length|"
                            r"between|only|should|too)\b", re.I)
 FRENCH_WORDS = re.compile(r"[éèêàçùâîôÉ]|\b(champ|obligatoire|invalide|doit|entrez|choisissez|caractères|"
