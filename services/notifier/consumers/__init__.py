@@ -25,6 +25,7 @@ def email_handlers(settings: NotifierSettings, box: SecretBox | None = None) -> 
         "auth.user_updated": emails.user_updated,                          # directory
         "auth.trainer_created": emails.trainer_created,                    # C1
         "auth.password_reset_requested": emails.password_reset_requested,  # C2, P2
+        "auth.email_change_requested": emails.email_change_requested,      # confirm (new) + notice (old address)
         "billing.invoice_issued": emails.invoice_issued,                   # C10
         "billing.payment_received": emails.payment_received,
         "cards.session_shipped": emails.session_shipped,                   # C11

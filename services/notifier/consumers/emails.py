@@ -70,7 +70,29 @@ class EmailHandlers:
                        to_address=payload["email"], to_name=_full_name(payload), box=self.box,
                        secret=_secret(payload),
                        context={**self._common(portal), **self._person(payload), "login": login,
-                                "expires_at": payload["expires_at"]})
+                                "expires_at": payload["expires_at"],
+                                "password_revoked": bool(payload.get("password_revoked"))})
+
+    def email_change_requested(self, session: Session, event: Envelope) -> None:
+        """Issue 17, 2: the new address gets the single-use confirmation link; the old one (still the
+        login) is told at once, with the single-use "this was not me" link. Each link's token is the
+        message's sealed secret, like a temporary password: never in the stored context or the log."""
+        payload = event.payload
+        portal = user_portal(payload.get("roles") or [])
+        common = {**self._common(portal), **self._person(payload), "new_email": payload["new_email"]}
+        record_message(session, event, template="email_change_confirm", portal=portal,
+                       language=payload.get("language"), to_address=payload["new_email"],
+                       to_name=_full_name(payload), box=self.box,
+                       secret=Secret(payload["confirmation_token"], datetime.fromisoformat(payload["expires_at"])),
+                       context={**common, "expires_at": payload["expires_at"],
+                                "confirm_url": self.links.email_change_confirm(portal)})
+        record_message(session, event, template="email_change_notice", portal=portal,
+                       language=payload.get("language"), to_address=payload["email"],
+                       to_name=_full_name(payload), box=self.box,
+                       secret=Secret(payload["cancellation_token"],
+                                     datetime.fromisoformat(payload["cancel_expires_at"])),
+                       context={**common, "cancel_expires_at": payload["cancel_expires_at"],
+                                "cancel_url": self.links.email_change_cancel(portal)})
 
     # billing ---------------------------------------------------------------------------------------
     def invoice_issued(self, session: Session, event: Envelope) -> None:

@@ -37,6 +37,18 @@ class Links:
     def sheet(self, sheet_id: str) -> str:
         return self._at(f"/aqpm/sheets/{_segment(sheet_id)}")
 
+    # The pages of an email change (services/web/account/email_change.py), on the person's portal and
+    # open without a login; the email appends the link's token (a secret, never stored in clear here).
+    def email_change_confirm(self, portal: str) -> str:
+        return self._at(_portal_prefix(portal) + "/email/confirm/")
+
+    def email_change_cancel(self, portal: str) -> str:
+        return self._at(_portal_prefix(portal) + "/email/cancel/")
+
+
+def _portal_prefix(portal: str) -> str:
+    return "/aqpm" if portal == PRODUCTIONS else ""
+
 
 def _segment(value: str) -> str:
     return quote(str(value), safe="")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 # Secrets never leave; bulky documents stay behind the API (GET /api/billing/invoices/{id}/pdf).
-WITHHELD_FIELDS = frozenset({"temporary_password", "pdf_base64"})
+WITHHELD_FIELDS = frozenset({"temporary_password", "confirmation_token", "cancellation_token", "pdf_base64"})
 
 
 def webhook_body(envelope: dict) -> str:

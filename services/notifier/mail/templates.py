@@ -34,6 +34,7 @@ _LATER_FIELDS = {
                                 "location": None, "end_date": None, "invoice_number": None, "delivery_lines": []},
     "house_admin_added": lambda c: {"house_url": c["site_url"]},
     "access_granted": lambda c: {"sheet_url": c["site_url"]},
+    "password_reset": lambda c: {"password_revoked": False},
 }
 
 

@@ -120,13 +120,27 @@ def profile():
     password_form = FormState()
     if request.method == "POST" and request.form.get("action") == "email":
         email_form.values = trimmed(request.form, "email")
-        try:
-            me = auth.update_me(api(), email=email_form.value("email"))
-            store().update(login, profile=me)
-            flash(tr("Votre courriel a été modifié.", "Your email was changed."), "success")
-            return redirect(request.path)
-        except ApiError as error:
-            email_form.take(error)
+        current_password = request.form.get("current_password") or ""
+        if not email_form.value("email"):
+            email_form.add_error("email", tr("Entrez votre nouvelle adresse courriel.", "Enter your new email address."))
+        else:
+            try:
+                # The API asks for the current password only when the address really changes.
+                changes = {"email": email_form.value("email")}
+                if current_password:
+                    changes["current_password"] = current_password
+                me = auth.update_me(api(), **changes)
+                store().update(login, profile=me)
+                if me.get("pending_email"):
+                    flash(tr(f"Un lien de confirmation a été envoyé à {me['pending_email']}. Votre adresse "
+                             f"reste {me['email']} tant que vous ne l'avez pas suivi (24 heures).",
+                             f"A confirmation link was sent to {me['pending_email']}. Your address stays "
+                             f"{me['email']} until you follow it (24 hours)."), "success")
+                else:
+                    flash(tr("Votre courriel a été modifié.", "Your email was changed."), "success")
+                return redirect(request.path)
+            except ApiError as error:
+                email_form.take(error)
     elif request.method == "POST" and request.form.get("action") == "password":
         try:
             auth.change_password(api(), request.form.get("old_password") or "",
@@ -144,3 +158,6 @@ def profile():
 def help():
     return render_template("account/help.html", page_title=tr("Aide en ligne", "Online help"))
 
+
+# The pages the email-change links land on add their routes to this blueprint.
+from services.web.account import email_change  # noqa: E402,F401
