@@ -58,7 +58,8 @@ def test_security_headers_cookie_and_csrf(web, platform):
     assert len(content["sid"]) >= 40
     with web.extensions["web_db"].transaction() as session:
         rows = session.query(WebSession).all()
-        assert len(rows) == 1 and rows[0].access_token.startswith("eyJ")
+        assert len(rows) == 1 and rows[0].access_token.startswith("gAAAAA")  # sealed (a Fernet token)
+    assert web.extensions["web_sessions"].load(content["sid"]).access_token.startswith("eyJ")  # the cookie opens it
 
 
 def test_expired_access_token_is_refreshed(web, platform):
