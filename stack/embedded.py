@@ -26,6 +26,7 @@ def _prepare_environment(port: int) -> None:
     os.environ.setdefault("BUS_URL", "memory://")
     os.environ.setdefault("NOTIFIER_WEBHOOKS_ALLOW_PRIVATE", "1")
     os.environ.setdefault("CARDS_TRUSTED_PROXY_HOPS", "0")  # no proxy in front: X-Forwarded-For is not trusted
+    os.environ.setdefault("AUTH_TRUSTED_PROXIES", "127.0.0.1,::1")  # the web pages call the APIs over loopback
 
 
 def build_platform(port: int):

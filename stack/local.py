@@ -148,7 +148,8 @@ def service_environment(service: str, layout: StackLayout) -> dict[str, str]:
     env = {f"{service.upper()}_DATABASE_URL": layout.database_urls[service],
            f"{service.upper()}_MAX_CONTENT_LENGTH": "2097152"}
     if service == "auth":
-        env.update(AUTH_TRUST_PROXY="1", AUTH_KEY_PASSPHRASE=layout.secrets["AUTH_KEY_PASSPHRASE"])
+        env.update(AUTH_TRUSTED_PROXIES="127.0.0.1,::1",  # the gateway (nginx) runs on this machine
+                   AUTH_KEY_PASSPHRASE=layout.secrets["AUTH_KEY_PASSPHRASE"])
     elif service == "cards":
         env.update(CARDS_TRUSTED_PROXY_HOPS="1", CARDS_PUBLIC_BASE_URL=layout.base_url)
     elif service == "productions":

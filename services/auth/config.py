@@ -5,7 +5,7 @@ Common settings come from ``chassis.config.ServiceConfig.from_env("auth")`` (``A
 
 | env var | default | meaning |
 |---|---|---|
-| ``AUTH_TRUSTED_PROXIES`` | empty | comma-separated addresses or networks (``127.0.0.1,::1``, ``10.89.0.10/32``) of the gateway: only a request whose peer is one of them has its ``X-Forwarded-For`` believed (the client is the nearest hop that is not a trusted proxy); empty: the header is ignored. The former ``AUTH_TRUST_PROXY=1`` alone now means loopback only |
+| ``AUTH_TRUSTED_PROXIES`` | empty | comma-separated addresses or networks (``127.0.0.1,::1``, ``10.89.0.10/32``) of the gateway: only a request whose peer is one of them has its ``X-Forwarded-For`` believed (the client is the nearest hop that is not a trusted proxy); empty: the header is ignored. It replaces ``AUTH_TRUST_PROXY``, which believed the header from anyone |
 | ``AUTH_KEY_PASSPHRASE`` | empty | encrypts the signing keys at rest; empty stores them unencrypted (a warning is logged) |
 | ``AUTH_ACCESS_TOKEN_TTL_SECONDS`` | ``900`` | access-token lifetime (15 minutes) |
 | ``AUTH_REFRESH_TTL_HOURS`` | ``12`` | refresh-token lifetime without "remember me" |
@@ -89,16 +89,10 @@ class AuthSettings:
         )
 
 
-LOOPBACK = "127.0.0.1/32,::1/128"
-
-
 def trusted_proxies(config: ServiceConfig) -> tuple:
-    """``AUTH_TRUSTED_PROXIES`` as networks. The former switch ``AUTH_TRUST_PROXY=1`` trusted the
-    header from anyone; alone it now means loopback only (a gateway on the same machine)."""
-    text = str(config.setting("TRUSTED_PROXIES", "") or "").strip()
-    if not text and str(config.setting("TRUST_PROXY", "0")).lower() in {"1", "true", "yes", "on"}:
-        text = LOOPBACK
-    return parse_networks(text)
+    """``AUTH_TRUSTED_PROXIES`` as networks. It replaces ``AUTH_TRUST_PROXY=1``, which believed the
+    header from anyone and is no longer read."""
+    return parse_networks(str(config.setting("TRUSTED_PROXIES", "") or ""))
 
 
 def parse_networks(text: str) -> tuple:
