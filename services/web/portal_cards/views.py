@@ -12,7 +12,7 @@ from services.web.clients.gateway import ApiError
 from services.web.formatting import label_of
 from services.web.forms import FormState, trimmed
 from services.web.i18n import localize, tr
-from services.web.portal_cards import session_form
+from services.web.portal_cards import payment_attempts, session_form
 from services.web.portal_cards.card_form import CARD_FIELDS, ECHOED_FIELDS, card_from_form
 from services.web.portal_cards.csv_format import column_label, csv_header
 from services.web.web_session import CARDS_STAFF, api, current_login, login_required
@@ -287,9 +287,25 @@ def _pay_new_invoice(session_id: str, card: dict):
     return _charge(invoice_ref["id"], card)
 
 
+def _pay(invoice_id: str, card: dict) -> None:
+    """Charges the card under the attempt's key (see payment_attempts); raises ApiError when refused."""
+    try:
+        billing.pay_by_card(api(), invoice_id, card, payment_attempts.key_for(invoice_id))
+    except ApiError as error:
+        if error.code == "idempotency_key_reused":
+            # another card than the unanswered attempt's: that is a new attempt (if the first one did
+            # charge, the invoice is paid and billing refuses this one)
+            payment_attempts.end(invoice_id)
+            return _pay(invoice_id, card)
+        if payment_attempts.answered(error.status):
+            payment_attempts.end(invoice_id)
+        raise
+    payment_attempts.end(invoice_id)
+
+
 def _charge(invoice_id: str, card: dict):
     try:
-        billing.pay_by_card(api(), invoice_id, card)
+        _pay(invoice_id, card)
     except ApiError as error:
         if error.code == "payment_declined":
             flash(tr("Paiement refusé : ", "Payment declined: ") + localize(error.message), "error")
