@@ -78,7 +78,6 @@ def test_password_change_and_profile(new_page, platform):
     sign_in(page, person.login, PASSWORD, aqpm=True)
 
     def snapshot():
-        api.Person(platform.base_url, person.login, PASSWORD)       # the password still opens a session
         return person.get("/api/auth/me")["email"]
 
     passwords = [
@@ -99,6 +98,7 @@ def test_password_change_and_profile(new_page, platform):
     found += run(page, "/aqpm/profile", "main form:has([name=new_password])", passwords[:2], "fr", snapshot)
     found += run_both(page, "/aqpm/profile", "main form:has([name=email])", emails, snapshot)
     assert not found, "\n".join(found)
+    assert api.Person(platform.base_url, person.login, PASSWORD).me["email"] == person.login   # password unchanged
 
 
 def test_trainer_profile_email(new_page, platform):
