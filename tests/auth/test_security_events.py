@@ -134,3 +134,13 @@ def test_the_retention_follows_the_setting(db, keep_days):
         record_security_event(session, "keep-test", "login", "failure", None, keep_days=keep_days)
     with db.reading() as session:
         assert len(session.scalars(select(SecurityEvent).where(SecurityEvent.user_id == "keep-test")).all()) == 2
+
+
+def test_a_flood_of_throttled_attempts_is_traced_once_a_minute(client, db):
+    _, aqpm = staff_token(client, db, "productions_staff")
+    user = register(client)
+    for _ in range(3):
+        login(client, user["email"], "wrong-password-9")
+    assert [login(client, user["email"]).status_code for _ in range(20)] == [429] * 20
+    kinds = _kinds(_trail(client, aqpm, user["id"]).get_json())
+    assert kinds.count(("login", "throttled")) == 1 and kinds.count(("login", "failure")) == 3

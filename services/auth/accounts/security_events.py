@@ -66,11 +66,29 @@ def purge_expired(session: Session, before: datetime, batch: int) -> int:
     return len(ids)
 
 
+THROTTLED_EVERY_SECONDS = 60
+
+
 def record_apart(db, user_id: str | None, kind: str, outcome: str, address: str | None,
                  details: dict | None = None) -> None:
-    """For a refused attempt, which writes nothing else: its own short transaction."""
+    """For a refused attempt, which writes nothing else: its own short transaction. A throttled
+    attempt costs an attacker nothing (no password is checked), so it is traced at most once a
+    minute per account (or typed login) and address: a flood cannot fill the table."""
     with db.transaction() as session:
+        if outcome == THROTTLED and _recently(session, user_id, kind, outcome, address, details):
+            return
         record_security_event(session, user_id, kind, outcome, address, details)
+
+
+def _recently(session: Session, user_id: str | None, kind: str, outcome: str, address: str | None,
+              details: dict | None) -> bool:
+    since = utcnow() - timedelta(seconds=THROTTLED_EVERY_SECONDS)
+    rows = session.scalars(select(SecurityEvent).where(
+        SecurityEvent.user_id.is_(None) if user_id is None else SecurityEvent.user_id == user_id,
+        SecurityEvent.occurred_at >= since, SecurityEvent.kind == kind, SecurityEvent.outcome == outcome,
+        SecurityEvent.address == (address or "")[:64]).order_by(SecurityEvent.id.desc()).limit(50))
+    login = (details or {}).get("login")
+    return any(user_id is not None or (row.details or {}).get("login") == login for row in rows)
 
 
 def known_address(session: Session, user_id: str, address: str, days: int, now: datetime | None = None) -> bool:
