@@ -153,8 +153,8 @@ class Mailbox:
                     return message
             if time.monotonic() > deadline:
                 arrived = "\n".join(f"  {m}" for m in self.all()[after:] if m.to == to.lower()) or "  none"
-                raise AssertionError(f"no {template or 'email'} to {to} with subject ~ {subject!r} containing {containing!r} "
-                                     f"within {timeout:.0f} s; emails to that address:\n{arrived}")
+                raise AssertionError(f"no {template or 'email'} to {to} with subject ~ {subject!r} containing "
+                                     f"{containing!r} within {timeout:.0f} s; emails to that address:\n{arrived}")
             time.sleep(0.2)
 
 

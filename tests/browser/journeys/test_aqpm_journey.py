@@ -8,6 +8,7 @@ own /set-demo, on the stack's port. In French, and the whole journey once more i
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -54,12 +55,13 @@ def test_members_house_administrator_coordinator_and_staff_to_set(language, new_
     ledger.reader(coordinator_email, coordinator_email, PASSWORD, AQPM)
     # Issue 16, defect 13: a member with no sheet is told whom to ask.
     expect(coordinator.locator("main")).to_contain_text(re.compile(t("administrat", "administrator"), re.I))
-    welcome = mailbox.wait_for(coordinator_email, subject="AQPM")
-    assert welcome.language.startswith(language), welcome.language
-    assert "asstsas" not in (welcome.text + welcome.html).lower(), welcome.text   # defect 7: its own portal
     delegate = new_page()
     register(delegate, t, "Dalia", delegate_last, delegate_email)
     ledger.reader(delegate_email, delegate_email, PASSWORD, AQPM)
+
+    welcome = mailbox.wait_for(coordinator_email, template="member_welcome")
+    assert welcome.language.startswith(language), welcome.language
+    assert "asstsas" not in (welcome.text + welcome.html).lower(), welcome.text   # defect 7: its own portal
 
     # Point 3: log in; a wrong password says so (issue 16, defect 3).
     log_out(coordinator, t)
@@ -115,7 +117,9 @@ def test_members_house_administrator_coordinator_and_staff_to_set(language, new_
     granted = mailbox.wait_for(coordinator_email, subject="", containing=title, after=mark)
     assert granted.language.startswith(language)
 
-    # Point 6: the coordinator goes on to SET, on this platform's own address and port (issue 16, defect 1).
+    # Point 6: the coordinator goes on to SET, on this platform's own address and port (issue 16, defect 1),
+    # a port of its own, not the embedded default's.
+    assert urlsplit(platform.base_url).port not in (8000, 8080), platform.base_url
     coordinator.get_by_role("link", name=t("Fiches de production", "Production sheets")).first.click()
     coordinator.get_by_role("link", name=title).click()
     coordinator.get_by_role("button", name=t("Accéder au SET", "Go to SET")).click()
