@@ -94,7 +94,7 @@ def test_members_house_administrator_coordinator_and_staff_to_set(language, new_
     delegate.get_by_role("link", name=house).click()
     expect(delegate.get_by_role("heading", name=t("Édition d'une maison de production",
                                                   "Edit a production house"))).to_be_visible()
-    pick_user(delegate, "f-user_id-search", "Membre", "Membre")
+    pick_user(delegate, "f-user_id-search", "Membre", "Membre Démo")
     delegate.get_by_role("button", name=t("Ajouter", "Add"), exact=True).click()
     expect(delegate.locator("[data-admins]")).to_contain_text("membre@aqpm.demo")
     mailbox.wait_for("membre@aqpm.demo", subject="", containing=house, after=mark)
