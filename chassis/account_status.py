@@ -71,7 +71,21 @@ class DisabledAccounts:
     def contains(self, user_id: str) -> bool:
         if time.monotonic() - self._loaded_at >= self.refresh:
             self._reload()
-        return user_id in self._ids
+        if user_id not in self._ids:
+            return False
+        # Rare (a disabled account knocking): its own row is read again, so an account enabled since
+        # the last reload is let in as soon as the event arrived, not up to 30 s later.
+        return self._still_disabled(user_id)
+
+    def _still_disabled(self, user_id: str) -> bool:
+        try:
+            with self.db.reading() as session:
+                disabled = session.scalar(select(AccountStatus.disabled).where(AccountStatus.user_id == user_id))
+        except SQLAlchemyError:
+            return True
+        if not disabled:
+            self._ids = self._ids - {user_id}
+        return bool(disabled)
 
     def _reload(self) -> None:
         with self._lock:

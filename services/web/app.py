@@ -65,7 +65,7 @@ def create_app(config: WebConfig | None = None, db: Database | None = None, **_i
 
 def _register_blueprints(app: Flask) -> None:
     from services.web.account.views import blp as account
-    from services.web.backoffice.views import blp as backoffice
+    from services.web.backoffice import blp as backoffice
     from services.web.portal_cards.views import blp as cards
     from services.web.portal_productions.views import blp as aqpm
     from services.web.set_demo import blp as set_demo

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from chassis.account_status import DISABLED_EVENT, ENABLED_EVENT, record_status
 from chassis.errors import Conflict, NotFound
 from chassis.tokens import Principal
+from services.auth.accounts import security_events as trail
 from services.auth.accounts.sessions import revoke_other_sessions
 from services.auth.db.models import User
 from services.auth.db.types import utcnow
@@ -32,8 +33,9 @@ def managed_user(session: Session, staff: Principal, user_id: str, *, for_update
     return user
 
 
-def set_disabled(session: Session, staff: Principal, user_id: str, disabled: bool) -> User:
-    """Disables (or enables) the account; doing what is already done changes and emits nothing."""
+def set_disabled(session: Session, staff: Principal, user_id: str, disabled: bool, address: str) -> User:
+    """Disables (or enables) the account; doing what is already done changes and emits nothing.
+    The account's security trail says who did it, from where."""
     user = managed_user(session, staff, user_id, for_update=True)
     if user.id == staff.user_id:
         raise Conflict(NOT_YOURSELF)
@@ -45,5 +47,7 @@ def set_disabled(session: Session, staff: Principal, user_id: str, disabled: boo
     if disabled:
         revoke_other_sessions(session, user.id, None, now)
     record_status(session, user.id, disabled, now)
+    trail.record_security_event(session, user.id, trail.ACCOUNT_DISABLED if disabled else trail.ACCOUNT_ENABLED,
+                                trail.SUCCESS, address, {"by": staff.user_id}, now=now)
     emit(session, DISABLED_EVENT if disabled else ENABLED_EVENT, {"user_id": user.id})
     return user

@@ -3,7 +3,7 @@ from flask_smorest import Blueprint
 
 from services.auth.accounts.account_status import set_disabled
 from services.auth.accounts.profiles import profile
-from services.auth.api.helpers import auth_context, caller, require_user
+from services.auth.api.helpers import auth_context, caller, client_address, require_user
 from services.auth.api.schemas import ProfileSchema
 from services.auth.domain.roles import STAFF_ROLES
 
@@ -12,7 +12,7 @@ blp = Blueprint("account_status", __name__, description="Comptes désactivés / 
 
 def _set(user_id: str, disabled: bool) -> dict:
     with auth_context().db.transaction() as session:
-        return profile(set_disabled(session, caller(), user_id, disabled))
+        return profile(set_disabled(session, caller(), user_id, disabled, client_address()))
 
 
 @blp.route("/users/<string:user_id>/disable", methods=["POST"])

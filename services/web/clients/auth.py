@@ -41,3 +41,18 @@ def create_trainer(api, form: dict) -> dict:
 def directory(api, q: str, limit: int = 10) -> dict:
     """The type-ahead directory: 2 characters or more, 10 people at most (more is a 422)."""
     return api.get(S, "/users", params={"q": q, "limit": min(limit, 10)})
+
+
+def get_user(api, user_id: str) -> dict:
+    """Staff: one account of their portal (404 for anyone else's)."""
+    return api.get(S, f"/users/{user_id}")
+
+
+def set_disabled(api, user_id: str, disabled: bool) -> dict:
+    """Staff: disable (or enable again) an account of their portal."""
+    return api.post(S, f"/users/{user_id}/{'disable' if disabled else 'enable'}")
+
+
+def security_events(api, user_id: str, limit: int = 20) -> dict:
+    """Staff: the account's security trail, newest first."""
+    return api.get(S, f"/users/{user_id}/security-events", params={"limit": limit})
