@@ -55,6 +55,7 @@
 
     function close() { list.hidden = true; input.setAttribute("aria-expanded", "false"); active = -1; }
     function choose(item) {
+      clearTimeout(timer);
       input.value = item.label; hidden.value = item.id; close();
     }
     function render() {
@@ -76,8 +77,13 @@
       if (q.length < 2) { items = []; render(); return; }
       fetch(source + "?q=" + encodeURIComponent(q), { credentials: "same-origin", headers: { "Accept": "application/json" } })
         .then(function (r) { return r.ok ? r.json() : { items: [] }; })
-        .then(function (data) { items = data.items || []; active = -1; render(); })
-        .catch(function () { items = []; render(); });
+        .then(function (data) {
+          // An answer for a query no longer typed, or arriving after a pick, would reopen a stale list
+          // over the page: it is dropped.
+          if (hidden.value || input.value.trim() !== q) { return; }
+          items = data.items || []; active = -1; render();
+        })
+        .catch(function () { if (!hidden.value) { items = []; render(); } });
     }
     input.addEventListener("input", function () {
       hidden.value = "";
