@@ -24,6 +24,7 @@ Common settings come from ``chassis.config.ServiceConfig.from_env("auth")`` (``A
 | ``AUTH_EMAIL_CHANGE_TTL_HOURS`` | ``24`` | validity of the link that confirms a new email address |
 | ``AUTH_EMAIL_CHANGE_CANCEL_DAYS`` | ``7`` | validity of the "this was not me" link sent to the old address |
 | ``AUTH_SECURITY_EVENTS_KEEP_DAYS`` | ``365`` | security events older than this are deleted (a bounded delete on each write) |
+| ``AUTH_DIRECTORY_REQUESTS_PER_MINUTE`` | ``60`` | type-ahead searches (``GET /users``) per caller and minute; beyond, 429 with ``Retry-After`` |
 """
 from __future__ import annotations
 
