@@ -439,16 +439,21 @@ def _queue_exists(bus_url: str, name: str) -> bool:
 
 def start(data_dir: Path, *, port: int = 0, database_prefix: str = "guichet_e2e_",
           exchange: str = DEFAULT_EXCHANGE, fresh_databases: bool = True, demo_password: str | None = None,
-          web_concurrency: int = 1, gateway_settings: dict | None = None, timeout: float = 150.0) -> LocalStack:
+          web_concurrency: int = 1, gateway_settings: dict | None = None, settings: dict | None = None,
+          timeout: float = 150.0) -> LocalStack:
     """Starts an isolated copy (free ports, its own databases and exchange) and waits until it is ready.
 
-    ``port=0`` picks a free gateway port. The caller must ``stop()`` it (or use it as a context manager).
+    ``port=0`` picks a free gateway port; ``settings`` are environment variables given to every process
+    (e.g. ``{"NOTIFIER_SMTP_HOST": ...}``), over the copy's own. The caller must ``stop()`` it (or use it
+    as a context manager).
     """
     layout = plan(data_dir, port=port, database_prefix=database_prefix, exchange=exchange,
                   pg_url=os.environ.get("GUICHET_LOCAL_PG_URL", DEFAULT_PG_URL),
                   bus_url=os.environ.get("GUICHET_LOCAL_BUS_URL", DEFAULT_BUS_URL),
                   web_concurrency=web_concurrency, free_ports=True)
     specs = prepare(layout, fresh_databases=fresh_databases, gateway_settings=gateway_settings)
+    for spec in specs:
+        spec.env.update(settings or {})
     stack = LocalStack(layout, specs, [])
     try:
         stack.launch()

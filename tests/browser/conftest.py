@@ -18,7 +18,6 @@ import socket
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -127,38 +126,23 @@ def _local_platform(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("browser-local")
     mail_dir = data_dir / "mail-outbox"
     with MailCatcher(mail_dir) as catcher:
-        # The notifier sends real SMTP to the catcher. stack.local passes the test process's environment
-        # on to every process it starts (its own settings win), and sets no NOTIFIER_SMTP_*: set them
-        # while it starts, then put the environment back. The forgotten-password journeys ask twice in a
-        # row, for accounts created a moment before: the 60 s between two temporary passwords (tested in
-        # tests/auth) would silently drop the second.
-        with _environment(NOTIFIER_SMTP_HOST="127.0.0.1", NOTIFIER_SMTP_PORT=str(catcher.port),
-                          AUTH_RESET_COOLDOWN_SECONDS="1"):
-            # Every person of these tests comes from 127.0.0.1: the gateway's login limit (10 a minute per
-            # address, tested in tests/gateway) would refuse the logins of the suite's many people.
-            stack = start(data_dir, database_prefix=stack_database_prefix("browser"),
-                          exchange=unique_exchange("browser"), demo_password=DEMO_PASSWORD,
-                          gateway_settings={"GATEWAY_LOGIN_RATE": "600r/m", "GATEWAY_LOGIN_BURST": "100"})
+        # The notifier sends real SMTP to the catcher. The forgotten-password journeys ask twice in a row,
+        # for accounts created a moment before: the 60 s between two temporary passwords (tested in
+        # tests/auth) would silently drop the second. A disabled account is refused by each service
+        # within ACCOUNT_STATUS_REFRESH_SECONDS (30 in production): 5 keeps the walk short.
+        # Every person of these tests comes from 127.0.0.1: the gateway's login limit (10 a minute per
+        # address, tested in tests/gateway) would refuse the logins of the suite's many people.
+        stack = start(data_dir, database_prefix=stack_database_prefix("browser"),
+                      exchange=unique_exchange("browser"), demo_password=DEMO_PASSWORD,
+                      gateway_settings={"GATEWAY_LOGIN_RATE": "600r/m", "GATEWAY_LOGIN_BURST": "100"},
+                      settings={"NOTIFIER_SMTP_HOST": "127.0.0.1", "NOTIFIER_SMTP_PORT": str(catcher.port),
+                                "AUTH_RESET_COOLDOWN_SECONDS": "1", "ACCOUNT_STATUS_REFRESH_SECONDS": "5"})
         try:
             _wait_for_demo_accounts(stack.base_url)
             yield Platform(stack.base_url, DEMO_PASSWORD, data_dir, "local", mail_dir)
         finally:
             stack.stop()
             stack.delete_bus_objects()
-
-
-@contextmanager
-def _environment(**values: str):
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def _wait_for_demo_accounts(base: str, timeout: float = 30) -> None:

@@ -22,8 +22,10 @@ def platform(tmp_path_factory):
 
     require_local_stack_infrastructure()
     exchange = unique_exchange("e2e")
-    stack = start(tmp_path_factory.mktemp("local-stack"), database_prefix=stack_database_prefix("e2e"), exchange=exchange,
-                  demo_password=DEMO_PASSWORD)
+    # A disabled account is refused by each service within ACCOUNT_STATUS_REFRESH_SECONDS (30 in
+    # production): 5 keeps that test short.
+    stack = start(tmp_path_factory.mktemp("local-stack"), database_prefix=stack_database_prefix("e2e"),
+                  exchange=exchange, demo_password=DEMO_PASSWORD, settings={"ACCOUNT_STATUS_REFRESH_SECONDS": "5"})
     try:
         yield stack
     finally:
