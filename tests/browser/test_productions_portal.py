@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import shot, unique
-from tests.browser.pages import login_aqpm
+from tests.browser.pages import login_aqpm, pick_user
 
 pytestmark = pytest.mark.browser
 PASSWORD = "Tournage-2026-secret"
@@ -26,22 +26,6 @@ def register(page: Page, first: str, last: str, email: str) -> None:
     form.locator("#f-password_confirmation").fill(PASSWORD)
     form.get_by_role("button", name="Inscription").click()
     expect(page.locator(".flash.success")).to_contain_text("Bienvenue")
-
-
-def pick_user(page: Page, box: str, typed: str, expected: str) -> None:
-    """Types in an "Entrez le nom..." box and picks the suggestion (the directory fills in asynchronously)."""
-    field = page.locator(f"#{box}")
-    suggestion = page.locator(f"#{box.replace('-search', '-list')} li", has_text=expected)
-    for _ in range(40):
-        field.fill("")
-        field.press_sequentially(typed, delay=20)
-        try:
-            expect(suggestion).to_be_visible(timeout=1_000)
-            break
-        except AssertionError:
-            continue
-    suggestion.click()
-    expect(field).to_have_value(re.compile(re.escape(expected)))
 
 
 def test_member_delegate_sheet_access_and_set(new_page, platform):
