@@ -170,12 +170,13 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, platform):
-    """``new_page(width=1280)`` -> a page in a fresh browser context (its own cookies), French by default."""
+    """``new_page(width=1280)`` -> a page in a fresh browser context (its own cookies), French by default;
+    more keywords go to Playwright's ``new_context`` (``bypass_csp=True`` lets a test inject a script)."""
     contexts = []
 
-    def make(width: int = 1280, height: int = 900):
+    def make(width: int = 1280, height: int = 900, **context_options):
         context = browser.new_context(base_url=platform.base_url, locale="fr-CA",
-                                      viewport={"width": width, "height": height})
+                                      viewport={"width": width, "height": height}, **context_options)
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.a11y.scan import AXE_JS
+from tests.infra import IN_CI
 from tests.browser.forms.world import MEMBER_PASSWORD, World, build_world  # noqa: F401 - MEMBER_PASSWORD for tests
 
 
@@ -14,19 +15,9 @@ def world(platform) -> World:
 
 
 @pytest.fixture
-def scan_page(browser, platform):
+def scan_page(new_page):
     """``scan_page()`` -> a page in a fresh context (own cookies) where axe-core may be injected."""
     if not AXE_JS.exists():
-        pytest.skip(f"{AXE_JS} is missing: run deploy/dev/ensure-infra.sh (npm ci in tests/browser)")
-    contexts = []
-
-    def make(width: int = 1280, height: int = 900):
-        context = browser.new_context(base_url=platform.base_url, locale="fr-CA", bypass_csp=True,
-                                      viewport={"width": width, "height": height})
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
+        missing = f"{AXE_JS} is missing: run deploy/dev/ensure-infra.sh (npm ci in tests/browser)"
+        pytest.fail(missing) if IN_CI else pytest.skip(missing)
+    return lambda width=1280, height=900: new_page(width, height, bypass_csp=True)
