@@ -6,7 +6,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from flask import Flask, session
 from jinja2 import Environment, FileSystemLoader
 
 from services.cards.domain.csv_import import read_rows
@@ -18,22 +17,6 @@ from services.web.portal_cards.views import import_lines
 TEMPLATES = Path(__file__).resolve().parents[2] / "services" / "web" / "templates"
 CARD = {"card.number": "4242 4242 4242 4242", "card.holder": "Claude Éthier", "card.exp_month": "12",
         "card.exp_year": "2031", "card.cvc": "123"}
-
-
-@pytest.fixture
-def in_language():
-    app = Flask("cards-forms")
-    app.secret_key = "units"
-    contexts = []
-
-    def enter(language: str):
-        context = app.test_request_context("/")
-        context.push()
-        session["lang"] = language
-        contexts.append(context)
-    yield enter
-    for context in reversed(contexts):
-        context.pop()
 
 
 def test_a_number_failing_the_checksum_is_refused(in_language):

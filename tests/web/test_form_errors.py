@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from flask import Flask, render_template_string, session
+from flask import Flask, render_template_string
 from jinja2 import DictLoader
 
 from services.web.clients.gateway import ApiError, flatten_fields
@@ -22,20 +22,6 @@ def app():
     from services.web.i18n import tr
     app.jinja_env.globals.update(tr=tr)
     return app
-
-
-@pytest.fixture
-def in_language(app):
-    contexts = []
-
-    def enter(language: str):
-        context = app.test_request_context("/")
-        context.push()
-        session["lang"] = language
-        contexts.append(context)
-    yield enter
-    for context in reversed(contexts):
-        context.pop()
 
 
 def refusal(fields: dict, message: str = "Certains champs sont invalides. / Some fields are invalid.") -> ApiError:
