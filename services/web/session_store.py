@@ -109,7 +109,9 @@ class SessionStore:
         with self.db.transaction() as session:
             session.add(row)
             session.execute(delete(WebSession).where(WebSession.expires_at < now))
-        return self._login(sid, row)
+        return Login(sid=sid, access_token=tokens["access_token"], refresh_token=tokens["refresh_token"],
+                     access_expires_at=row.access_expires_at, portal=portal,
+                     must_change_password=row.must_change_password, profile=profile)
 
     def load(self, sid: str | None) -> Login | None:
         """The session of ``sid``; None when there is none, it expired, or its row cannot be opened
