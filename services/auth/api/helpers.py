@@ -1,21 +1,17 @@
 """Small helpers shared by auth's views: the use-case context, the caller's address, guards."""
 from __future__ import annotations
 
-import functools
 from contextlib import contextmanager
 
 from flask import current_app, request
 from flask_smorest.utils import deepupdate
 from sqlalchemy.exc import IntegrityError
 
-from chassis.errors import Conflict, Forbidden
-from chassis.tokens import Principal, current_principal
+from chassis.errors import Conflict
+from chassis.tokens import Principal, current_principal, require_auth
 from services.auth.accounts.context import AuthContext
 from services.auth.api.client_address import resolve as resolve_client_address
 
-PASSWORD_CHANGE_REQUIRED = ("Changez d'abord votre mot de passe temporaire. / "
-                            "Change your temporary password first.")
-ROLE_FORBIDDEN = "Ce rôle n'a pas accès à cette action. / Your role may not do this."
 DUPLICATE = "Ce compte existe déjà. / This account already exists."
 
 
@@ -31,17 +27,10 @@ def client_address() -> str:
 
 
 def require_user(*roles: str, allow_pending_password_change: bool = False):
-    """A valid access token (401), then a role among ``roles`` when given (403). A token from a
-    temporary-password login (``pwd_change_required``) is refused (403) unless the view allows it."""
+    """Every service's check (``chassis.tokens.require_auth``: 401, a temporary-password token refused
+    unless the view allows it, then 403 for the role), shown in auth's OpenAPI as bearer-secured."""
     def decorate(view):
-        @functools.wraps(view)
-        def wrapper(*args, **kwargs):
-            principal = current_principal()
-            if principal.claims.get("pwd_change_required") and not allow_pending_password_change:
-                raise Forbidden(PASSWORD_CHANGE_REQUIRED, code="password_change_required")
-            if roles and not principal.has_role(*roles):
-                raise Forbidden(ROLE_FORBIDDEN)
-            return view(*args, **kwargs)
+        wrapper = require_auth(*roles, allow_pending_password_change=allow_pending_password_change)(view)
         wrapper._apidoc = deepupdate(getattr(wrapper, "_apidoc", {}),
                                      {"manual_doc": {"security": [{"bearer": []}]}})
         return wrapper
