@@ -66,11 +66,11 @@ def create_app(config: WebConfig | None = None, db: Database | None = None, **_i
 def _register_blueprints(app: Flask) -> None:
     from services.web.account.views import blp as account
     from services.web.backoffice import blp as backoffice
-    from services.web.portal_cards.views import blp as cards
-    from services.web.portal_productions.views import blp as aqpm
+    from services.web.portal_cards import blp as portal_cards
+    from services.web.portal_productions import blp as portal_productions
     from services.web.set_demo import blp as set_demo
 
-    for blueprint in (account, cards, aqpm, backoffice, set_demo):
+    for blueprint in (account, portal_cards, portal_productions, backoffice, set_demo):
         app.register_blueprint(blueprint)
 
 
@@ -85,7 +85,7 @@ def _install_templating(app: Flask) -> None:
     @app.context_processor
     def _portal():
         # by blueprint, else by path: a 404 under /aqpm/ is still a page of the AQPM portal
-        by_blueprint = {"aqpm": "aqpm", "set_demo": "aqpm", "backoffice": "staff"}.get(request.blueprint or "")
+        by_blueprint = {"portal_productions": "aqpm", "set_demo": "aqpm", "backoffice": "staff"}.get(request.blueprint or "")
         by_path = "aqpm" if request.path.startswith(("/aqpm", "/set-demo")) else \
             "staff" if request.path.startswith("/staff") else "cards"
         return {"portal": by_blueprint or by_path}

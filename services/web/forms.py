@@ -116,7 +116,7 @@ class FormState:
         if message not in messages:
             messages.append(message)
 
-    def take(self, error: ApiError, rename: dict | None = None) -> "FormState":
+    def take(self, error: ApiError, rename: dict | None = None) -> FormState:
         """Puts an API refusal on the form: field errors beside their fields, the rest on top."""
         for api_name, messages in localize_fields(error.fields).items():
             name = form_name(api_name, rename)

@@ -65,7 +65,7 @@ def end_session() -> None:
 
 def login_page_for(path: str) -> str:
     if path.startswith("/aqpm"):
-        return url_for("aqpm.login", next=path)
+        return url_for("portal_productions.login", next=path)
     return url_for("account.login", next=path)
 
 
@@ -96,5 +96,5 @@ def home_for(login: Login | None) -> str:
     if login.has(PRODUCTIONS_STAFF):
         return url_for("backoffice.productions_home")
     if login.has(MEMBER):
-        return url_for("aqpm.sheets")
-    return url_for("cards.sessions")
+        return url_for("portal_productions.sheets")
+    return url_for("portal_cards.sessions")

@@ -11,8 +11,8 @@ from jinja2 import Environment, FileSystemLoader
 from services.cards.domain.csv_import import read_rows
 from services.web.portal_cards.card_form import card_from_form, luhn_valid
 from services.web.portal_cards.csv_format import csv_header
+from services.web.portal_cards.participants import import_lines
 from services.web.portal_cards.session_form import api_body
-from services.web.portal_cards.views import import_lines
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "services" / "web" / "templates"
 CARD = {"card.number": "4242 4242 4242 4242", "card.holder": "Claude Éthier", "card.exp_month": "12",

@@ -44,8 +44,8 @@ def _page(action: str, token: str):
     titles = {CONFIRM: tr("Confirmation de la nouvelle adresse courriel", "Confirming the new email address"),
               CANCEL: tr("Ce n'était pas moi", "This was not me")}
     return render_template("account/email_change.html", action=action, state=state, email=email,
-                           login_url=url_for("aqpm.login") if aqpm else url_for("account.login"),
-                           profile_url=url_for("aqpm.profile") if aqpm else url_for("account.profile"),
+                           login_url=url_for("portal_productions.login") if aqpm else url_for("account.login"),
+                           profile_url=url_for("portal_productions.profile") if aqpm else url_for("account.profile"),
                            page_title=titles[action]), status
 
 

@@ -8,8 +8,7 @@ from services.web.clients import auth
 from services.web.clients.gateway import ApiError
 from services.web.forms import FormState, trimmed
 from services.web.i18n import safe_next, tr
-from services.web.web_session import (api, current_login, end_session, home_for, login_required, start_session,
-                                      store)
+from services.web.web_session import api, current_login, end_session, home_for, login_required, start_session, store
 
 blp = Blueprint("account", __name__)
 

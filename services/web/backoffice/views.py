@@ -244,7 +244,7 @@ def productions_home():
             try:
                 created = productions.create_house(api(), body)
                 flash(tr("Maison de production créée.", "Production house created."), "success")
-                return redirect(url_for("aqpm.house", house_id=created["id"]))
+                return redirect(url_for("portal_productions.house", house_id=created["id"]))
             except ApiError as error:
                 form.take(error, rename={"delegate_ids": "user_id", "delegate_ids.0": "user_id"})
     page = productions.list_houses(api(), limit=200, q=request.args.get("q"))
@@ -255,7 +255,8 @@ def productions_home():
 @blp.post("/houses/<house_id>/delegates")
 @login_required(PRODUCTIONS_STAFF)
 def add_delegate(house_id: str):
-    from services.web.portal_productions.views import house_page, picker_form
+    from services.web.portal_productions.houses import house_page
+    from services.web.portal_productions.users import picker_form
 
     user_id = (request.form.get("delegate") or "").strip()
     delegate_form = picker_form("delegate")
@@ -265,7 +266,7 @@ def add_delegate(house_id: str):
         try:
             productions.add_admin(api(), house_id, user_id, delegate=True)
             flash(tr("Délégué ajouté.", "Delegate added."), "success")
-            return redirect(url_for("aqpm.house", house_id=house_id))
+            return redirect(url_for("portal_productions.house", house_id=house_id))
         except ApiError as error:
             delegate_form.take(error, rename={"user_id": "delegate"})
     return house_page(house_id, delegate_form=delegate_form, status=422)

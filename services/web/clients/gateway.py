@@ -7,8 +7,9 @@ A 4xx/5xx answer raises ``ApiError`` with the contract's ``code``, ``message`` a
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
 import requests
 from flask import has_request_context, request
@@ -35,7 +36,7 @@ class ApiError(Exception):
         self.body = body or {}
 
     @classmethod
-    def from_response(cls, response: requests.Response) -> "ApiError":
+    def from_response(cls, response: requests.Response) -> ApiError:
         try:
             body = response.json()
         except ValueError:
@@ -136,7 +137,7 @@ class Gateway:
             # whose request this is: the gateway believes it from the web only (rate limits, throttling)
             sent["X-Forwarded-For"] = request.remote_addr
         if auth and self.login is not None:
-            if self.login.access_expires_at <= datetime.now(timezone.utc):
+            if self.login.access_expires_at <= datetime.now(UTC):
                 self.refresh()
             sent["Authorization"] = f"Bearer {self.login.access_token}"
         sent.update(headers or {})

@@ -1,0 +1,85 @@
+"""The AQPM portal's door: registration and login on one page, the forgotten password, the profile (P1, P2)."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from services.web.account.views import sign_in
+from services.web.clients import auth
+from services.web.clients.gateway import ApiError
+from services.web.forms import FormState, trimmed
+from services.web.i18n import current_language, safe_next, tr
+from services.web.portal_productions.blueprint import AQPM, blp
+from services.web.web_session import api, current_login, login_required
+
+REGISTER_FIELDS = ("first_name", "last_name", "email", "email_confirmation")
+
+
+@blp.get("/")
+def home():
+    if current_login() is not None and current_login().has(*AQPM):
+        return redirect(url_for("portal_productions.sheets"))
+    return _entry_page(FormState(), FormState())
+
+
+def _entry_page(register_form: FormState, login_form: FormState, status: int = 200):
+    return render_template("productions/entry.html", register_form=register_form, login_form=login_form,
+                           page_title=tr("Inscription et connexion", "Registration and log in")), status
+
+
+@blp.route("/login", methods=["GET", "POST"])
+def login():
+    login_form = FormState(values=trimmed(request.form, "email"))
+    if request.method == "GET":
+        return _entry_page(FormState(), login_form)
+    password = request.form.get("password") or ""
+    if not login_form.value("email"):
+        login_form.add_error("email", tr("Entrez votre courriel.", "Enter your email."))
+    if not password:
+        login_form.add_error("password", tr("Entrez votre mot de passe.", "Enter your password."))
+    if not login_form.errors:
+        try:
+            sign_in(login_form.value("email"), password, bool(request.form.get("remember_me")), "aqpm")
+            return redirect(safe_next(url_for("portal_productions.sheets")))
+        except ApiError as error:
+            login_form.take(error, rename={"login": "email"})
+            if error.status == 401:
+                login_form.message = tr("Courriel ou mot de passe incorrect.", "Wrong email or password.")
+    return _entry_page(FormState(), login_form, 422)
+
+
+@blp.post("/register")
+def register():
+    form = FormState(values=trimmed(request.form, *REGISTER_FIELDS))
+    body = dict(form.values, password=request.form.get("password") or "",
+                password_confirmation=request.form.get("password_confirmation") or "",
+                language=current_language())
+    try:
+        auth.register(api(), body)
+        sign_in(form.value("email"), body["password"], False, "aqpm")
+    except ApiError as error:
+        return _entry_page(form.take(error), FormState(), 422)
+    flash(tr("Bienvenue! Votre inscription est faite.", "Welcome! You are registered."), "success")
+    return redirect(url_for("portal_productions.sheets"))
+
+
+@blp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    form = FormState(values=trimmed(request.form, "email"))
+    if request.method == "POST":
+        if not form.value("email"):
+            form.add_error("email", tr("Entrez votre courriel.", "Enter your email."))
+        else:
+            try:
+                auth.forgot_password(api(), email=form.value("email"))
+                return render_template("account/forgot_sent.html", page_title=tr("Demande envoyée", "Request sent"))
+            except ApiError as error:
+                form.take(error)
+    return render_template("productions/forgot.html", form=form,
+                           page_title=tr("Mot de passe oublié", "Forgotten password"))
+
+
+@blp.route("/profile", methods=["GET", "POST"])
+@login_required()
+def profile():
+    from services.web.account.views import profile as account_profile
+    return account_profile.__wrapped__()
