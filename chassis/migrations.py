@@ -43,6 +43,42 @@ def run_env(context, target_metadata) -> None:
     engine.dispose()
 
 
+def create_bus_tables(op) -> None:
+    """The ``outbox`` and ``inbox`` tables of ``chassis.bus.tables`` (every service's first migration calls it).
+
+    Written out rather than derived from the models: a migration must keep producing the same schema when the
+    models change later (a change to these tables is a new migration of its own).
+    """
+    import sqlalchemy as sa
+
+    big_id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+    op.create_table("outbox",
+                    sa.Column("id", big_id, primary_key=True, autoincrement=True),
+                    sa.Column("event_id", sa.String(36), nullable=False),
+                    sa.Column("event_type", sa.String(80), nullable=False),
+                    sa.Column("envelope", sa.JSON(), nullable=False),
+                    sa.Column("sensitive", sa.Boolean(), nullable=False),
+                    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+                    sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+                    sa.Column("attempts", sa.Integer(), nullable=False),
+                    sa.Column("last_error", sa.Text(), nullable=True),
+                    sa.UniqueConstraint("event_id"))
+    op.create_index("ix_outbox_event_type", "outbox", ["event_type"])
+    op.create_index("ix_outbox_published_at", "outbox", ["published_at"])
+    op.create_table("inbox",
+                    sa.Column("id", big_id, primary_key=True, autoincrement=True),
+                    sa.Column("consumer", sa.String(80), nullable=False),
+                    sa.Column("event_id", sa.String(36), nullable=False),
+                    sa.Column("event_type", sa.String(80), nullable=False),
+                    sa.Column("handled_at", sa.DateTime(timezone=True), nullable=False),
+                    sa.UniqueConstraint("consumer", "event_id", name="uq_inbox_consumer_event"))
+
+
+def drop_bus_tables(op) -> None:
+    """Undoes ``create_bus_tables`` (a first migration's ``downgrade``); the indexes go with their table."""
+    op.drop_table("outbox")
+    op.drop_table("inbox")
+
 
 def create_account_status_table(op) -> None:
     """The ``account_status`` table of ``chassis.bus.tables`` (one migration of every service calls it)."""

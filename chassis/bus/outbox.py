@@ -7,7 +7,8 @@ transaction on PostgreSQL, an in-process event on SQLite), so it does not wait f
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, func, insert, literal_column, select
 from sqlalchemy.orm import Session
@@ -37,10 +38,20 @@ def record_event(session: Session, producer: str, event_type: str, payload: dict
     # A Core insert in the caller's transaction, not an ORM object for its flush: a third less CPU for every
     # event a service writes (0.77 against 1.15 ms a transaction with one event), and the same atomicity.
     row = {"event_id": envelope.id, "event_type": event_type, "envelope": envelope.to_dict(),
-           "sensitive": sensitive, "created_at": datetime.now(timezone.utc), "attempts": 0}
+           "sensitive": sensitive, "created_at": datetime.now(UTC), "attempts": 0}
     channel = channel_to_notify(session, producer)
     if channel is None:
         session.connection().execute(_INSERT, row)
     else:
         session.connection().execute(_INSERT_AND_NOTIFY, {**row, "channel": channel})
     return envelope
+
+
+def emitter(producer: str) -> Callable[..., Envelope]:
+    """The ``emit`` of one producer's ``events.py``: ``emit = emitter(PRODUCER)``."""
+
+    def emit(session: Session, event_type: str, payload: dict, sensitive: bool = False) -> Envelope:
+        return record_event(session, producer, event_type, payload, sensitive=sensitive)
+
+    emit.__doc__ = f"Stages a {producer} event in the outbox, in the caller's transaction (see record_event)."
+    return emit
