@@ -77,7 +77,7 @@ def main() -> int:
     bus.start()
     delivery = _notifier_delivery(dbs["notifier"])
     delivery.start()
-    from services.auth.demo import ensure_demo_accounts
+    from services.auth.operations.demo_accounts import ensure_demo_accounts
 
     accounts = ensure_demo_accounts(dbs["auth"], password)
     _print_banner(port, accounts, password, not os.environ.get("GUICHET_DEMO_PASSWORD"))

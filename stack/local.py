@@ -304,7 +304,7 @@ def run_migrations(layout: StackLayout) -> None:
 
 def ensure_demo_accounts(layout: StackLayout, password: str) -> list[dict]:
     from chassis.db import Database
-    from services.auth.demo import ensure_demo_accounts as create
+    from services.auth.operations.demo_accounts import ensure_demo_accounts as create
 
     db = Database(layout.database_urls["auth"])
     try:

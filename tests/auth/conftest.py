@@ -82,7 +82,7 @@ def member_token(client, **register_extra) -> tuple[dict, str]:
 
 
 def staff_token(client, db, role: str) -> tuple[dict, str]:
-    from services.auth.accounts import users
+    from services.auth.operations import users
 
     email = unique_email(role)
     with db.transaction() as session:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import random
 import string
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from chassis.db import Database
 from chassis.events.envelope import Envelope
@@ -17,7 +17,7 @@ def envelope(event_type: str, payload: dict, producer: str, occurred_at: datetim
     """A real envelope, payload validated by the catalogue exactly as the bus does."""
     clean = validate_payload(event_type, 1, payload)
     return Envelope(type=event_type, payload=clean, producer=producer, correlation_id=uuid.uuid4().hex,
-                    occurred_at=(occurred_at or datetime.now(timezone.utc)).isoformat())
+                    occurred_at=(occurred_at or datetime.now(UTC)).isoformat())
 
 
 def deliver(db: Database, env: Envelope) -> None:

@@ -12,10 +12,17 @@ from chassis.bus.consumer import Consumer
 from chassis.bus.publisher import open_publisher
 from chassis.bus.relay import OutboxRelay
 from chassis.bus.settings import BusSettings
-from chassis.bus.topology import (dead_queue_name, declare_exchange, plain_queue, retry_queue_name, service_queue,
-                                  service_queue_name, unroutable_queue_name)
+from chassis.bus.topology import (
+    dead_queue_name,
+    declare_exchange,
+    plain_queue,
+    retry_queue_name,
+    service_queue,
+    service_queue_name,
+    unroutable_queue_name,
+)
 from services.cards.consumers import HANDLERS
-from tests.cards.helpers import envelope, participant_form, session_form, user_payload, random_card_number
+from tests.cards.helpers import envelope, participant_form, random_card_number, session_form, user_payload
 from tests.infra import rabbitmq_url, unique_exchange
 
 pytestmark = pytest.mark.integration

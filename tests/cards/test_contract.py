@@ -52,7 +52,7 @@ def valid_body(method: str, path: str):
 
 def call(client, method: str, path: str, headers=None):
     if path.endswith("/import"):
-        csv = "titre;prenom;nom;naissance;telephone\nMme;Ann;Roy;1990-01-01;5145550101\n".encode()
+        csv = b"titre;prenom;nom;naissance;telephone\nMme;Ann;Roy;1990-01-01;5145550101\n"
         return client.open(path, method=method, data={"file": (io.BytesIO(csv), "p.csv")}, headers=headers,
                            content_type="multipart/form-data")
     return client.open(path, method=method, json=valid_body(method, path), headers=headers)

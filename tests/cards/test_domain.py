@@ -1,7 +1,7 @@
 """Unit tests of the pure rules: formats, dates, names, CSV reading, statuses, prices, codes."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -9,8 +9,13 @@ import pytest
 from services.cards.domain import codes, statuses
 from services.cards.domain.csv_import import CsvFileError, read_rows
 from services.cards.domain.dates import check_birth_date, check_end_date, today_in_montreal
-from services.cards.domain.formats import (FormatError, normalize_card_number, normalize_extension, normalize_phone,
-                                           normalize_postal_code)
+from services.cards.domain.formats import (
+    FormatError,
+    normalize_card_number,
+    normalize_extension,
+    normalize_phone,
+    normalize_postal_code,
+)
 from services.cards.domain.participants import clean_participant, match_title
 from services.cards.domain.pricing import quote
 from services.cards.domain.text import fold, person_key
@@ -58,7 +63,7 @@ def test_card_numbers_are_checked_and_lowercased():
 
 def test_today_is_montreal_today_not_utc():
     # 02:00 UTC on Nov 24 is still Nov 23 in Montréal (UTC-5).
-    assert today_in_montreal(datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)) == date(2026, 11, 23)
+    assert today_in_montreal(datetime(2026, 11, 24, 2, 0, tzinfo=UTC)) == date(2026, 11, 23)
 
 
 def test_end_date_never_after_today_nor_older_than_the_limit():

@@ -3,7 +3,7 @@ duplicated and reordered), attestations and their PDFs, verification, ship, canc
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -14,7 +14,7 @@ from chassis.errors import TooManyRequests
 from services.cards.app import create_app
 from services.cards.config import load_config
 from services.cards.db.models import VerificationThrottle
-from services.cards.throttle import Throttle
+from services.cards.operations.throttle import Throttle
 from tests.cards.helpers import deliver, envelope, participant_form, session_form
 
 pytestmark = pytest.mark.integration
@@ -249,7 +249,7 @@ def test_staff_search_and_reissue(client, trainer, db, staff, tokens):
 
 def test_throttle_window_ends_and_old_clients_are_forgotten(db):
     throttle = Throttle(db, max_failures=2, window_seconds=60)
-    past = datetime.now(timezone.utc) - timedelta(minutes=5)
+    past = datetime.now(UTC) - timedelta(minutes=5)
     for _ in range(2):
         throttle.record_failure("old-client", now=past)
     with pytest.raises(TooManyRequests) as blocked:

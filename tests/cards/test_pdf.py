@@ -6,8 +6,8 @@ from datetime import date
 
 from pypdf import PdfReader
 
-from services.cards import attestation_pdf
-from services.cards.attestation_pdf import CardContent, render_one, render_sheet
+from services.cards.domain import attestation_pdf
+from services.cards.domain.attestation_pdf import CardContent, render_one, render_sheet
 
 
 def card(index: int = 0, **overrides) -> CardContent:

@@ -1,7 +1,7 @@
 """Sessions (C4-C6) over real PostgreSQL: the form's rules, who sees what, edits while new only."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 
@@ -192,8 +192,8 @@ def test_trainer_read_model_follows_auth_events_in_order(client, db, tokens):
     update = user_payload(person["user_id"], card_number=person["card_number"], email="nouveau@exemple.qc.ca")
     deliver(db, envelope("auth.user_updated", update, "auth"))
     stale = user_payload(person["user_id"], card_number=person["card_number"], email="ancien@exemple.qc.ca")
-    from datetime import datetime, timezone
-    deliver(db, envelope("auth.user_updated", stale, "auth", occurred_at=datetime(2020, 1, 1, tzinfo=timezone.utc)))
+    from datetime import datetime
+    deliver(db, envelope("auth.user_updated", stale, "auth", occurred_at=datetime(2020, 1, 1, tzinfo=UTC)))
     headers = tokens.headers(person["user_id"], ["trainer"])
     assert create(client, headers)["trainer"]["email"] == "nouveau@exemple.qc.ca"
     demoted = user_payload(person["user_id"], roles=["member"], card_number=person["card_number"])

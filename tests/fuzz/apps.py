@@ -119,7 +119,7 @@ def _card_number() -> str:
 
 
 def _auth_people(db: Database, tag: str) -> dict[str, list[Person]]:
-    from services.auth.accounts import users
+    from services.auth.operations import users
 
     people: dict[str, list[Person]] = {}
     for role in ROLES:

@@ -10,7 +10,7 @@ The caller's card number is looked up inside the request's own query (a scalar s
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from sqlalchemy import Row, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session, joinedload, lazyload, with_expression
@@ -62,7 +62,7 @@ def with_participant_count(query: Select) -> Select:
     return query.options(with_expression(CardSession.loaded_participant_count, participant_count_of_row()))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _session_query(staff: bool, for_update: bool, with_references: bool) -> Select:
     """Built once per variant (building a statement costs more than running it); bound at execution."""
     query = select(CardSession).where(CardSession.id == bindparam("session_id"))
@@ -88,7 +88,7 @@ def _lookup_params(staff: bool, principal: Principal, session_id: str) -> dict:
 
 
 def session_rows() -> Select:
-    """The columns a session view shows, as plain rows: what ``views.session_view`` reads, with the two
+    """The columns a session view shows, as plain rows: what ``presenters.session_view`` reads, with the two
     labels and the participant count in the same statement. Reads use it instead of the ORM entity (a read
     needs no unit of work, and loading the entity and its joined rows was a third of a read's CPU)."""
     return (select(*CardSession.__table__.c, OrganizationType.label.label("organization_type_label"),
@@ -98,14 +98,14 @@ def session_rows() -> Select:
             .join(Activity, Activity.code == CardSession.activity_code))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _session_row_query(staff: bool) -> Select:
     query = session_rows().where(CardSession.id == bindparam("session_id"))
     return query if staff else query.where(_visibility(bindparam("user_id")))
 
 
 def read_session(db_session: Session, principal: Principal, session_id: str) -> Row:
-    """The request as a row for ``views.session_view``, if the caller may see it (else 404)."""
+    """The request as a row for ``presenters.session_view``, if the caller may see it (else 404)."""
     staff = is_staff(principal)
     row = db_session.connection().execute(_session_row_query(staff),
                                           _lookup_params(staff, principal, session_id)).one_or_none()

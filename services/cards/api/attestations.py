@@ -1,22 +1,24 @@
 """Issued cards (X3, C13): public verification, PDFs, staff search and reissue."""
 from __future__ import annotations
 
-from flask import Response, request
+import hashlib
+
+from flask import Request, Response, request
 from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from chassis.errors import Conflict, NotFound
 from chassis.tokens import current_principal, require_auth
-from services.cards import lifecycle
-from services.cards.access import STAFF, TRAINER, load_session
 from services.cards.api import schemas
+from services.cards.api.access import STAFF, TRAINER, load_session
 from services.cards.api.context import database, settings
-from services.cards.attestation_pdf import CardContent, render_one, render_sheet
+from services.cards.api.presenters import attestation_view, full_name, verification_view
 from services.cards.db.models import Attestation, CardSession, Participant
 from services.cards.domain import codes, statuses
-from services.cards.throttle import Throttle, client_address, client_key
-from services.cards.views import attestation_view, full_name, verification_view
+from services.cards.domain.attestation_pdf import CardContent, render_one, render_sheet
+from services.cards.operations import lifecycle
+from services.cards.operations.throttle import Throttle
 
 blp = Blueprint("attestations", __name__, description="Attestations émises / Issued attestations (X3, C13)")
 
@@ -25,6 +27,18 @@ NOT_ISSUED = ("Les attestations sont émises une fois la demande payée. / "
               "Attestations are issued once the request is paid.")
 PDF_RESPONSE = {"200": {"description": "PDF", "content": {"application/pdf": {
     "schema": {"type": "string", "format": "binary"}}}}}
+
+
+def client_address(request: Request, trusted_proxy_hops: int) -> str:
+    """The caller's address: behind ``trusted_proxy_hops`` proxies, read from X-Forwarded-For."""
+    forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+    if trusted_proxy_hops > 0 and forwarded:
+        return forwarded[-min(trusted_proxy_hops, len(forwarded))]
+    return request.remote_addr or "unknown"
+
+
+def client_key(address: str) -> str:
+    return hashlib.sha256(address.encode()).hexdigest()
 
 
 def _pdf(content: bytes, filename: str) -> Response:

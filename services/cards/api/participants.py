@@ -9,13 +9,13 @@ from sqlalchemy.orm import selectinload
 from chassis.errors import ApiError, NotFound
 from chassis.http.content_type import accepts_multipart
 from chassis.tokens import current_principal, require_auth
-from services.cards import audit, lifecycle
-from services.cards.access import STAFF, TRAINER, load_session
 from services.cards.api import schemas
+from services.cards.api.access import STAFF, TRAINER, load_session
 from services.cards.api.context import database, settings
-from services.cards.db.models import Participant
-from services.cards.participant_form import add_participant, change_participant, import_participants
-from services.cards.views import participant_count, participant_view
+from services.cards.api.presenters import participant_view
+from services.cards.db.models import Participant, participant_count
+from services.cards.operations import audit, lifecycle
+from services.cards.operations.participants import add_participant, change_participant, import_participants
 
 blp = Blueprint("participants", __name__, description="Participants d'une demande / Participants of a request (C7, X5)")
 MAX_UPLOAD_BYTES = 512 * 1024

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import Row
 
-from services.cards.db.models import Attestation, AuditEntry, CardSession, Participant
+from services.cards.db.models import Attestation, AuditEntry, CardSession, Participant, participant_count
 from services.cards.domain import statuses
 from services.cards.domain.pricing import quote
 
@@ -22,13 +22,6 @@ def second_trainer_block(s: CardSession) -> dict | None:
 def delivery_block(s: CardSession) -> dict:
     return {"address": s.delivery_address, "city": s.delivery_city, "postal_code": s.delivery_postal_code,
             "attention": s.delivery_attention, "email": s.delivery_email}
-
-
-def participant_count(s: CardSession) -> int:
-    """The COUNT loaded with the row when the query asked for it; else the participants themselves."""
-    if s.loaded_participant_count is not None:
-        return s.loaded_participant_count
-    return len(s.participants)
 
 
 def session_view(s: CardSession | Row) -> dict:

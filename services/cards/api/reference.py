@@ -6,12 +6,12 @@ from sqlalchemy import select
 
 from chassis.errors import Conflict, NotFound, ValidationFailed
 from chassis.tokens import current_principal, require_auth
-from services.cards import audit
-from services.cards.access import STAFF, is_staff
 from services.cards.api import schemas
+from services.cards.api.access import STAFF, is_staff
 from services.cards.api.context import database
 from services.cards.db.models import Institution
-from services.cards.reference_data import KINDS, forget_cached, listing
+from services.cards.operations import audit
+from services.cards.operations.reference_data import KINDS, forget_cached, listing
 
 blp = Blueprint("reference", __name__, description="Listes de référence / Reference lists (X8)")
 REQUIRED = "Champ obligatoire. / Required field."

@@ -1,11 +1,10 @@
 """Request and response schemas of the cards API (what ``/openapi.json`` documents)."""
 from __future__ import annotations
 
-from marshmallow import fields, validate
 from flask_smorest.fields import Upload
+from marshmallow import fields, validate
 
-from services.cards.api.fields import (INVALID_INTEGER, REQUIRED, Choice, Day, Email, Flag, PageArgs, StrictSchema,
-                                      Text)
+from services.cards.api.fields import INVALID_INTEGER, REQUIRED, Choice, Day, Email, Flag, PageArgs, StrictSchema, Text
 from services.cards.domain import statuses
 from services.cards.domain.pricing import BILLED_TO, PAYMENT_METHODS
 

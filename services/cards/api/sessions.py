@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -10,16 +10,24 @@ from sqlalchemy import func, or_, select
 
 from chassis.errors import Conflict
 from chassis.tokens import current_principal, require_auth
-from services.cards import audit, lifecycle
-from services.cards.access import STAFF, TRAINER, known_trainer, load_session, read_session, session_rows, visible_to
 from services.cards.api import schemas
+from services.cards.api.access import (
+    STAFF,
+    TRAINER,
+    known_trainer,
+    load_session,
+    read_session,
+    session_rows,
+    visible_to,
+)
 from services.cards.api.context import database, settings
-from services.cards.db.models import CardSession
+from services.cards.api.presenters import session_view
+from services.cards.db.models import CardSession, participant_count
 from services.cards.domain import statuses
 from services.cards.domain.pricing import UNIT_PRICE, quote
 from services.cards.domain.text import fold
-from services.cards.session_form import apply_session_form
-from services.cards.views import participant_count, session_view
+from services.cards.operations import audit, lifecycle
+from services.cards.operations.session_form import apply_session_form
 
 blp = Blueprint("sessions", __name__, description="Demandes de cartes / Card requests (C4-C11)")
 
@@ -70,7 +78,7 @@ class Sessions(MethodView):
             trainer = known_trainer(db_session, principal)
             if trainer is None or not trainer.card_number:
                 raise Conflict(UNKNOWN_TRAINER, code="trainer_unknown")
-            now = datetime.now(timezone.utc)
+            now = datetime.now(UTC)
             s = CardSession(id=str(uuid.uuid4()), status=statuses.NEW, trainer_user_id=trainer.user_id,
                             trainer_card_number=trainer.card_number, trainer_first_name=trainer.first_name,
                             trainer_last_name=trainer.last_name, trainer_email=trainer.email,
@@ -104,7 +112,7 @@ class SessionItem(MethodView):
             lifecycle.ensure_editable(s)
             with db_session.no_autoflush:
                 apply_session_form(db_session, s, data, max_age_days=settings().end_date_max_age_days)
-            s.updated_at = datetime.now(timezone.utc)
+            s.updated_at = datetime.now(UTC)
             audit.record(db_session, principal.user_id, "updated", s.id, fields=sorted(data))
             db_session.flush()
             return session_view(s)

@@ -6,12 +6,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from chassis.tokens import require_auth
-from services.cards.access import STAFF
 from services.cards.api import schemas
+from services.cards.api.access import STAFF
 from services.cards.api.context import database
+from services.cards.api.presenters import audit_view, participant_found_view
 from services.cards.db.models import AuditEntry, Participant
 from services.cards.domain.text import fold
-from services.cards.views import audit_view, participant_found_view
 
 blp = Blueprint("staff", __name__, description="Personnel ASSTSAS / ASSTSAS staff (C13, X4)")
 

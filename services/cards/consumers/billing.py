@@ -1,10 +1,10 @@
-"""Billing's events move a request forward (never backwards): see ``services.cards.lifecycle``."""
+"""Billing's events move a request forward (never backwards): see ``services.cards.operations.lifecycle``."""
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
 from chassis.events.envelope import Envelope
-from services.cards import lifecycle
+from services.cards.operations import lifecycle
 
 
 def on_invoice_issued(session: Session, envelope: Envelope) -> None:

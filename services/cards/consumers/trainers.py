@@ -7,7 +7,7 @@ longer open requests. Events may come out of order: an event older than the one 
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
@@ -20,7 +20,7 @@ TRAINER_ROLE = "trainer"
 
 def _occurred_at(envelope: Envelope) -> datetime:
     moment = datetime.fromisoformat(str(envelope.occurred_at).replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _card_number(value: str | None) -> str | None:
@@ -40,7 +40,7 @@ def on_user_event(session: Session, envelope: Envelope) -> None:
         return
     if row is not None:
         stored = row.source_occurred_at if row.source_occurred_at.tzinfo else \
-            row.source_occurred_at.replace(tzinfo=timezone.utc)
+            row.source_occurred_at.replace(tzinfo=UTC)
         if stored > occurred:
             return
     if row is None:
@@ -54,4 +54,4 @@ def on_user_event(session: Session, envelope: Envelope) -> None:
     row.language = payload.get("language") or "fr"
     row.is_trainer = is_trainer
     row.source_occurred_at = occurred
-    row.updated_at = datetime.now(timezone.utc)
+    row.updated_at = datetime.now(UTC)

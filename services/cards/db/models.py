@@ -4,8 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, Numeric, String,
-                        UniqueConstraint)
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, query_expression, relationship
 
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -118,9 +117,9 @@ class CardSession(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     cancel_reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
 
-    participants: Mapped[list["Participant"]] = relationship(
+    participants: Mapped[list[Participant]] = relationship(
         back_populates="session", cascade="all, delete-orphan", order_by="Participant.created_at")
-    # Filled only by queries that ask for it (``access.with_participant_count``): a COUNT in the same
+    # Filled only by queries that ask for it (``api.access.with_participant_count``): a COUNT in the same
     # statement instead of loading every participant; None otherwise.
     loaded_participant_count: Mapped[int | None] = query_expression()
     organization_type_ref: Mapped[OrganizationType] = relationship(lazy="joined")
@@ -135,6 +134,14 @@ class CardSession(Base):
     @property
     def activity_label(self) -> str:
         return self.activity.label
+
+
+
+def participant_count(s: CardSession) -> int:
+    """The COUNT loaded with the row when the query asked for it; else the participants themselves."""
+    if s.loaded_participant_count is not None:
+        return s.loaded_participant_count
+    return len(s.participants)
 
 
 class Participant(Base):
@@ -154,7 +161,7 @@ class Participant(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     session: Mapped[CardSession] = relationship(back_populates="participants")
-    attestations: Mapped[list["Attestation"]] = relationship(
+    attestations: Mapped[list[Attestation]] = relationship(
         back_populates="participant", cascade="all, delete-orphan", order_by="Attestation.issued_at")
 
 

@@ -1,7 +1,7 @@
 """Dates as users see them: "today" is in Montréal, whatever the server's clock zone."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from services.cards.domain.formats import FormatError
@@ -13,7 +13,7 @@ PARTICIPANT_MAX_AGE = 100
 
 
 def today_in_montreal(now: datetime | None = None) -> date:
-    moment = now or datetime.now(timezone.utc)
+    moment = now or datetime.now(UTC)
     return moment.astimezone(MONTREAL).date()
 
 

@@ -1,7 +1,7 @@
 """The audit trail (X4): one row per action on a request, written in the action's transaction."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
@@ -15,5 +15,5 @@ _INSERT = insert(AuditEntry.__table__)
 
 
 def record(session: Session, actor_id: str, action: str, session_id: str | None = None, **details) -> None:
-    session.connection().execute(_INSERT, {"at": datetime.now(timezone.utc), "actor_id": actor_id, "action": action,
+    session.connection().execute(_INSERT, {"at": datetime.now(UTC), "actor_id": actor_id, "action": action,
                                            "session_id": session_id, "details": details})

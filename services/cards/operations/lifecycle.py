@@ -7,25 +7,25 @@ there, so the state change and the event commit together.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, lazyload
 
 from chassis.errors import Conflict, ValidationFailed
 from chassis.logging import get_logger
-from services.cards import audit, events
-from services.cards.db.models import Attestation, CardSession, Participant
+from services.cards import events
+from services.cards.db.models import Attestation, CardSession, Participant, participant_count
 from services.cards.domain import codes, statuses
 from services.cards.domain.pricing import money, quote
-from services.cards.views import participant_count
+from services.cards.operations import audit
 
 log = get_logger("cards")
 VALID, REVOKED = "valid", "revoked"
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def ensure_transition(card_session: CardSession, target: str) -> None:

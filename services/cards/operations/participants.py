@@ -4,7 +4,7 @@ the same person (names ignoring case and accents, plus birth date) only once per
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import Session
@@ -14,7 +14,7 @@ from services.cards.db.models import CardSession, Participant
 from services.cards.domain.csv_import import CsvFileError, read_rows
 from services.cards.domain.participants import clean_participant
 from services.cards.domain.text import fold, person_key
-from services.cards.reference_data import title_lookup
+from services.cards.operations.reference_data import title_lookup
 
 DUPLICATE = ("Cette personne est déjà inscrite à la session. / This person is already registered in the session.")
 
@@ -58,7 +58,7 @@ def add_participant(db_session: Session, s: CardSession, data: dict, max_partici
     clean, errors = clean_participant(data, titles=title_lookup(db_session), session_end=s.end_date)
     if errors:
         raise ValidationFailed(fields=errors)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     participant = Participant(id=str(uuid.uuid4()), session_id=s.id, created_at=now, updated_at=now,
                               attestations=[], **{"phone_ext": None, **clean})
     _set_keys(participant)
@@ -81,7 +81,7 @@ def change_participant(db_session: Session, s: CardSession, participant: Partici
     _set_keys(participant)
     if _is_duplicate(s, participant):
         raise Conflict(DUPLICATE, code="duplicate_participant")
-    participant.updated_at = datetime.now(timezone.utc)
+    participant.updated_at = datetime.now(UTC)
 
 
 def import_participants(db_session: Session, s: CardSession, content: bytes, max_participants: int) -> list:
@@ -112,7 +112,7 @@ def import_participants(db_session: Session, s: CardSession, content: bytes, max
             extra={"created": 0, "errors": line_errors})
     if len(s.participants) + len(cleaned) > max_participants:
         raise _too_many(max_participants)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     created = []
     for clean in cleaned:
         participant = Participant(id=str(uuid.uuid4()), session_id=s.id, created_at=now, updated_at=now,

@@ -13,7 +13,7 @@ from services.cards.db.models import Activity, CardSession, Institution, Organiz
 from services.cards.domain.dates import check_end_date, today_in_montreal
 from services.cards.domain.formats import FormatError, normalize_card_number, normalize_postal_code
 from services.cards.domain.text import fold
-from services.cards.reference_data import UNKNOWN, usable
+from services.cards.operations.reference_data import UNKNOWN, usable
 
 DELIVERY_FIELDS = ("address", "city", "postal_code", "attention", "email")
 

@@ -6,10 +6,8 @@ worker and every replica share the count. Only misses (unknown codes) count; onc
 """
 from __future__ import annotations
 
-import hashlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-from flask import Request
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 
@@ -18,25 +16,13 @@ from chassis.errors import TooManyRequests
 from services.cards.db.models import VerificationThrottle
 
 
-def client_address(request: Request, trusted_proxy_hops: int) -> str:
-    """The caller's address: behind ``trusted_proxy_hops`` proxies, read from X-Forwarded-For."""
-    forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
-    if trusted_proxy_hops > 0 and forwarded:
-        return forwarded[-min(trusted_proxy_hops, len(forwarded))]
-    return request.remote_addr or "unknown"
-
-
-def client_key(address: str) -> str:
-    return hashlib.sha256(address.encode()).hexdigest()
-
-
 class Throttle:
     def __init__(self, db: Database, max_failures: int, window_seconds: int):
         self.db, self.max_failures, self.window = db, max_failures, timedelta(seconds=window_seconds)
 
     def check(self, key: str, now: datetime | None = None) -> None:
         """Raises 429 (with Retry-After) when ``key`` has used up its misses in this window."""
-        now = now or datetime.now(timezone.utc)
+        now = now or datetime.now(UTC)
         with self.db.reading() as session:
             row = session.get(VerificationThrottle, key)
             if row is None or row.failures < self.max_failures:
@@ -47,7 +33,7 @@ class Throttle:
             raise TooManyRequests(headers={"Retry-After": str(retry_after)}, extra={"retry_after": retry_after})
 
     def record_failure(self, key: str, now: datetime | None = None) -> None:
-        now = now or datetime.now(timezone.utc)
+        now = now or datetime.now(UTC)
         for _ in range(3):  # two workers may insert the same key at once: then update
             try:
                 with self.db.transaction() as session:
@@ -72,4 +58,4 @@ class Throttle:
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -7,8 +7,8 @@ Create Date: 2026-11-23
 Staff add and retire entries afterwards through ``POST/PATCH /reference/{kind}``; this revision
 only inserts the starting lists (and removes exactly those on downgrade when unused).
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0002_reference_lists"
 down_revision = "0001_schema"
