@@ -12,7 +12,9 @@
   function paymentForm(form) {
     var unit = parseFloat(form.getAttribute("data-unit-price") || "2");
     var count = parseInt(form.getAttribute("data-count") || "0", 10);
-    var minimum = parseFloat(form.getAttribute("data-card-minimum") || "5");
+    // the card minimum comes from the quote (the billing setting); without it the card option stays shown
+    var minimumText = form.getAttribute("data-card-minimum");
+    var minimum = minimumText ? parseFloat(minimumText) : null;
     var lang = form.getAttribute("data-lang") || "fr";
     var output = form.querySelector("[data-total]");
     var method = form.querySelector("select[name=payment_method]");
@@ -22,7 +24,7 @@
       var chosen = method ? method.value : "";
       form.querySelectorAll("[data-when-method]").forEach(function (el) {
         var wanted = el.getAttribute("data-when-method").split(" ");
-        var show = wanted.indexOf(chosen) !== -1 && (chosen !== "credit_card" || total >= minimum);
+        var show = wanted.indexOf(chosen) !== -1 && (chosen !== "credit_card" || minimum === null || total >= minimum);
         el.hidden = !show;
         el.querySelectorAll("input").forEach(function (input) { input.disabled = !show; });
       });
