@@ -6,10 +6,16 @@ from chassis.db import Database
 from chassis.http.app_factory import create_service_app
 from chassis.tokens import TokenVerifier
 from services.productions.api import access, audit, handoffs, houses, producers, sheets, users
-from services.productions.config import (HANDOFF_AUDIENCE, handoff_issuer, handoff_ttl_seconds, key_passphrase,
-                                         load_config, set_url)
-from services.productions.handoffs import HandoffSettings
-from services.productions.signing import HandoffKeys
+from services.productions.config import (
+    HANDOFF_AUDIENCE,
+    handoff_issuer,
+    handoff_ttl_seconds,
+    key_passphrase,
+    load_config,
+    set_url,
+)
+from services.productions.operations.handoffs import HandoffSettings
+from services.productions.operations.signing import HandoffKeys
 
 DESCRIPTION = """Maisons de production, producteurs, fiches de production, accès au SET (portail AQPM).
 

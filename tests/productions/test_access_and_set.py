@@ -1,5 +1,5 @@
 """SET access (P6) and the hand-off (P7): grants, the 403 matrix, the token and its single use, audit (X4)."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import jwt
@@ -7,7 +7,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from services.productions.db.models import KnownUser, Sheet
-from services.productions.handoffs import issue
+from services.productions.operations.handoffs import issue
 
 pytestmark = pytest.mark.integration
 
@@ -111,8 +111,8 @@ def test_the_token_is_rejected_after_two_minutes(env, world):
     with env.db.transaction() as session:
         sheet = session.get(Sheet, world["sheet"]["id"])
         user = session.get(KnownUser, world["granted"].id)
-        late = issue(session, keys, settings, sheet, user, now=datetime.now(timezone.utc) - timedelta(seconds=121))
-        fresh = issue(session, keys, settings, sheet, user, now=datetime.now(timezone.utc) - timedelta(seconds=100))
+        late = issue(session, keys, settings, sheet, user, now=datetime.now(UTC) - timedelta(seconds=121))
+        fresh = issue(session, keys, settings, sheet, user, now=datetime.now(UTC) - timedelta(seconds=100))
     expired = env.client.post("/set/handoffs/verify", json={"token": late.token})
     assert expired.status_code == 401 and expired.json["error"]["code"] == "invalid_token"
     assert env.client.post("/set/handoffs/verify", json={"token": fresh.token}).status_code == 200

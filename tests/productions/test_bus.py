@@ -1,5 +1,5 @@
 """The users read model built from auth's events over real RabbitMQ; duplicates have one effect."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from kombu import Connection
@@ -95,7 +95,7 @@ def test_a_redelivered_event_has_one_effect(env, bus):
 
 
 def test_an_older_update_arriving_late_does_not_overwrite_a_newer_one(env, bus):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     newer = user_envelope("bus-u4", "Mia", "Nouveau", "new@example.test", event_type="auth.user_updated",
                           occurred_at=now.isoformat())
     older = user_envelope("bus-u4", "Mia", "Ancien", "old@example.test", event_type="auth.user_updated",

@@ -1,12 +1,11 @@
 """Pure rules: name comparison, the extra-administrators warning, shooting dates, hand-off claims."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from services.productions.domain.access import SheetRelation, can_be_named, can_remove_admin
 from services.productions.domain.admins import extra_admins_warning
-from services.productions.domain.handoff import HandoffSubject, expiry, handoff_claims
+from services.productions.domain.handoff import HandoffSubject, expiry, handoff_claims, redirect_url
 from services.productions.domain.names import comparison_key
 from services.productions.domain.sheets import shooting_dates_errors
-from services.productions.handoffs import redirect_url
 
 
 def test_house_names_compare_without_case_accents_or_extra_spaces():
@@ -39,7 +38,7 @@ def test_who_goes_to_set_and_who_manages():
 
 
 def test_handoff_claims_name_user_and_production_for_two_minutes():
-    issued = datetime(2025, 5, 1, 12, 0, 0, 500000, tzinfo=timezone.utc)
+    issued = datetime(2025, 5, 1, 12, 0, 0, 500000, tzinfo=UTC)
     subject = HandoffSubject("u1", "Léa", "Tremblay", "lea@example.test", "s1", "Le film", "h1", "Maison")
     claims = handoff_claims(subject, jti="j1", issuer="guichet-productions", audience="set", issued_at=issued,
                             ttl_seconds=120)

@@ -6,11 +6,13 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from chassis.errors import ValidationFailed
+from chassis.paging import paged
 from chassis.tokens import require_auth
-from services.productions.api.common import AQPM_ROLES, caller, database, house_for, paged
+from services.productions.api.context import caller, database
 from services.productions.api.schemas import AuditOut, AuditQuery, list_of
 from services.productions.db.models import AuditEntry, KnownUser
-from services.productions.lookups import is_staff
+from services.productions.domain.access import AQPM_ROLES
+from services.productions.operations.lookups import house_for, is_staff
 
 blp = Blueprint("audit", __name__, description="Journal d'audit / Audit trail (X4)")
 

@@ -1,13 +1,13 @@
 """The SET side's endpoints: the public keys (JWKS) and the single-use verification of a hand-off."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from flask import current_app
 from flask_smorest import Blueprint
 
+from services.productions.api.context import database, handoff_keys, handoff_settings
 from services.productions.api.schemas import HandoffVerified, HandoffVerify
-from services.productions.handoffs import verify_and_use
+from services.productions.operations.handoffs import verify_and_use
 
 blp = Blueprint("handoffs", __name__, description="Transfert vers le SET / SET hand-off (P7)")
 
@@ -16,7 +16,7 @@ blp = Blueprint("handoffs", __name__, description="Transfert vers le SET / SET h
 @blp.response(200)
 def jwks():
     """Public keys of the hand-off tokens (RS256, audience ``set``); public, cacheable 5 minutes."""
-    return current_app.extensions["handoff_keys"].jwks(), 200, {"Cache-Control": "public, max-age=300"}
+    return handoff_keys().jwks(), 200, {"Cache-Control": "public, max-age=300"}
 
 
 @blp.route("/set/handoffs/verify", methods=["POST"])
@@ -30,11 +30,9 @@ def verify(body):
     401 ``invalid_token`` (bad signature, wrong audience, expired after 2 minutes); 409
     ``token_already_used`` (second use); 403 when the access was withdrawn since. No bearer token:
     the hand-off token is the credential."""
-    extensions = current_app.extensions
-    claims = verify_and_use(extensions["db"], extensions["handoff_keys"], extensions["handoff_settings"],
-                            body["token"])
+    claims = verify_and_use(database(), handoff_keys(), handoff_settings(), body["token"])
     return {"jti": claims["jti"],
             "user": {"id": claims["sub"], "name": claims.get("name"), "first_name": claims.get("given_name"),
                      "last_name": claims.get("family_name"), "email": claims.get("email")},
             "production": claims.get("production"), "house": claims.get("house"),
-            "expires_at": datetime.fromtimestamp(claims["exp"], timezone.utc)}
+            "expires_at": datetime.fromtimestamp(claims["exp"], UTC)}

@@ -4,15 +4,17 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from chassis.errors import NotFound, ValidationFailed
+from chassis.errors import NotFound
+from chassis.paging import paged
 from chassis.tokens import require_auth
-from services.productions.api.common import AQPM_ROLES, UNKNOWN_HOUSE, caller, database, paged
+from services.productions.api.context import caller, database
 from services.productions.api.presenters import producer_dict
 from services.productions.api.schemas import ProducerCreate, ProducerListQuery, ProducerOut, list_of
-from services.productions.audit import record_audit
-from services.productions.db.models import House, Producer, ProducerHouse
+from services.productions.db.models import Producer, ProducerHouse
+from services.productions.domain.access import AQPM_ROLES
 from services.productions.domain.names import comparison_key
-from services.productions.lookups import administered_house_ids, is_house_admin, is_staff
+from services.productions.operations.lookups import administered_house_ids, is_staff
+from services.productions.operations.producers import create_producer as create
 
 blp = Blueprint("producers", __name__, description="Producteurs / Producers (P3)")
 
@@ -50,24 +52,8 @@ def list_producers(query):
 @blp.response(201, ProducerOut)
 def create_producer(body):
     """Staff, or an administrator of every house named in ``house_ids``."""
-    principal = caller()
     with database().transaction() as session:
-        errors = {}
-        for index, house_id in enumerate(body["house_ids"]):
-            house = session.get(House, house_id)
-            if house is None or not (is_staff(principal) or is_house_admin(session, house_id, principal.user_id)):
-                errors[index] = [UNKNOWN_HOUSE]
-        if errors:
-            raise ValidationFailed(fields={"house_ids": errors})
-        producer = Producer(name=body["name"], name_key=comparison_key(body["name"]), email=body["email"],
-                            phone=body["phone"], created_by=principal.user_id,
-                            houses=[ProducerHouse(house_id=house_id) for house_id in body["house_ids"]])
-        session.add(producer)
-        session.flush()
-        for house_id in body["house_ids"]:
-            record_audit(session, "producer_created", principal.user_id, house_id=house_id,
-                         details={"producer_id": producer.id, "name": producer.name})
-        return producer_dict(producer)
+        return producer_dict(create(session, caller(), body))
 
 
 @blp.route("/producers/<producer_id>", methods=["GET"])

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.productions.audit import ACTIONS
 from services.productions.domain.names import tidy
 from services.productions.domain.sheets import PRODUCTION_TYPES
+from services.productions.operations.audit import ACTIONS
 
 HOUSE_STATUSES = ("active", "inactive")
 ID_LENGTH = validate.Length(min=1, max=64)

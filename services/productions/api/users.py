@@ -6,11 +6,12 @@ from sqlalchemy import select
 
 from chassis.errors import Forbidden
 from chassis.tokens import require_auth
-from services.productions.api.common import AQPM_ROLES, caller, database
+from services.productions.api.context import caller, database
 from services.productions.api.schemas import UserOut, UserSearchQuery, list_of
 from services.productions.db.models import KnownUser
+from services.productions.domain.access import AQPM_ROLES
 from services.productions.domain.names import comparison_key
-from services.productions.lookups import administers_any_house, is_staff
+from services.productions.operations.lookups import administers_any_house, is_staff
 
 blp = Blueprint("users", __name__, description="Utilisateurs inscrits / Registered users (P4, P6)")
 

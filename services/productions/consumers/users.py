@@ -5,7 +5,7 @@ Users who registered before productions started arrive through auth's backfill
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
@@ -18,7 +18,7 @@ from services.productions.domain.names import tidy, user_search_key
 
 def _occurred_at(event: Envelope) -> datetime:
     value = datetime.fromisoformat(str(event.occurred_at).replace("Z", "+00:00"))
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def upsert_user(session: Session, event: Envelope) -> None:
@@ -39,12 +39,12 @@ def upsert_user(session: Session, event: Envelope) -> None:
     user.language = payload.get("language") or "fr"
     user.search_key = user_search_key(user.first_name, user.last_name, user.email)
     user.source_occurred_at = occurred_at
-    user.updated_at = datetime.now(timezone.utc)
+    user.updated_at = datetime.now(UTC)
     session.flush()
 
 
 def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 on_user_registered = upsert_user

@@ -3,9 +3,9 @@ SET hand-offs and their signing keys, and the audit trail (X4)."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint)
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from chassis.bus.tables import BigId
@@ -16,7 +16,7 @@ def new_id() -> str:
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
@@ -53,7 +53,7 @@ class House(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by: Mapped[str] = mapped_column(String(64))
 
-    admins: Mapped[list["HouseAdmin"]] = relationship(back_populates="house", cascade="all, delete-orphan",
+    admins: Mapped[list[HouseAdmin]] = relationship(back_populates="house", cascade="all, delete-orphan",
                                                       order_by="HouseAdmin.added_at")
 
     @property
@@ -89,7 +89,7 @@ class Producer(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by: Mapped[str] = mapped_column(String(64))
 
-    houses: Mapped[list["ProducerHouse"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    houses: Mapped[list[ProducerHouse]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
     @property
     def house_ids(self) -> list[str]:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 MEMBER = "member"
 STAFF = "productions_staff"
+AQPM_ROLES = (MEMBER, STAFF)  # the portal's two roles: every view needs one of them
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 
 @dataclass(frozen=True)
@@ -39,3 +40,10 @@ def handoff_claims(subject: HandoffSubject, *, jti: str, issuer: str, audience: 
 
 def expiry(issued_at: datetime, ttl_seconds: int) -> datetime:
     return issued_at.replace(microsecond=0) + timedelta(seconds=ttl_seconds)
+
+
+def redirect_url(set_url: str, token: str) -> str:
+    """``{SET_URL}?token=...``, keeping any query string the SET address already has."""
+    parts = urlsplit(set_url)
+    query = f"{parts.query}&{urlencode({'token': token})}" if parts.query else urlencode({"token": token})
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from datetime import UTC, datetime
 
 import jwt
 from sqlalchemy import update
@@ -18,11 +17,11 @@ from sqlalchemy.orm import Session
 from chassis.db import Database
 from chassis.errors import Conflict, Forbidden, Unauthorized
 from services.productions import events
-from services.productions.audit import record_audit
 from services.productions.db.models import Handoff, KnownUser, Sheet
-from services.productions.domain.handoff import HandoffSubject, expiry, handoff_claims
-from services.productions.lookups import has_sheet_access, is_house_admin
-from services.productions.signing import ALGORITHM, HandoffKeys
+from services.productions.domain.handoff import HandoffSubject, expiry, handoff_claims, redirect_url
+from services.productions.operations.audit import record_audit
+from services.productions.operations.lookups import has_sheet_access, is_house_admin
+from services.productions.operations.signing import ALGORITHM, HandoffKeys
 
 REQUIRED_CLAIMS = ["exp", "iat", "nbf", "sub", "jti", "aud", "iss"]
 INVALID = "Jeton de transfert invalide ou expiré. / Invalid or expired hand-off token."
@@ -44,16 +43,9 @@ class IssuedHandoff:
     redirect_url: str
 
 
-def redirect_url(set_url: str, token: str) -> str:
-    """``{SET_URL}?token=...``, keeping any query string the SET address already has."""
-    parts = urlsplit(set_url)
-    query = f"{parts.query}&{urlencode({'token': token})}" if parts.query else urlencode({"token": token})
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
-
-
 def issue(session: Session, keys: HandoffKeys, settings: HandoffSettings, sheet: Sheet, user: KnownUser,
           now: datetime | None = None) -> IssuedHandoff:
-    issued_at = (now or datetime.now(timezone.utc)).replace(microsecond=0)
+    issued_at = (now or datetime.now(UTC)).replace(microsecond=0)
     jti = uuid.uuid4().hex
     subject = HandoffSubject(user_id=user.id, first_name=user.first_name, last_name=user.last_name,
                              email=user.email, sheet_id=sheet.id, sheet_title=sheet.title,
@@ -89,7 +81,7 @@ def verify_and_use(db: Database, keys: HandoffKeys, settings: HandoffSettings, t
         if handoff is None or handoff.user_id != claims["sub"]:
             raise Unauthorized(INVALID, code="invalid_token")
         used = session.execute(update(Handoff).where(Handoff.jti == handoff.jti, Handoff.used_at.is_(None))
-                               .values(used_at=datetime.now(timezone.utc)))
+                               .values(used_at=datetime.now(UTC)))
         if used.rowcount != 1:
             raise Conflict("Ce jeton de transfert a déjà été utilisé. / This hand-off token was already used.",
                            code="token_already_used")

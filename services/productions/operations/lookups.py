@@ -1,12 +1,19 @@
-"""Database questions the views and the hand-off ask: who administers what, who has access."""
+"""Database questions the views and the use cases ask: who administers what, who has access, and the
+house, sheet or user a caller names (a 404 or 422 when the caller may not see it)."""
 from __future__ import annotations
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from chassis.errors import Forbidden, NotFound, ValidationFailed
 from chassis.tokens import Principal
-from services.productions.db.models import HouseAdmin, KnownUser, Sheet, SheetAccess
+from services.productions.db.models import House, HouseAdmin, KnownUser, Sheet, SheetAccess
 from services.productions.domain.access import STAFF, SheetRelation
+
+UNKNOWN_USER = ("Aucun utilisateur inscrit ne correspond; la personne doit d'abord s'inscrire. / "
+                "No registered user matches; the person must register first.")
+UNKNOWN_HOUSE = "Maison de production introuvable. / Production house not found."
+UNKNOWN_SHEET = "Fiche de production introuvable. / Production sheet not found."
 
 
 def is_staff(principal: Principal) -> bool:
@@ -45,3 +52,43 @@ def nameable_user(session: Session, user_id: str) -> KnownUser | None:
     """A registered AQPM user who may be named administrator or given access, else None."""
     user = session.get(KnownUser, user_id)
     return user if user is not None and user.nameable else None
+
+
+def nameable_user_or_422(session: Session, user_id: str, field: str = "user_id") -> KnownUser:
+    user = nameable_user(session, user_id)
+    if user is None:
+        raise ValidationFailed(fields={field: [UNKNOWN_USER]})
+    return user
+
+
+def may_use_house(session: Session, house: House | None, principal: Principal) -> bool:
+    """The house exists and the caller is staff or one of its administrators."""
+    return house is not None and (is_staff(principal) or is_house_admin(session, house.id, principal.user_id))
+
+
+def house_for(session: Session, house_id: str, principal: Principal) -> House:
+    """The house when the caller is staff or one of its administrators; else 404."""
+    house = session.get(House, house_id)
+    if not may_use_house(session, house, principal):
+        raise NotFound(UNKNOWN_HOUSE)
+    return house
+
+
+def sheet_for(session: Session, sheet_id: str, principal: Principal) -> tuple[Sheet, SheetRelation]:
+    """The sheet and what the caller is to it; 404 when the caller may not see it."""
+    sheet = session.get(Sheet, sheet_id)
+    if sheet is None:
+        raise NotFound(UNKNOWN_SHEET)
+    relation = sheet_relation(session, sheet, principal.user_id, is_staff(principal))
+    if not relation.can_see:
+        raise NotFound(UNKNOWN_SHEET)
+    return sheet, relation
+
+
+def managed_sheet(session: Session, sheet_id: str, principal: Principal, refusal: str) -> tuple[Sheet, SheetRelation]:
+    """The sheet when the caller manages it (its house's administrators, staff); 403 ``refusal`` when the
+    caller only sees it, 404 when not even that."""
+    sheet, relation = sheet_for(session, sheet_id, principal)
+    if not relation.can_manage:
+        raise Forbidden(refusal)
+    return sheet, relation
