@@ -7,9 +7,9 @@ from chassis.http.app_factory import create_service_app
 from chassis.tokens import TokenVerifier
 from services.billing.api import BLUEPRINTS
 from services.billing.config import BillingSettings, load_config
+from services.billing.domain.log_scrubbing import install_card_scrubbing
 from services.billing.domain.payments import make_provider
 from services.billing.domain.payments.provider import PaymentProvider
-from services.billing.log_scrubbing import install_card_scrubbing
 
 DESCRIPTION = """Factures et paiements des demandes de cartes (ASSTSAS).
 Invoices and payments for card requests: one invoice per submitted session, card payments through

@@ -27,7 +27,7 @@ DEFAULT_SELLER_ADDRESS = "5100, rue Sherbrooke Est, bureau 950|Montréal (Québe
 DEFAULT_SELLER_CONTACT = "Tél. 514 253-6871 · 1 800 361-4528, poste 246 · info@asstsas.qc.ca"
 DEFAULT_BANK_DETAILS = ("Caisse Desjardins du Mont-Royal|Institution 815 · Transit 30000 · Compte 0123456|"
                         "Bénéficiaire : ASSTSAS")
-# The web app's invoice page (services/web/portal_cards/views.py): the trainer pays there by card.
+# The web app's invoice page (services/web/portal_cards/invoices.py): the trainer pays there by card.
 DEFAULT_PAY_URL_TEMPLATE = "{public_base_url}/invoices/{invoice_id}"
 
 

@@ -12,7 +12,7 @@ from chassis.bus.runner import run_worker
 from chassis.logging import configure_logging
 from services.billing.config import load_config
 from services.billing.consumers import HANDLERS
-from services.billing.log_scrubbing import install_card_scrubbing
+from services.billing.domain.log_scrubbing import install_card_scrubbing
 
 
 def main() -> None:

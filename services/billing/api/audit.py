@@ -6,8 +6,8 @@ from sqlalchemy import func, or_, select
 
 from chassis.tokens import require_auth
 from services.billing.api import context
+from services.billing.api.presenters import audit_view
 from services.billing.api.schemas import AuditList, AuditQuery
-from services.billing.api.views import audit_view
 from services.billing.db.models import AuditEntry, PaymentAllocation
 from services.billing.operations.payments import STAFF_ROLE
 
@@ -31,7 +31,7 @@ def list_audit(limit: int, offset: int, invoice_id: str | None = None, payment_i
         query = query.where(AuditEntry.actor_id == actor_id)
     if action:
         query = query.where(AuditEntry.action == action)
-    with context.db().reading() as session:
+    with context.database().reading() as session:
         total = session.scalar(select(func.count()).select_from(query.subquery()))
         rows = session.scalars(query.order_by(AuditEntry.occurred_at.desc(), AuditEntry.id.desc())
                                .limit(limit).offset(offset)).all()

@@ -8,7 +8,7 @@ from services.billing.config import BillingSettings
 from services.billing.domain.payments.provider import PaymentProvider
 
 
-def db() -> Database:
+def database() -> Database:
     return current_app.extensions["db"]
 
 

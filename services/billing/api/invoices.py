@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from chassis.errors import NotFound
 from chassis.tokens import current_principal, require_auth
 from services.billing.api import context
+from services.billing.api.presenters import invoice_view
 from services.billing.api.schemas import InvoiceList, InvoiceOutput, InvoiceQuery
-from services.billing.api.views import invoice_view
 from services.billing.db.models import Invoice
 from services.billing.operations.invoices import invoice_pdf
 from services.billing.operations.payments import STAFF_ROLE, invoice_visible_to
@@ -42,7 +42,7 @@ def list_invoices(limit: int, offset: int, **filters):
         query = query.where(Invoice.refund_due > 0)
     elif filters.get("refund_due") is False:
         query = query.where(Invoice.refund_due == 0)
-    with context.db().reading() as session:
+    with context.database().reading() as session:
         total = session.scalar(select(func.count()).select_from(query.subquery()))
         rows = session.scalars(query.order_by(Invoice.issued_at.desc(), Invoice.number.desc())
                                .limit(limit).offset(offset)).all()
@@ -54,7 +54,7 @@ def list_invoices(limit: int, offset: int, **filters):
 @blp.response(200, InvoiceOutput)
 def get_invoice(invoice_id: str):
     """One invoice with its lines, balance and the payments applied to it."""
-    with context.db().reading() as session:
+    with context.database().reading() as session:
         return invoice_view(visible_invoice(session, invoice_id), context.settings(), session)
 
 
@@ -63,7 +63,7 @@ def get_invoice(invoice_id: str):
 @blp.response(200, description="La facture en PDF. / The invoice as PDF.", content_type="application/pdf")
 def get_invoice_pdf(invoice_id: str):
     """The invoice PDF, drawn from its current state (balance and status included)."""
-    with context.db().reading() as session:
+    with context.database().reading() as session:
         invoice = visible_invoice(session, invoice_id)
         pdf = invoice_pdf(invoice, context.settings())
         filename = f"facture-{invoice.number}.pdf"

@@ -11,14 +11,24 @@ from sqlalchemy import func, select
 from chassis.errors import ApiError, Forbidden, NotFound, error_body
 from chassis.tokens import current_principal, require_auth
 from services.billing.api import context
-from services.billing.api.schemas import (InvoicePaymentInput, PaymentList, PaymentOutput, PaymentQuery,
-                                          StaffPaymentInput)
-from services.billing.api.views import payment_view
+from services.billing.api.presenters import payment_view
+from services.billing.api.schemas import (
+    InvoicePaymentInput,
+    PaymentList,
+    PaymentOutput,
+    PaymentQuery,
+    StaffPaymentInput,
+)
 from services.billing.db.models import Payment
 from services.billing.domain.cards import CardDetails, normalize_number
 from services.billing.operations import idempotency
-from services.billing.operations.payments import (STAFF_ROLE, Allocation, PaymentDeclined, pay_by_card,
-                                                  record_manual_payment)
+from services.billing.operations.payments import (
+    STAFF_ROLE,
+    Allocation,
+    PaymentDeclined,
+    pay_by_card,
+    record_manual_payment,
+)
 
 blp = Blueprint("payments", __name__, description="Paiements / Payments (C9, C10, X4)")
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -81,7 +91,7 @@ def pay_invoice(data: dict, invoice_id: str):
         raise Forbidden("Seul le personnel enregistre les chèques et les dépôts. / "
                         "Only staff record cheques and deposits.")
     key = _idempotency_key(required=is_card)
-    with context.db().transaction() as session:
+    with context.database().transaction() as session:
         key_row = None
         if key is not None:
             key_row, stored = idempotency.claim(session, principal.user_id, key, _fingerprint(invoice_id, data),
@@ -122,7 +132,7 @@ def record_payment(data: dict):
     (`allocations: [{invoice_number, amount}]`, summing to `amount`). All or nothing."""
     principal = current_principal()
     allocations = [Allocation(invoice_number=a["invoice_number"], amount=a["amount"]) for a in data["allocations"]]
-    with context.db().transaction() as session:
+    with context.database().transaction() as session:
         payment = record_manual_payment(session, principal, data["method"], data["reference"],
                                         data.get("received_on"), allocations)
         return payment_view(payment)
@@ -139,7 +149,7 @@ def list_payments(limit: int, offset: int, method: str | None = None, reference:
         query = query.where(Payment.method == method)
     if reference:
         query = query.where(Payment.reference == reference)
-    with context.db().reading() as session:
+    with context.database().reading() as session:
         total = session.scalar(select(func.count()).select_from(query.subquery()))
         rows = session.scalars(query.order_by(Payment.created_at.desc()).limit(limit).offset(offset)).all()
         return {"items": [payment_view(row) for row in rows], "total": total}
@@ -150,7 +160,7 @@ def list_payments(limit: int, offset: int, method: str | None = None, reference:
 @blp.response(200, PaymentOutput)
 def get_payment(payment_id: str):
     """Staff: one payment and the invoices it settled."""
-    with context.db().reading() as session:
+    with context.database().reading() as session:
         payment = session.get(Payment, payment_id) if len(payment_id) <= 36 else None
         if payment is None:
             raise NotFound("Paiement introuvable. / Payment not found.")
