@@ -19,8 +19,8 @@ import requests
 
 from services.web.app import create_app
 from services.web.config import load_config
-from tests.browser.test_cards_seams import Api
 from tests.browser.test_web_pages import csrf_of, login
+from tests.browser.trainer_scenes import Api
 
 pytestmark = pytest.mark.browser
 PAYMENT = re.compile(r"^/api/billing/invoices/[^/]+/payments$")
