@@ -53,7 +53,7 @@ def build_platform(port: int):
 def _notifier_delivery(db):
     """The notifier's email and webhook senders (its worker runs them beside its consumer)."""
     from services.notifier.config import NotifierSettings, load_config
-    from services.notifier.delivery.loops import DeliveryLoops
+    from services.notifier.operations.delivery_loops import DeliveryLoops
 
     return DeliveryLoops(db, NotifierSettings.from_config(load_config()))
 

@@ -24,7 +24,7 @@ from chassis.db import Database
 from chassis.logging import configure_logging, get_logger
 from services.notifier.config import NotifierSettings, load_config
 from services.notifier.consumers import build_handlers
-from services.notifier.delivery.loops import DeliveryLoops
+from services.notifier.operations.delivery_loops import DeliveryLoops
 
 ROLES = ("all", "consume", "send")
 

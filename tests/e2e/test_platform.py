@@ -118,12 +118,8 @@ def test_a_submitted_session_is_invoiced_by_billing_and_the_invoice_emailed(plat
 
 
 def test_the_web_front_end_and_the_api_docs_are_served_by_the_gateway(platform):
-    from stack.local import web_available
-
     docs = requests.get(f"{platform.base_url}/api/docs", timeout=10)
     assert docs.status_code == 200 and "/api/billing/openapi.json" in docs.text
-    if not web_available():
-        pytest.skip("services/web is not there yet")
     page = requests.get(f"{platform.base_url}/", timeout=10)
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
     assert page.headers["X-Frame-Options"] == "DENY" and page.headers["X-Request-ID"]

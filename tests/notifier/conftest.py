@@ -7,8 +7,8 @@ from chassis.db import Database
 from chassis.testing.tokens import TokenFactory
 from services.notifier.app import create_app
 from services.notifier.consumers import build_handlers
-from services.notifier.delivery.mail import MailSender
-from services.notifier.delivery.webhooks import WebhookSender
+from services.notifier.operations.mail_delivery import MailSender
+from services.notifier.operations.webhook_delivery import WebhookSender
 from tests.infra import migrated_database
 from tests.notifier.support import SmtpSink, clear_tables, make_config, make_settings
 
