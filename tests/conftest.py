@@ -1,5 +1,5 @@
 """What the whole suite shares: a run tag per xdist worker, the ``unit`` tier, the groups that keep an
-expensive stack on one worker.
+expensive stack on one worker, and the last line naming what was skipped for missing infrastructure.
 
 Loaded before any other conftest, so the worker's tag is in the environment before ``tests.infra`` reads it.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 import inspect
 import os
 import re
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,22 @@ def pytest_collection_modifyitems(config, items):
     rank = {group: index for index, group in enumerate(FIRST)}
     items.sort(key=lambda item: rank.get(stack_group(item), len(FIRST)))  # stable: files keep their order
 
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.infra import IN_CI, MISSING
+
+    if IN_CI:
+        return  # under CI=true missing infrastructure fails the tests instead
+    by_reason = defaultdict(list)
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        if MISSING in reason:
+            what = reason.split(f"{MISSING}: ", 1)[-1].split(":", 1)[0].split(" (", 1)[0]
+            by_reason[what].append(report.nodeid.split("::", 1)[0])
+    if not by_reason:
+        return
+    total = sum(len(nodeids) for nodeids in by_reason.values())
+    details = "; ".join(f"{what}: {len(nodeids)} in {', '.join(sorted(set(nodeids))[:4])}"
+                        + (" ..." if len(set(nodeids)) > 4 else "") for what, nodeids in sorted(by_reason.items()))
+    terminalreporter.write_sep("!", f"SKIPPED FOR MISSING INFRASTRUCTURE: {total} tests", red=True, bold=True)
+    terminalreporter.write_line(f"({details}); deploy/dev/ensure-infra.sh installs and starts them", red=True)

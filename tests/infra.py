@@ -23,11 +23,19 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 TEST_RUN = os.environ.get("GUICHET_TEST_RUN", "")
 
 
-def _unavailable(what: str, error: Exception):
-    message = f"{what} is not reachable: {error}"
+# The prefix of every skip for missing infrastructure: tests/conftest.py counts them in a last, loud line.
+MISSING = "missing infrastructure"
+
+
+def missing(message: str):
+    """Something the test needs is not on this machine: a failure under ``CI=true``, a skip elsewhere."""
     if IN_CI:
         pytest.fail(message, pytrace=False)
-    pytest.skip(message)
+    pytest.skip(f"{MISSING}: {message}")
+
+
+def _unavailable(what: str, error: Exception):
+    missing(f"{what} is not reachable: {error}")
 
 
 def postgres_url(dbname: str) -> str:
@@ -69,8 +77,7 @@ def require_local_stack_infrastructure() -> None:
     from stack.gateway import nginx_binary
 
     if nginx_binary() is None:
-        message = "nginx is not installed (deploy/dev/ensure-infra.sh installs it)"
-        pytest.fail(message) if IN_CI else pytest.skip(message)
+        missing("nginx is not installed (deploy/dev/ensure-infra.sh installs it)")
     rabbitmq_url()
     fresh_database("stack_probe")  # PostgreSQL answers and lets us create databases
 

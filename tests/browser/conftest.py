@@ -24,6 +24,7 @@ import pytest
 import requests
 
 from tests.browser.mail_catcher import Mailbox, MailCatcher
+from tests.infra import missing
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -159,7 +160,7 @@ def _wait_for_demo_accounts(base: str, timeout: float = 30) -> None:
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
+        missing(f"{CHROMIUM} is not installed (deploy/dev/ensure-infra.sh installs it)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -92,7 +92,8 @@ def pytest_terminal_summary(terminalreporter):
         return
     report = {}
     for route in ("in-process", "gateway"):
-        by_role = {(service, role): n for (case_route, service, role), n in sorted(CASES.items()) if case_route == route}
+        by_role = {(service, role): n for (case_route, service, role), n in sorted(CASES.items())
+                   if case_route == route}
         if not by_role:
             continue
         by_service = Counter()

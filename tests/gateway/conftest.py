@@ -18,6 +18,7 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from stack.gateway import nginx_binary, prepare_gateway
+from tests.infra import missing
 
 
 def free_port() -> int:
@@ -54,7 +55,7 @@ def stub_app(name: str):
 @pytest.fixture(scope="session")
 def gateway(tmp_path_factory):
     if nginx_binary() is None:
-        pytest.skip("nginx is not installed (deploy/dev/ensure-infra.sh installs it)")
+        missing("nginx is not installed (deploy/dev/ensure-infra.sh installs it)")
     servers, upstreams = [], {}
     for name in ("auth", "cards", "billing", "productions", "web"):
         server = make_server("127.0.0.1", 0, stub_app(name), threaded=True)

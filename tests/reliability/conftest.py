@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.infra import IN_CI
+from tests.infra import missing
 from tests.reliability.platform import DEMO_PASSWORD, SERVICES, Platform
 from tests.reliability.private_infra import PrivatePostgres, PrivateRabbit, missing_tools
 
@@ -96,10 +96,9 @@ class PrivatePlatform:
 
 @pytest.fixture(scope="session")
 def private_platform():
-    missing = missing_tools()
-    if missing:
-        message = f"the reliability suite needs {', '.join(missing)}"
-        pytest.fail(message) if IN_CI else pytest.skip(message)
+    absent = missing_tools()
+    if absent:
+        missing(f"the reliability suite needs {', '.join(absent)}")
     root = Path(tempfile.mkdtemp(prefix="guichet-reliability-"))
     stack = PrivatePlatform(root)
     try:

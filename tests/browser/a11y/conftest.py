@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.a11y.scan import AXE_JS
-from tests.infra import IN_CI
 from tests.browser.forms.world import MEMBER_PASSWORD, World, build_world  # noqa: F401 - MEMBER_PASSWORD for tests
+from tests.infra import missing
 
 
 @pytest.fixture(scope="session")
@@ -18,6 +18,5 @@ def world(platform) -> World:
 def scan_page(new_page):
     """``scan_page()`` -> a page in a fresh context (own cookies) where axe-core may be injected."""
     if not AXE_JS.exists():
-        missing = f"{AXE_JS} is missing: run deploy/dev/ensure-infra.sh (npm ci in tests/browser)"
-        pytest.fail(missing) if IN_CI else pytest.skip(missing)
+        missing(f"{AXE_JS} is missing: run deploy/dev/ensure-infra.sh (npm ci in tests/browser)")
     return lambda width=1280, height=900: new_page(width, height, bypass_csp=True)
