@@ -11,10 +11,19 @@ from chassis.config import ServiceConfig
 from chassis.db import Database
 from chassis.http.app_factory import create_service_app
 from chassis.tokens import StaticJwksClient, TokenVerifier
-from services.auth.accounts.context import AuthContext
-from services.auth.api import (account_status_views, account_views, email_change_views, jwks_views, me_views,
-                               security_event_views, session_views, trainer_views, user_views)
+from services.auth.api import (
+    account_status,
+    accounts,
+    email_changes,
+    jwks,
+    me,
+    security_events,
+    sessions,
+    trainers,
+    users,
+)
 from services.auth.config import load_config
+from services.auth.operations.context import AuthContext
 
 DESCRIPTION = ("Comptes, connexion et jetons d'accès de Guichet. / Guichet accounts, log in and access tokens. "
                "Access tokens are RS256 JWTs verified with `/.well-known/jwks.json`.")
@@ -30,7 +39,6 @@ def create_app(config: ServiceConfig | None = None, db: Database | None = None,
     service = create_service_app(config, title="Guichet auth", description=DESCRIPTION, db=db,
                                  token_verifier=verifier)
     service.app.extensions["auth"] = ctx
-    for module in (account_views, session_views, me_views, email_change_views, user_views, security_event_views,
-                   account_status_views, trainer_views, jwks_views):
+    for module in (accounts, sessions, me, email_changes, users, security_events, account_status, trainers, jwks):
         service.api.register_blueprint(module.blp)
     return service.app

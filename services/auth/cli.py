@@ -9,7 +9,7 @@
 - ``backfill-users``: records one ``auth.user_updated`` per existing user in the outbox, so a
   consumer deployed later (e.g. a new service's read model) learns about users created before
   it. Safe to run again: consumers treat ``user_updated`` as an upsert.
-- ``demo-accounts [--password P]``: the embedded stack's demo accounts (see services.auth.demo).
+- ``demo-accounts [--password P]``: the embedded stack's demo accounts (see services.auth.operations.demo_accounts).
 """
 from __future__ import annotations
 
@@ -18,35 +18,14 @@ import getpass
 import os
 import sys
 
-from sqlalchemy import select
-
 from chassis.db import Database
 from chassis.errors import ApiError
-from services.auth import events
-from services.auth.accounts import users
-from services.auth.accounts.context import AuthContext
-from services.auth.accounts.profiles import event_payload
 from services.auth.config import SERVICE, load_config
-from services.auth.db.models import User
 from services.auth.domain.passwords import MIN_LENGTH
 from services.auth.domain.roles import ALL_ROLES
-
-BACKFILL_BATCH = 500
-
-
-def backfill_users(db: Database) -> int:
-    """One ``auth.user_updated`` outbox row per user, in batches; returns how many."""
-    count, last_id = 0, ""
-    while True:
-        with db.transaction() as session:
-            batch = session.scalars(select(User).where(User.id > last_id).order_by(User.id)
-                                    .limit(BACKFILL_BATCH)).all()
-            for user in batch:
-                events.emit(session, events.USER_UPDATED, event_payload(user))
-        if not batch:
-            return count
-        count += len(batch)
-        last_id = batch[-1].id
+from services.auth.operations import users
+from services.auth.operations.backfill import backfill_users
+from services.auth.operations.context import AuthContext
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -88,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "create-user":
             return _create_user(db, args)
         elif args.command == "demo-accounts":
-            from services.auth.demo import ensure_demo_accounts
+            from services.auth.operations.demo_accounts import ensure_demo_accounts
 
             for account in ensure_demo_accounts(db, args.password):
                 print(f"{account['role']:<18} {account['login']:<28} {account['email']}")

@@ -61,9 +61,10 @@ class AuthSettings:
     email_change_ttl_hours: int = 24
     email_change_cancel_days: int = 7
     security_events_keep_days: int = 365
+    directory_requests_per_minute: int = 60
 
     @classmethod
-    def from_config(cls, config: ServiceConfig) -> "AuthSettings":
+    def from_config(cls, config: ServiceConfig) -> AuthSettings:
         def integer(name: str, default: int) -> int:
             return int(config.setting(name, str(default)))
 
@@ -87,6 +88,7 @@ class AuthSettings:
             email_change_ttl_hours=integer("EMAIL_CHANGE_TTL_HOURS", cls.email_change_ttl_hours),
             email_change_cancel_days=integer("EMAIL_CHANGE_CANCEL_DAYS", cls.email_change_cancel_days),
             security_events_keep_days=integer("SECURITY_EVENTS_KEEP_DAYS", cls.security_events_keep_days),
+            directory_requests_per_minute=integer("DIRECTORY_REQUESTS_PER_MINUTE", cls.directory_requests_per_minute),
         )
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from chassis.bus.outbox import record_event
 from chassis.events.envelope import Envelope
+from services.auth.db.models import User
 
 PRODUCER = "auth"
 
@@ -21,3 +22,12 @@ EMAIL_CHANGE_REQUESTED = "auth.email_change_requested"
 
 def emit(session: Session, event_type: str, payload: dict, sensitive: bool = False) -> Envelope:
     return record_event(session, PRODUCER, event_type, payload, sensitive=sensitive)
+
+
+def user_payload(user: User) -> dict:
+    """The ``_UserSchema`` fields of chassis/events/catalogue/auth.py (never a secret)."""
+    return {
+        "user_id": user.id, "email": user.email, "first_name": user.first_name, "last_name": user.last_name,
+        "roles": list(user.roles), "username": user.username, "card_number": user.card_number,
+        "language": user.language,
+    }

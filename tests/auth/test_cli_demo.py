@@ -6,7 +6,8 @@ from chassis.config import ServiceConfig
 from chassis.migrations import upgrade
 from services.auth import cli
 from services.auth.app import create_app
-from services.auth.demo import ensure_demo_accounts
+from services.auth.operations import backfill
+from services.auth.operations.demo_accounts import ensure_demo_accounts
 from tests.auth.conftest import bearer, login, outbox_events, register, unique_email
 
 DEMO_PASSWORD = "demo-password-2024"
@@ -50,7 +51,7 @@ def test_create_user_command(client, db, monkeypatch, capsys):
 def test_backfill_records_one_user_updated_per_user(client, db, monkeypatch):
     users = [register(client) for _ in range(3)]
     monkeypatch.setenv("AUTH_DATABASE_URL", db.url)
-    monkeypatch.setattr(cli, "BACKFILL_BATCH", 2)
+    monkeypatch.setattr(backfill, "BATCH", 2)
     assert cli.main(["backfill-users"]) == 0
     for user in users:
         [event] = outbox_events(db, "auth.user_updated", user_id=user["id"])

@@ -3,7 +3,7 @@ import ipaddress
 
 import pytest
 
-from services.auth.api.client_address import resolve
+from services.auth.domain.client_address import resolve
 from services.auth.config import parse_networks
 
 GATEWAY = parse_networks("10.89.0.10, ::1")

@@ -17,7 +17,7 @@ from chassis.bus.settings import BusSettings
 from chassis.bus.tables import OutboxMessage
 from chassis.bus.topology import dead_queue_name, retry_queue_name, service_queue_name, unroutable_queue_name
 from chassis.db import Database
-from services.auth.accounts import users
+from services.auth.operations import users
 from services.auth.app import create_app
 from services.auth.consumers import HANDLERS
 from tests.auth.conftest import PASSWORD, auth_config, bearer, login, member_token, register, staff_token, unique_email

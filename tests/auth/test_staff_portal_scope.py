@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from services.auth.accounts import users
+from services.auth.operations import users
 from tests.auth.conftest import PASSWORD, bearer, staff_token, unique_email
 
 

@@ -1,7 +1,7 @@
 """Log in answers must not tell whether an account exists: unknown user, wrong password and a locked
 account get the same status, body and Retry-After, at every step of the lockout.
 
-Auth locks an account per (account, client address) (services/auth/accounts/throttle.py), so each
+Auth locks an account per (account, client address) (services/auth/operations/throttle.py), so each
 sequence below comes from one address of its own."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 from chassis.config import ServiceConfig
 from chassis.db import Database
-from services.auth.accounts import users
+from services.auth.operations import users
 from services.auth.app import create_app
 from tests.infra import PG_ADMIN_URL, migrated_database
 

@@ -1,17 +1,18 @@
 """Staff disable or enable an account they manage: ``POST /users/{id}/disable``, ``POST /users/{id}/enable``."""
 from flask_smorest import Blueprint
 
-from services.auth.accounts.account_status import set_disabled
-from services.auth.accounts.profiles import profile
-from services.auth.api.helpers import auth_context, caller, client_address, require_user
+from services.auth.api.context import caller, client_address, database
+from services.auth.api.guards import require_user
+from services.auth.api.presenters import profile
 from services.auth.api.schemas import ProfileSchema
 from services.auth.domain.roles import STAFF_ROLES
+from services.auth.operations.account_status import set_disabled
 
 blp = Blueprint("account_status", __name__, description="Comptes désactivés / Disabled accounts")
 
 
 def _set(user_id: str, disabled: bool) -> dict:
-    with auth_context().db.transaction() as session:
+    with database().transaction() as session:
         return profile(set_disabled(session, caller(), user_id, disabled, client_address()))
 
 

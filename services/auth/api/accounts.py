@@ -1,12 +1,14 @@
 """Self-registration (P1) and forgot-password (C2, P2): ``POST /register``, ``POST /password/forgot``."""
 from flask_smorest import Blueprint
 
-from services.auth.accounts import passwords, users
-from services.auth.accounts.profiles import profile
-from services.auth.api.helpers import auth_context, client_address, duplicates_as_conflict
+from services.auth.api.context import auth_context, client_address, database
+from services.auth.api.guards import duplicates_as_conflict
+from services.auth.api.presenters import profile
 from services.auth.api.schemas import AcceptedSchema, ForgotPasswordSchema, ProfileSchema, RegisterSchema
+from services.auth.operations import passwords, users
 
-blp = Blueprint("accounts", __name__, description="Inscription et mot de passe oublié / Registration, forgotten password")
+blp = Blueprint("accounts", __name__,
+                description="Inscription et mot de passe oublié / Registration, forgotten password")
 
 RESET_ACCEPTED = ("Si un compte correspond, un courriel contenant un mot de passe temporaire vient d'être envoyé. / "
                   "If an account matches, an email with a temporary password has been sent.")
@@ -18,9 +20,8 @@ RESET_ACCEPTED = ("Si un compte correspond, un courriel contenant un mot de pass
 @blp.alt_response(409, description="Courriel déjà utilisé")
 def register(body):
     """Create a member account (role ``member``)."""
-    ctx = auth_context()
     account = users.NewAccount(body["email"], body["first_name"], body["last_name"], "member", body["language"])
-    with duplicates_as_conflict(), ctx.db.transaction() as session:
+    with duplicates_as_conflict(), database().transaction() as session:
         user = users.register_member(session, account, body["password"])
         return profile(user)
 

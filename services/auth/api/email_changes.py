@@ -1,11 +1,11 @@
-"""The two links of an email change (``accounts/email_changes.py``), followed from the emails
+"""The two links of an email change (``operations/email_changes.py``), followed from the emails
 through a page of the person's portal, logged in or not: no token needed, the link's own single-use
 token is the proof. Tokens travel in the body, never in a URL that access logs would keep."""
 from flask_smorest import Blueprint
 
-from services.auth.accounts import email_changes
-from services.auth.api.email_change_schemas import EmailChangeCancelledSchema, EmailConfirmedSchema, LinkTokenSchema
-from services.auth.api.helpers import auth_context, client_address
+from services.auth.api.context import auth_context, client_address
+from services.auth.api.schemas import EmailChangeCancelledSchema, EmailConfirmedSchema, LinkTokenSchema
+from services.auth.operations import email_changes
 
 blp = Blueprint("email_change", __name__,
                 description="Confirmation ou annulation d'un changement de courriel / "

@@ -1,7 +1,7 @@
 """The public signing keys: ``GET /.well-known/jwks.json`` (other services verify tokens with them)."""
 from flask_smorest import Blueprint
 
-from services.auth.api.helpers import auth_context
+from services.auth.api.context import auth_context
 from services.auth.api.schemas import JwksSchema
 
 blp = Blueprint("jwks", __name__, description="Clés publiques / Public keys")

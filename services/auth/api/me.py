@@ -1,24 +1,17 @@
 """The caller's own profile (C3): ``GET/PATCH /me``, ``POST /me/password``.
 
 Changing the email needs the current password and only takes effect once the new address is
-confirmed (``accounts/email_changes.py``); the links land on ``email_change_views``.
+confirmed (``operations/email_changes.py``); the links land on ``api/email_changes.py``.
 """
 from flask_smorest import Blueprint
 
-from services.auth.accounts import email_changes, passwords, users
-from services.auth.accounts.profiles import profile
-from services.auth.api.email_change_schemas import MePatchSchema, MeProfileSchema
-from services.auth.api.helpers import auth_context, caller, client_address, duplicates_as_conflict, require_user
-from services.auth.api.schemas import PasswordChangeSchema
+from services.auth.api.context import auth_context, caller, client_address, database
+from services.auth.api.guards import duplicates_as_conflict, require_user
+from services.auth.api.presenters import my_profile
+from services.auth.api.schemas import MePatchSchema, MeProfileSchema, PasswordChangeSchema
+from services.auth.operations import email_changes, passwords, users
 
 blp = Blueprint("me", __name__, description="Mon profil / My profile")
-
-
-def _my_profile(session, user, **extra) -> dict:
-    """The profile, plus ``pending_email`` and its expiry while a change waits for its confirmation."""
-    pending = email_changes.pending_change(session, user.id)
-    waiting = {"pending_email": pending.new_email, "pending_email_expires_at": pending.expires_at} if pending else {}
-    return {**profile(user), **waiting, **extra}
 
 
 @blp.route("/me", methods=["GET"])
@@ -29,9 +22,9 @@ def get_me():
     temporary password) must change the password before anything else; ``pending_email``, an
     address change waiting for its confirmation link."""
     principal = caller()
-    with auth_context().db.reading() as session:
+    with database().reading() as session:
         user = users.get_user(session, principal.user_id)
-        return _my_profile(session, user, must_change_password=bool(principal.claims.get("pwd_change_required")))
+        return my_profile(session, user, must_change_password=bool(principal.claims.get("pwd_change_required")))
 
 
 @blp.route("/me", methods=["PATCH"])
@@ -48,17 +41,17 @@ def patch_me(body):
     "this was not me" link. The answer's ``pending_email`` is the address waiting for confirmation."""
     ctx, principal = auth_context(), caller()
     new_email = body.get("email")
-    with ctx.db.reading() as session:
+    with database().reading() as session:
         changing = new_email is not None and email_changes.is_change(users.get_user(session, principal.user_id),
                                                                      new_email)
     if changing:  # first, so that a refused change writes nothing (the language either)
         email_changes.request_change(ctx, principal.user_id, new_email, body.get("current_password"),
                                      client_address())
-    with duplicates_as_conflict(), ctx.db.transaction() as session:
+    with duplicates_as_conflict(), database().transaction() as session:
         user = users.get_user(session, principal.user_id)
         # Same address in other capitals: no new login, so no confirmation needed.
         users.update_user(session, user, email=None if changing else new_email, language=body.get("language"))
-        return _my_profile(session, user)
+        return my_profile(session, user)
 
 
 @blp.route("/me/password", methods=["POST"])

@@ -1,16 +1,10 @@
-"""A user as the API shows it and as the events carry it."""
+"""Auth's JSON answers: a profile, one's own profile with its pending email change, a security event."""
 from __future__ import annotations
 
-from services.auth.db.models import User
+from sqlalchemy.orm import Session
 
-
-def event_payload(user: User) -> dict:
-    """The ``_UserSchema`` fields of chassis/events/catalogue/auth.py (never a secret)."""
-    return {
-        "user_id": user.id, "email": user.email, "first_name": user.first_name, "last_name": user.last_name,
-        "roles": list(user.roles), "username": user.username, "card_number": user.card_number,
-        "language": user.language,
-    }
+from services.auth.db.models import SecurityEvent, User
+from services.auth.operations.email_changes import pending_change
 
 
 def profile(user: User) -> dict:
@@ -22,5 +16,13 @@ def profile(user: User) -> dict:
     }
 
 
-def directory_entry(user: User) -> dict:
-    return {"id": user.id, "first_name": user.first_name, "last_name": user.last_name, "email": user.email}
+def my_profile(session: Session, user: User, **extra) -> dict:
+    """The profile, plus ``pending_email`` and its expiry while a change waits for its confirmation."""
+    pending = pending_change(session, user.id)
+    waiting = {"pending_email": pending.new_email, "pending_email_expires_at": pending.expires_at} if pending else {}
+    return {**profile(user), **waiting, **extra}
+
+
+def security_event(event: SecurityEvent) -> dict:
+    return {"id": event.id, "user_id": event.user_id, "kind": event.kind, "outcome": event.outcome,
+            "address": event.address, "details": event.details or {}, "occurred_at": event.occurred_at}

@@ -3,52 +3,24 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from services.auth.api.fields import (
+    LowerCardNumber,
+    Trimmed,
+    email_field,
+    language_field,
+    name_field,
+    new_password_field,
+)
 from services.auth.domain.password_policy import guessability_problem, user_inputs
-from services.auth.domain.passwords import MAX_LENGTH, MIN_LENGTH
+from services.auth.domain.passwords import MAX_LENGTH
 from services.auth.domain.usernames import CARD_NUMBER
 
-LANGUAGES = ("fr", "en")
-PASSWORD_LENGTH = (f"Entre {MIN_LENGTH} et {MAX_LENGTH} caractères. / "
-                   f"Between {MIN_LENGTH} and {MAX_LENGTH} characters.")
 EMAILS_DIFFER = "Les adresses courriel ne correspondent pas. / The email addresses do not match."
 PASSWORDS_DIFFER = "Les mots de passe ne correspondent pas. / The passwords do not match."
 CARD_FORMAT = ("Numéro de carte attendu : 4 lettres, 3 chiffres, un tiret, 2 chiffres (ex. ethc123-04). / "
                "Expected card number: 4 letters, 3 digits, a dash, 2 digits (e.g. ethc123-04).")
 ONE_OF_CARD_OR_EMAIL = ("Indiquez soit le numéro de carte, soit le courriel. / "
                         "Give either the card number or the email.")
-
-
-class Trimmed(fields.String):
-    """A string with surrounding spaces removed before validation."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).strip()
-
-
-class TrimmedEmail(fields.Email):
-    def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).strip()
-
-
-class LowerCardNumber(Trimmed):
-    def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).lower()
-
-
-def name_field(**kwargs):
-    return Trimmed(validate=validate.Length(min=1, max=100), **kwargs)
-
-
-def email_field(**kwargs):
-    return TrimmedEmail(validate=validate.Length(max=254), **kwargs)
-
-
-def new_password_field(**kwargs):
-    return fields.String(validate=validate.Length(min=MIN_LENGTH, max=MAX_LENGTH, error=PASSWORD_LENGTH), **kwargs)
-
-
-def language_field(**kwargs):
-    return fields.String(validate=validate.OneOf(LANGUAGES), **kwargs)
 
 
 # --- requests ---------------------------------------------------------------------------------
@@ -105,11 +77,6 @@ class ForgotPasswordSchema(Schema):
             raise ValidationError({"card_number": [ONE_OF_CARD_OR_EMAIL], "email": [ONE_OF_CARD_OR_EMAIL]})
 
 
-class ProfilePatchSchema(Schema):
-    email = email_field()
-    language = language_field()
-
-
 class PasswordChangeSchema(Schema):
     old_password = fields.String(required=True, validate=validate.Length(min=1, max=MAX_LENGTH))
     new_password = new_password_field(required=True)
@@ -145,10 +112,30 @@ class UserSearchQuerySchema(Schema):
     """The directory is a type-ahead: 2 characters or more, 10 people at most, no paging."""
     q = Trimmed(required=True, error_messages={"required": QUERY_TOO_SHORT},
                 validate=[validate.Length(min=2, error=QUERY_TOO_SHORT),
-                                         validate.Length(max=100, error=QUERY_TOO_LONG)],
+                          validate.Length(max=100, error=QUERY_TOO_LONG)],
                 metadata={"description": "Début du prénom, du nom ou du courriel (sans accents ni casse), "
                                          "2 caractères ou plus / Start of the first name, last name or email"})
     limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=10))
+
+
+class MePatchSchema(Schema):
+    email = email_field(metadata={"description": "Nouvelle adresse : exige current_password ; devient l'identifiant "
+                                                 "une fois confirmée par le lien envoyé / New address: needs "
+                                                 "current_password; becomes the login once confirmed by the link"})
+    current_password = fields.String(validate=validate.Length(min=1, max=MAX_LENGTH), load_only=True, metadata={
+        "description": "Mot de passe actuel, obligatoire pour changer de courriel / Current password, "
+                       "required to change the email"})
+    language = language_field()
+
+
+class LinkTokenSchema(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=10, max=200), metadata={
+        "description": "Le jeton du lien reçu par courriel / The token of the emailed link"})
+
+
+class SecurityEventQuerySchema(Schema):
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000))
 
 
 # --- responses --------------------------------------------------------------------------------
@@ -193,3 +180,38 @@ class DirectoryPageSchema(Schema):
 
 class JwksSchema(Schema):
     keys = fields.List(fields.Dict())
+
+
+class MeProfileSchema(ProfileSchema):
+    pending_email = fields.String(allow_none=True, metadata={
+        "description": "Nouvelle adresse en attente de confirmation (le lien envoyé à cette adresse) / "
+                       "New address waiting for its confirmation link"})
+    pending_email_expires_at = fields.AwareDateTime(allow_none=True, metadata={
+        "description": "Quand le lien de confirmation expire / When the confirmation link expires"})
+
+
+class EmailConfirmedSchema(Schema):
+    email = fields.String(metadata={"description": "The account's email (its login) now"})
+    message = fields.String()
+
+
+class EmailChangeCancelledSchema(Schema):
+    message = fields.String()
+
+
+class SecurityEventSchema(Schema):
+    id = fields.Integer()
+    user_id = fields.String(allow_none=True)
+    kind = fields.String(metadata={"description": "login, login_lockout, email_change_requested, "
+                                                  "email_change_confirmed, email_change_cancelled, password_changed, "
+                                                  "password_reset_requested, refresh_token_reuse, account_disabled, "
+                                                  "account_enabled"})
+    outcome = fields.String(metadata={"description": "success, failure, throttled, locked, revoked, conflict"})
+    address = fields.String(allow_none=True, metadata={"description": "Adresse du client / Client address"})
+    details = fields.Dict()
+    occurred_at = fields.AwareDateTime()
+
+
+class SecurityEventPageSchema(Schema):
+    items = fields.List(fields.Nested(SecurityEventSchema))
+    total = fields.Integer()

@@ -7,9 +7,9 @@ nothing about whether an account exists either.
 """
 from flask_smorest import Blueprint
 
-from services.auth.accounts import sessions
-from services.auth.api.helpers import auth_context, client_address
+from services.auth.api.context import auth_context, client_address
 from services.auth.api.schemas import LoginSchema, RefreshTokenSchema, TokensSchema
+from services.auth.operations import sessions
 
 blp = Blueprint("sessions", __name__, description="Connexion, renouvellement et déconnexion / Log in, refresh, log out")
 

@@ -4,25 +4,19 @@ import functools
 from flask import g
 from flask_smorest import Blueprint
 
-from chassis.errors import Forbidden, NotFound, TooManyRequests
-from services.auth.accounts import directory, users
-from services.auth.accounts.profiles import profile
-from services.auth.api.helpers import auth_context, caller, duplicates_as_conflict, require_user
+from chassis.errors import Forbidden, TooManyRequests
+from services.auth.api.context import caller, database, settings
+from services.auth.api.guards import duplicates_as_conflict, require_user
+from services.auth.api.presenters import profile
 from services.auth.api.schemas import DirectoryPageSchema, ProfileSchema, StaffUserPatchSchema, UserSearchQuerySchema
-from services.auth.db.models import User
 from services.auth.db.types import utcnow
-from services.auth.domain.portals import staff_sees
-from services.auth.domain.roles import MANAGED_BY, STAFF_ROLES
+from services.auth.domain.roles import STAFF_ROLES
+from services.auth.operations import directory, users
 
 blp = Blueprint("users", __name__, description="Annuaire des utilisateurs / User directory")
 
-NOT_FOUND = "Utilisateur introuvable. / User not found."
 TOO_MANY_SEARCHES = ("Trop de recherches dans l'annuaire, réessayez dans un moment. / "
                      "Too many directory searches, try again in a moment.")
-
-
-def requests_per_minute() -> int:
-    return int(auth_context().config.setting("DIRECTORY_REQUESTS_PER_MINUTE", "60"))
 
 
 def directory_caller(view):
@@ -30,13 +24,14 @@ def directory_caller(view):
     caller's per-minute allowance (429 with ``Retry-After``)."""
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        ctx, principal = auth_context(), caller()
-        with ctx.db.reading() as session:
+        principal = caller()
+        with database().reading() as session:
             g.directory_view = directory.view_for(session, principal)
         if g.directory_view is None:
             raise Forbidden(directory.RESERVED)
-        with ctx.db.transaction() as session:
-            wait = directory.count_request(session, principal.user_id, utcnow(), requests_per_minute())
+        with database().transaction() as session:
+            wait = directory.count_request(session, principal.user_id, utcnow(),
+                                           settings().directory_requests_per_minute)
         if wait is not None:
             raise TooManyRequests(TOO_MANY_SEARCHES, headers={"Retry-After": str(wait)})
         return view(*args, **kwargs)
@@ -55,7 +50,7 @@ def search(query):
     name, last name or email start with the words of ``q`` (accents and case ignored). ASSTSAS staff
     find ASSTSAS people (trainers, ASSTSAS staff); AQPM staff and house administrators find AQPM
     people (members, AQPM staff). Staff see full emails, house administrators masked ones."""
-    with auth_context().db.reading() as session:
+    with database().reading() as session:
         items = directory.find(session, g.directory_view, query["q"], query["limit"])
         return {"items": items, "total": len(items)}
 
@@ -67,11 +62,8 @@ def search(query):
 def get_user(user_id):
     """Staff: the profile of one person of their own portal (ASSTSAS staff: trainers and ASSTSAS
     staff; AQPM staff: members and AQPM staff). The other portal's people are 404 to them."""
-    with auth_context().db.reading() as session:
-        user = session.get(User, user_id)
-        if user is None or not staff_sees(caller().roles, user.roles):
-            raise NotFound(NOT_FOUND)
-        return profile(user)
+    with database().reading() as session:
+        return profile(users.visible_user(session, caller(), user_id))
 
 
 @blp.route("/users/<string:user_id>", methods=["PATCH"])
@@ -82,12 +74,8 @@ def get_user(user_id):
 def patch_user(body, user_id):
     """Staff: change names, email or language of an account they manage (ASSTSAS staff: trainers;
     AQPM staff: members). Other accounts are 404 to them."""
-    managed = {MANAGED_BY[role] for role in caller().roles if role in MANAGED_BY}
-    ctx = auth_context()
-    with duplicates_as_conflict(), ctx.db.transaction() as session:
-        user = users.get_user(session, user_id)
-        if not managed.intersection(user.roles):
-            raise NotFound(NOT_FOUND)
+    with duplicates_as_conflict(), database().transaction() as session:
+        user = users.managed_user(session, caller(), user_id)
         users.update_user(session, user, email=body.get("email"), language=body.get("language"),
                           first_name=body.get("first_name"), last_name=body.get("last_name"))
         return profile(user)

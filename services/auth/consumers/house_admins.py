@@ -7,7 +7,7 @@ reach it when productions re-announces them.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
@@ -20,11 +20,11 @@ ADDED, REMOVED = "productions.house_admin_added", "productions.house_admin_remov
 
 def _occurred_at(event: Envelope) -> datetime:
     moment = datetime.fromisoformat(str(event.occurred_at).replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def on_house_admin_changed(session: Session, event: Envelope) -> None:

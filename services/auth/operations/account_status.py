@@ -11,32 +11,22 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from chassis.account_status import DISABLED_EVENT, ENABLED_EVENT, record_status
-from chassis.errors import Conflict, NotFound
+from chassis.errors import Conflict
 from chassis.tokens import Principal
-from services.auth.accounts import security_events as trail
-from services.auth.accounts.sessions import revoke_other_sessions
 from services.auth.db.models import User
 from services.auth.db.types import utcnow
-from services.auth.domain.roles import MANAGED_BY
 from services.auth.events import emit
+from services.auth.operations import security_events as trail
+from services.auth.operations import users
+from services.auth.operations.sessions import revoke_other_sessions
 
-NOT_FOUND = "Utilisateur introuvable. / User not found."
 NOT_YOURSELF = "Vous ne pouvez pas désactiver votre propre compte. / You cannot disable your own account."
-
-
-def managed_user(session: Session, staff: Principal, user_id: str, *, for_update: bool = False) -> User:
-    """The account ``user_id`` if ``staff`` manages it (ASSTSAS staff: trainers; AQPM staff: members)."""
-    managed = {MANAGED_BY[role] for role in staff.roles if role in MANAGED_BY}
-    user = session.get(User, user_id, with_for_update=for_update)
-    if user is None or not managed.intersection(user.roles or []):
-        raise NotFound(NOT_FOUND)
-    return user
 
 
 def set_disabled(session: Session, staff: Principal, user_id: str, disabled: bool, address: str) -> User:
     """Disables (or enables) the account; doing what is already done changes and emits nothing.
     The account's security trail says who did it, from where."""
-    user = managed_user(session, staff, user_id, for_update=True)
+    user = users.managed_user(session, staff, user_id, for_update=True)
     if user.id == staff.user_id:
         raise Conflict(NOT_YOURSELF)
     if (user.disabled_at is not None) == disabled:

@@ -5,11 +5,11 @@ from dataclasses import dataclass
 
 from chassis.config import ServiceConfig
 from chassis.db import Database
-from services.auth.accounts.keys import KeyStore
-from services.auth.accounts import security_events
-from services.auth.accounts.throttle import GrowingDelayPolicy, Throttle
 from services.auth.config import AuthSettings
 from services.auth.domain.lockout import LockoutPolicy
+from services.auth.operations import security_events
+from services.auth.operations.keys import KeyStore
+from services.auth.operations.throttle import GrowingDelayPolicy, Throttle
 
 
 @dataclass
@@ -21,7 +21,7 @@ class AuthContext:
     throttle: Throttle
 
     @classmethod
-    def build(cls, config: ServiceConfig, db: Database, settings: AuthSettings | None = None) -> "AuthContext":
+    def build(cls, config: ServiceConfig, db: Database, settings: AuthSettings | None = None) -> AuthContext:
         settings = settings or AuthSettings.from_config(config)
         account = LockoutPolicy(settings.account_max_failures, settings.failure_window_seconds,
                                 settings.lockout_base_seconds, settings.lockout_max_seconds)

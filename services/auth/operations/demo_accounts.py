@@ -10,10 +10,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from chassis.db import Database
-from services.auth.accounts import users
 from services.auth.db.models import User
 from services.auth.domain import roles as R
 from services.auth.domain.text import normalize_email
+from services.auth.operations import users
 
 DEMO_ACCOUNTS = (
     users.NewAccount("staff@asstsas.demo", "Personnel", "ASSTSAS", R.CARDS_STAFF),

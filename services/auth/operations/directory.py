@@ -21,10 +21,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from chassis.tokens import Principal
-from services.auth.accounts.users import search_users
 from services.auth.db.models import DirectoryRequestWindow, KnownHouseAdmin
 from services.auth.db.types import UtcDateTime
 from services.auth.domain.portals import AQPM, mask_email, portals_of, roles_of, staff_portals
+from services.auth.operations.users import search_users
 
 MIN_QUERY_LENGTH = 2
 MAX_RESULTS = 10

@@ -27,14 +27,13 @@ from sqlalchemy.orm import Session
 from chassis.errors import Conflict, NotFound, ValidationFailed
 from chassis.logging import get_logger
 from services.auth import events
-from services.auth.accounts import security_events as trail
-from services.auth.accounts.context import AuthContext
-from services.auth.accounts.profiles import event_payload
-from services.auth.accounts.sessions import check_not_throttled, record_failed_attempt
 from services.auth.db.models import EmailChange, RefreshToken, User
 from services.auth.db.types import utcnow
 from services.auth.domain.passwords import generate_temporary_password, hash_password, verify_password
 from services.auth.domain.text import normalize_email
+from services.auth.operations import security_events as trail
+from services.auth.operations.context import AuthContext
+from services.auth.operations.sessions import check_not_throttled, record_failed_attempt
 
 PASSWORD_REQUIRED = ("Entrez votre mot de passe actuel pour changer de courriel. / "
                      "Enter your current password to change your email.")
@@ -106,7 +105,7 @@ def request_change(ctx: AuthContext, user_id: str, new_email: str, current_passw
             cancel_expires_at=now + timedelta(days=ctx.settings.email_change_cancel_days))
         session.add(change)
         events.emit(session, events.EMAIL_CHANGE_REQUESTED,
-                    {**event_payload(user), "new_email": change.new_email,
+                    {**events.user_payload(user), "new_email": change.new_email,
                      "confirmation_token": confirm_token, "expires_at": change.expires_at.isoformat(),
                      "cancellation_token": cancel_token, "cancel_expires_at": change.cancel_expires_at.isoformat()},
                     sensitive=True)
@@ -133,7 +132,7 @@ def confirm(ctx: AuthContext, token: str, address: str) -> User:
         change.confirmed_at = now
         user.email, user.email_key, user.updated_at = change.new_email, change.new_email_key, now
         session.flush()
-        events.emit(session, events.USER_UPDATED, event_payload(user))
+        events.emit(session, events.USER_UPDATED, events.user_payload(user))
         trail.record_security_event(session, user.id, trail.EMAIL_CHANGE_CONFIRMED, trail.SUCCESS, address,
                                     {"old_email": change.old_email, "new_email": change.new_email})
         session.expunge(user)
@@ -174,9 +173,9 @@ def cancel(ctx: AuthContext, token: str, address: str) -> None:
                         .values(revoked_at=now))
         session.flush()
         if restored:
-            events.emit(session, events.USER_UPDATED, event_payload(user))
+            events.emit(session, events.USER_UPDATED, events.user_payload(user))
         events.emit(session, events.PASSWORD_RESET_REQUESTED,
-                    {**event_payload(user), "temporary_password": temporary,
+                    {**events.user_payload(user), "temporary_password": temporary,
                      "expires_at": user.temp_password_expires_at.isoformat(), "password_revoked": True},
                     sensitive=True)
         trail.record_security_event(session, user.id, trail.EMAIL_CHANGE_CANCELLED, trail.SUCCESS, address,

@@ -9,19 +9,29 @@ from sqlalchemy.orm import Session
 from chassis.errors import ValidationFailed
 from chassis.logging import get_logger
 from services.auth import events
-from services.auth.accounts.context import AuthContext
-from services.auth.accounts.profiles import event_payload
-from services.auth.accounts import security_events as trail
-from services.auth.accounts.sessions import (check_not_throttled, find_by_email, find_trainer, record_failed_attempt,
-                                             revoke_other_sessions, temporary_password_valid)
-from services.auth.accounts.users import new_password_problem
 from services.auth.db.models import RefreshToken, User
 from services.auth.db.types import utcnow
-from services.auth.domain.passwords import (generate_temporary_password, hash_password, spend_equivalent_time,
-                                            verify_password)
+from services.auth.domain.passwords import (
+    generate_temporary_password,
+    hash_password,
+    spend_equivalent_time,
+    verify_password,
+)
+from services.auth.operations import security_events as trail
+from services.auth.operations.context import AuthContext
+from services.auth.operations.sessions import (
+    check_not_throttled,
+    find_by_email,
+    find_trainer,
+    record_failed_attempt,
+    revoke_other_sessions,
+    temporary_password_valid,
+)
+from services.auth.operations.users import new_password_problem
 
 WRONG_OLD_PASSWORD = "L'ancien mot de passe est incorrect. / The old password is incorrect."
-SAME_PASSWORD = "Le nouveau mot de passe doit être différent de l'ancien. / The new password must differ from the old one."
+SAME_PASSWORD = ("Le nouveau mot de passe doit être différent de l'ancien. / "
+                 "The new password must differ from the old one.")
 
 
 def change_password(ctx: AuthContext, user_id: str, session_id: str | None, old_password: str,
@@ -85,7 +95,7 @@ def request_reset(ctx: AuthContext, card_number: str | None, email: str | None, 
         user.temp_password_expires_at = now + timedelta(minutes=ctx.settings.reset_password_ttl_minutes)
         user.temp_password_used_at = None
         events.emit(session, events.PASSWORD_RESET_REQUESTED,
-                    {**event_payload(user), "temporary_password": temporary,
+                    {**events.user_payload(user), "temporary_password": temporary,
                      "expires_at": user.temp_password_expires_at.isoformat()}, sensitive=True)
         trail.record_security_event(session, user.id, trail.PASSWORD_RESET_REQUESTED, trail.SUCCESS, address,
                                     {"by": "email" if email else "card_number"})

@@ -106,8 +106,3 @@ def list_for_user(session: Session, user_id: str, limit: int, offset: int) -> tu
                            .order_by(SecurityEvent.occurred_at.desc(), SecurityEvent.id.desc())
                            .limit(limit).offset(offset)).all()
     return list(rows), int(total or 0)
-
-
-def as_item(event: SecurityEvent) -> dict:
-    return {"id": event.id, "user_id": event.user_id, "kind": event.kind, "outcome": event.outcome,
-            "address": event.address, "details": event.details or {}, "occurred_at": event.occurred_at}

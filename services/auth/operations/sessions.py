@@ -23,13 +23,13 @@ from sqlalchemy.orm import Session
 
 from chassis.account_status import ACCOUNT_DISABLED
 from chassis.errors import Forbidden, TooManyRequests, Unauthorized
-from services.auth.accounts import security_events as trail
-from services.auth.accounts.context import AuthContext
 from services.auth.db.models import RefreshToken, User
 from services.auth.db.types import utcnow
 from services.auth.domain.passwords import verify_password
 from services.auth.domain.text import normalize_email
 from services.auth.domain.usernames import is_card_number, normalize_card_number, username_for_login
+from services.auth.operations import security_events as trail
+from services.auth.operations.context import AuthContext
 
 INVALID_CREDENTIALS = "Identifiant ou mot de passe invalide. / Invalid login or password."
 INVALID_REFRESH = "Session expirée ou révoquée : reconnectez-vous. / Session expired or revoked: log in again."

@@ -11,17 +11,19 @@ from sqlalchemy.orm import Session
 
 from chassis.errors import Conflict, NotFound
 from chassis.logging import get_logger
+from chassis.tokens import Principal
 from services.auth import events
-from services.auth.accounts.profiles import event_payload
 from services.auth.db.models import User
 from services.auth.db.types import utcnow
 from services.auth.domain import roles as R
 from services.auth.domain.password_policy import guessability_problem, user_inputs
 from services.auth.domain.passwords import generate_temporary_password, hash_password
+from services.auth.domain.portals import staff_sees
 from services.auth.domain.text import fold, normalize_email, search_terms
 from services.auth.domain.usernames import normalize_card_number, username_from_card
 
 EMAIL_TAKEN = "Cette adresse courriel est déjà utilisée. / This email address is already in use."
+NOT_FOUND = "Utilisateur introuvable. / User not found."
 CARD_TAKEN = ("Ce numéro de carte (ou ce nom d'utilisateur) est déjà utilisé. / "
               "This card number (or username) is already in use.")
 
@@ -72,7 +74,7 @@ def _create(session: Session, account: NewAccount, password: str | None) -> User
     _set_names(user, account.first_name, account.last_name)
     session.add(user)
     session.flush()  # a concurrent duplicate fails here, inside the caller's transaction
-    events.emit(session, events.USER_REGISTERED, event_payload(user))
+    events.emit(session, events.USER_REGISTERED, events.user_payload(user))
     return user
 
 
@@ -98,7 +100,7 @@ def create_trainer(session: Session, account: NewAccount, temporary_password_ttl
     user.temp_password_expires_at = now + temporary_password_ttl
     user.temp_password_used_at = None
     events.emit(session, events.TRAINER_CREATED,
-                {**event_payload(user), "temporary_password": temporary,
+                {**events.user_payload(user), "temporary_password": temporary,
                  "expires_at": user.temp_password_expires_at.isoformat()}, sensitive=True)
     get_logger("auth").info("trainer_created", user_id=user.id, username=user.username)  # never the password
     return user
@@ -113,14 +115,32 @@ def new_password_problem(password: str, user: User) -> str | None:
 def get_user(session: Session, user_id: str) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("Utilisateur introuvable. / User not found.")
+        raise NotFound(NOT_FOUND)
+    return user
+
+
+def visible_user(session: Session, staff: Principal, user_id: str) -> User:
+    """The account ``user_id`` if it is one of the people of ``staff``'s portal; else a 404 (the other
+    portal's people are "not found" to staff)."""
+    user = session.get(User, user_id)
+    if user is None or not staff_sees(staff.roles, user.roles):
+        raise NotFound(NOT_FOUND)
+    return user
+
+
+def managed_user(session: Session, staff: Principal, user_id: str, *, for_update: bool = False) -> User:
+    """The account ``user_id`` if ``staff`` manages it (ASSTSAS staff: trainers; AQPM staff: members)."""
+    managed = {R.MANAGED_BY[role] for role in staff.roles if role in R.MANAGED_BY}
+    user = session.get(User, user_id, with_for_update=for_update)
+    if user is None or not managed.intersection(user.roles or []):
+        raise NotFound(NOT_FOUND)
     return user
 
 
 def update_user(session: Session, user: User, *, email: str | None = None, language: str | None = None,
                 first_name: str | None = None, last_name: str | None = None) -> User:
     """Applies the given changes; emits ``auth.user_updated`` when something really changed."""
-    before = event_payload(user)
+    before = events.user_payload(user)
     if email is not None and normalize_email(email) != user.email_key:
         if _email_taken(session, email, except_user_id=user.id):
             raise Conflict(EMAIL_TAKEN, fields={"email": [EMAIL_TAKEN]})
@@ -132,7 +152,7 @@ def update_user(session: Session, user: User, *, email: str | None = None, langu
     if first_name is not None or last_name is not None:
         _set_names(user, first_name if first_name is not None else user.first_name,
                    last_name if last_name is not None else user.last_name)
-    after = event_payload(user)
+    after = events.user_payload(user)
     if after != before:
         user.updated_at = utcnow()
         session.flush()
