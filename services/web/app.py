@@ -85,7 +85,8 @@ def _install_templating(app: Flask) -> None:
     @app.context_processor
     def _portal():
         # by blueprint, else by path: a 404 under /aqpm/ is still a page of the AQPM portal
-        by_blueprint = {"portal_productions": "aqpm", "set_demo": "aqpm", "backoffice": "staff"}.get(request.blueprint or "")
+        portals = {"portal_productions": "aqpm", "set_demo": "aqpm", "backoffice": "staff"}
+        by_blueprint = portals.get(request.blueprint or "")
         by_path = "aqpm" if request.path.startswith(("/aqpm", "/set-demo")) else \
             "staff" if request.path.startswith("/staff") else "cards"
         return {"portal": by_blueprint or by_path}

@@ -2,7 +2,7 @@
 
 | variable | default | meaning |
 |---|---|---|
-| `WEB_API_BASE_URL` | `PUBLIC_BASE_URL`, else `http://127.0.0.1:8000` | gateway origin the pages call (`/api/<svc>/...`) |
+| `WEB_API_BASE_URL` | `PUBLIC_BASE_URL`, else `http://127.0.0.1:8000` | origin of the gateway the pages call |
 | `WEB_DATABASE_URL` | `sqlite:///<GUICHET_DATA_DIR>/web.db` | the web's own session table (tokens stay server-side) |
 | `WEB_SECRET_KEY` | random, kept in `<GUICHET_DATA_DIR>/web-secret.key` | signs the session-id cookie and CSRF tokens |
 | `WEB_COOKIE_SECURE` | `0` | `1` behind TLS: the session cookie gets `Secure` |

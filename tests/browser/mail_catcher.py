@@ -36,7 +36,7 @@ class MailCatcher:
         self.port = port or free_port()
         self._process: subprocess.Popen | None = None
 
-    def __enter__(self) -> "MailCatcher":
+    def __enter__(self) -> MailCatcher:
         self.folder.mkdir(parents=True, exist_ok=True)
         self._process = subprocess.Popen([sys.executable, "-m", "tests.browser.mail_catcher", str(self.port),
                                           str(self.folder)], stdout=subprocess.PIPE, text=True, cwd=REPO_ROOT)

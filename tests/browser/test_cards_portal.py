@@ -73,7 +73,7 @@ def test_trainer_pays_by_card_after_a_decline(new_page, platform):
     csv = ("Titre;Prénom;Nom;Date de naissance;Téléphone;Poste\n"
            "Mme;Diane;Côté;1980-01-15;514 555-0101;\n"
            "M.;Éric;Lavoie;1975-06-20;514 555-0102;3\n"
-           "Mme;Fanny;Morin;1990-09-09;514 555-0103;\n").encode("utf-8")
+           "Mme;Fanny;Morin;1990-09-09;514 555-0103;\n").encode()
     page.locator("#f-file").set_input_files(files=[{"name": "participants.csv", "mimeType": "text/csv",
                                                     "buffer": csv}])
     page.get_by_role("button", name="Importer").click()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -68,7 +68,7 @@ def test_expired_access_token_is_refreshed(web, platform):
     with web.extensions["web_db"].transaction() as session:
         row = session.query(WebSession).one()
         old_access, old_refresh = row.access_token, row.refresh_token
-        row.access_expires_at = datetime.now(timezone.utc) - timedelta(minutes=1)
+        row.access_expires_at = datetime.now(UTC) - timedelta(minutes=1)
     page = client.get("/sessions")
     assert page.status_code == 200 and "Ajouter" in page.get_data(as_text=True)
     with web.extensions["web_db"].transaction() as session:
@@ -78,7 +78,7 @@ def test_expired_access_token_is_refreshed(web, platform):
     with web.extensions["web_db"].transaction() as session:                # refresh token revoked: log in again
         row = session.query(WebSession).one()
         row.refresh_token = "revoked-or-unknown"
-        row.access_expires_at = datetime.now(timezone.utc) - timedelta(minutes=1)
+        row.access_expires_at = datetime.now(UTC) - timedelta(minutes=1)
     again = client.get("/sessions")
     assert again.status_code == 302 and "next=" in again.headers["Location"]
 

@@ -121,7 +121,8 @@ def profile():
         email_form.values = trimmed(request.form, "email")
         current_password = request.form.get("current_password") or ""
         if not email_form.value("email"):
-            email_form.add_error("email", tr("Entrez votre nouvelle adresse courriel.", "Enter your new email address."))
+            email_form.add_error("email", tr("Entrez votre nouvelle adresse courriel.",
+                                             "Enter your new email address."))
         else:
             try:
                 # The API asks for the current password only when the address really changes.

@@ -1,13 +1,14 @@
 """Back-office pages for ASSTSAS staff (``cards_staff``) and AQPM staff (``productions_staff``)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from services.web import formatting
 from services.web.clients import auth, billing, cards, productions
 from services.web.clients.gateway import ApiError
 from services.web.forms import FormState, trimmed
 from services.web.i18n import localize, tr
+from services.web.pdf_response import pdf_response
 from services.web.web_session import CARDS_STAFF, PRODUCTIONS_STAFF, api, current_login, login_required
 
 blp = Blueprint("backoffice", __name__, url_prefix="/staff")
@@ -72,7 +73,8 @@ def reference():
         except ApiError as error:
             form.take(error)
     data = cards.reference(api(), include_retired=True)
-    return render_template("backoffice/reference.html", data=data, form=form, blank_form=FormState(), kinds=REFERENCE_KINDS,
+    return render_template("backoffice/reference.html", data=data, form=form, blank_form=FormState(),
+                           kinds=REFERENCE_KINDS,
                            page_title=tr("Listes de référence", "Reference lists")), 422 if form.errors else 200
 
 
@@ -115,12 +117,11 @@ def ship(session_id: str):
     back = url_for("backoffice.sessions", status=status)
     if request.form.get("confirmed") != "1":
         found = cards.get_session(api(), session_id)
+        whose = f"{found.get('organization_name', '')} ({found.get('participant_count', 0)} participant(s))"
         return _confirmation_page(
             tr("Marquer cette demande expédiée ?", "Mark this request shipped?"),
-            tr(f"Les cartes de {found.get('organization_name', '')} ({found.get('participant_count', 0)} participant(s)) "
-               "seront marquées expédiées et le formateur en sera avisé par courriel.",
-               f"The cards of {found.get('organization_name', '')} ({found.get('participant_count', 0)} participant(s)) "
-               "will be marked shipped and the trainer told by email."),
+            tr(f"Les cartes de {whose} seront marquées expédiées et le formateur en sera avisé par courriel.",
+               f"The cards of {whose} will be marked shipped and the trainer told by email."),
             url_for("backoffice.ship", session_id=session_id), tr("Marquer expédiée", "Mark shipped"), back,
             {"status": status})
     try:
@@ -201,10 +202,7 @@ def participants():
 @login_required(CARDS_STAFF)
 def attestation_pdf(code: str):
     """The card as PDF, fetched from the cards service with the staff member's own token."""
-    upstream = cards.attestation_pdf(api(), code)
-    return Response(upstream.content, mimetype="application/pdf", headers={
-        "Content-Disposition": upstream.headers.get("Content-Disposition", f'inline; filename="attestation-{code}.pdf"'),
-        "Cache-Control": "no-store"})
+    return pdf_response(cards.attestation_pdf(api(), code), f"attestation-{code}.pdf")
 
 
 @blp.post("/attestations/<code>/reissue")
@@ -214,7 +212,8 @@ def reissue(code: str):
     if request.form.get("confirmed") != "1":
         return _confirmation_page(
             tr(f"Réémettre l'attestation {code} ?", f"Reissue attestation {code}?"),
-            tr("Une nouvelle carte sera émise avec un nouveau code ; celui-ci sera révoqué et ne pourra plus être vérifié.",
+            tr("Une nouvelle carte sera émise avec un nouveau code ; celui-ci sera révoqué et ne pourra plus "
+               "être vérifié.",
                "A new card will be issued with a new code; this one will be revoked and will no longer verify."),
             url_for("backoffice.reissue", code=code), tr("Réémettre", "Reissue"),
             url_for("backoffice.participants", **search), search)
@@ -261,7 +260,8 @@ def add_delegate(house_id: str):
     user_id = (request.form.get("delegate") or "").strip()
     delegate_form = picker_form("delegate")
     if not user_id:
-        delegate_form.add_error("delegate", tr("Choisissez une personne dans la liste.", "Pick a person from the list."))
+        delegate_form.add_error("delegate", tr("Choisissez une personne dans la liste.",
+                                               "Pick a person from the list."))
     else:
         try:
             productions.add_admin(api(), house_id, user_id, delegate=True)

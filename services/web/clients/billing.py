@@ -3,15 +3,13 @@ from __future__ import annotations
 
 import uuid
 
+from services.web.clients.collection import Collection, given
+
 S = "billing"
 
 
-def list_invoices(api, **params) -> dict:
-    return api.get(S, "/invoices", params={k: v for k, v in params.items() if v not in (None, "")})
-
-
-def get_invoice(api, invoice_id: str) -> dict:
-    return api.get(S, f"/invoices/{invoice_id}")
+_invoices = Collection(S, "/invoices")
+list_invoices, get_invoice = _invoices.list, _invoices.get
 
 
 def invoice_pdf(api, invoice_id: str):
@@ -33,4 +31,4 @@ def record_payment(api, invoice_id: str, method: str, amount: str, reference: st
 
 
 def list_payments(api, **params) -> dict:
-    return api.get(S, "/payments", params={k: v for k, v in params.items() if v not in (None, "")})
+    return api.get(S, "/payments", params=given(**params))

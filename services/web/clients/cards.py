@@ -1,6 +1,8 @@
 """The cards service (`/api/cards`): reference lists, sessions, participants, quotes, attestations."""
 from __future__ import annotations
 
+from services.web.clients.collection import Collection, given
+
 S = "cards"
 
 
@@ -16,20 +18,9 @@ def patch_reference(api, kind: str, code: str, body: dict) -> dict:
     return api.patch(S, f"/reference/{kind}/{code}", json=body)
 
 
-def list_sessions(api, **params) -> dict:
-    return api.get(S, "/sessions", params={k: v for k, v in params.items() if v not in (None, "")})
-
-
-def get_session(api, session_id: str) -> dict:
-    return api.get(S, f"/sessions/{session_id}")
-
-
-def create_session(api, body: dict) -> dict:
-    return api.post(S, "/sessions", json=body)
-
-
-def update_session(api, session_id: str, body: dict) -> dict:
-    return api.patch(S, f"/sessions/{session_id}", json=body)
+_sessions = Collection(S, "/sessions")
+list_sessions, get_session = _sessions.list, _sessions.get
+create_session, update_session = _sessions.create, _sessions.update
 
 
 def delete_session(api, session_id: str) -> None:
@@ -83,7 +74,7 @@ def verify_attestation(api, code: str) -> dict:
 
 
 def search_participants(api, last_name: str, birth_date: str) -> dict:
-    return api.get(S, "/participants", params={k: v for k, v in {"last_name": last_name, "birth_date": birth_date}.items() if v})
+    return api.get(S, "/participants", params=given(last_name=last_name, birth_date=birth_date))
 
 
 def reissue_attestation(api, code: str) -> dict:
@@ -99,7 +90,3 @@ def session_attestations_pdf(api, session_id: str):
     """The printable sheet of a paid request's valid cards (its trainer or staff)."""
     return api.get(S, f"/sessions/{session_id}/attestations.pdf", raw=True)
 
-
-def attestation_pdf(api, code: str):
-    """One participant's card (the request's trainer or staff)."""
-    return api.get(S, f"/attestations/{code}/pdf", raw=True)

@@ -1,6 +1,8 @@
 """The productions service (`/api/productions`): houses, administrators, producers, sheets, SET access."""
 from __future__ import annotations
 
+from services.web.clients.collection import Collection
+
 S = "productions"
 
 
@@ -8,20 +10,8 @@ def users(api, q: str, limit: int = 10) -> dict:
     return api.get(S, "/users", params={"q": q, "limit": limit})
 
 
-def list_houses(api, **params) -> dict:
-    return api.get(S, "/houses", params={k: v for k, v in params.items() if v not in (None, "")})
-
-
-def get_house(api, house_id: str) -> dict:
-    return api.get(S, f"/houses/{house_id}")
-
-
-def create_house(api, body: dict) -> dict:
-    return api.post(S, "/houses", json=body)
-
-
-def update_house(api, house_id: str, body: dict) -> dict:
-    return api.patch(S, f"/houses/{house_id}", json=body)
+_houses = Collection(S, "/houses")
+list_houses, get_house, create_house, update_house = _houses.list, _houses.get, _houses.create, _houses.update
 
 
 def add_admin(api, house_id: str, user_id: str, delegate: bool = False) -> dict:
@@ -35,28 +25,12 @@ def remove_admin(api, house_id: str, user_id: str) -> dict:
     return api.delete(S, f"/houses/{house_id}/admins/{user_id}")
 
 
-def list_producers(api, **params) -> dict:
-    return api.get(S, "/producers", params={k: v for k, v in params.items() if v not in (None, "")})
+_producers = Collection(S, "/producers")
+list_producers, create_producer = _producers.list, _producers.create
 
 
-def create_producer(api, body: dict) -> dict:
-    return api.post(S, "/producers", json=body)
-
-
-def list_sheets(api, **params) -> dict:
-    return api.get(S, "/sheets", params={k: v for k, v in params.items() if v not in (None, "")})
-
-
-def get_sheet(api, sheet_id: str) -> dict:
-    return api.get(S, f"/sheets/{sheet_id}")
-
-
-def create_sheet(api, body: dict) -> dict:
-    return api.post(S, "/sheets", json=body)
-
-
-def update_sheet(api, sheet_id: str, body: dict) -> dict:
-    return api.patch(S, f"/sheets/{sheet_id}", json=body)
+_sheets = Collection(S, "/sheets")
+list_sheets, get_sheet, create_sheet, update_sheet = _sheets.list, _sheets.get, _sheets.create, _sheets.update
 
 
 def list_access(api, sheet_id: str) -> dict:

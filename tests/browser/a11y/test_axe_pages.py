@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, expect

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.forms import api
 from tests.browser.forms.check import Case, run, run_both, sign_in
 from tests.browser.forms.world import MEMBER_PASSWORD, build_world
 

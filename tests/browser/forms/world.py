@@ -23,7 +23,7 @@ class World:
     sheet: dict
 
 
-_built: dict[str, "World"] = {}
+_built: dict[str, World] = {}
 
 
 def build_world(platform) -> World:

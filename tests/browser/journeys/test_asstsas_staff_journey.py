@@ -14,8 +14,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import unique
-from tests.browser.journeys.conftest import (TRAINER_EMAIL, TRAINER_LOGIN, Api, Lang, choose_language, download,
-                                             on_dialog_accept)
+from tests.browser.journeys.conftest import (
+    TRAINER_EMAIL,
+    TRAINER_LOGIN,
+    Api,
+    Lang,
+    choose_language,
+    download,
+    on_dialog_accept,
+)
 from tests.browser.journeys.links import CARDS, pdf_text
 
 pytestmark = pytest.mark.browser
