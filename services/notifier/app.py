@@ -10,7 +10,7 @@ from chassis.tokens import TokenVerifier
 from services.notifier.api.messages import blp as messages_blp
 from services.notifier.api.webhooks import blp as webhooks_blp
 from services.notifier.config import NotifierSettings, load_config
-from services.notifier.secret_box import SecretBox
+from services.notifier.domain.secret_box import SecretBox
 
 DESCRIPTION = """Courriels et webhooks déclenchés par les événements de la plateforme. /
 Emails and webhooks triggered by the platform's events.

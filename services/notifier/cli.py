@@ -18,12 +18,11 @@ from sqlalchemy import select
 
 from chassis.db import Database
 from chassis.errors import Conflict
-from services.notifier.api.messages import replay
 from services.notifier.config import NotifierSettings, load_config
-from services.notifier.consumers.recording import FAILED
 from services.notifier.db.models import Message
-from services.notifier.delivery.mail import MailSender
-from services.notifier.delivery.webhooks import WebhookSender
+from services.notifier.operations.mail_delivery import MailSender
+from services.notifier.operations.messages import FAILED, replay
+from services.notifier.operations.webhook_delivery import WebhookSender
 
 
 def _failed(db: Database) -> list[Message]:
@@ -64,7 +63,7 @@ def main(argv: list[str] | None = None, out=sys.stdout) -> int:
                     try:
                         if message is None:
                             raise Conflict("not found")
-                        replay(message)
+                        replay(session, message)
                         print(f"{message_id}\treplayed", file=out)
                     except Conflict as refused:
                         print(f"{message_id}\tnot replayed: {refused.message}", file=out)

@@ -58,7 +58,7 @@ class NotifierSettings:
     bank_details: str
 
     @classmethod
-    def from_config(cls, config: ServiceConfig) -> "NotifierSettings":
+    def from_config(cls, config: ServiceConfig) -> NotifierSettings:
         s = config.setting
         folder = data_dir()
         return cls(

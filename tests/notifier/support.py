@@ -6,7 +6,7 @@ import email
 import socket
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email import policy
 
 from aiosmtpd.controller import Controller
@@ -56,7 +56,7 @@ class SmtpSink:
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 OK"
 
-    def start(self) -> "SmtpSink":
+    def start(self) -> SmtpSink:
         self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
         self._controller.start()
         return self
@@ -122,7 +122,7 @@ def handle(db: Database, handlers, event: Envelope, consumer: str = "notifier") 
 
 
 def _in_days(days: int) -> str:
-    return (datetime.now(timezone.utc) + timedelta(days=days)).isoformat()
+    return (datetime.now(UTC) + timedelta(days=days)).isoformat()
 
 
 def user(user_id="u-member-1", email_address="marie@example.test", roles=("member",), language="fr", **extra) -> dict:
@@ -155,7 +155,7 @@ def payment(language="fr", balance="0.00") -> dict:
 def shipped(language="fr") -> dict:
     return {"session_id": "s-1", "trainer_user_id": "u-trainer-1", "email": "livraison@example.test",
             "first_name": "Claude", "last_name": "Ethier", "participant_count": 12,
-            "shipped_at": datetime.now(timezone.utc).isoformat(), "language": language}
+            "shipped_at": datetime.now(UTC).isoformat(), "language": language}
 
 
 def admin_added(user_id="u-member-1") -> dict:

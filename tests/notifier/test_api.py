@@ -4,8 +4,17 @@ from __future__ import annotations
 import pytest
 
 from services.notifier.app import create_app
-from tests.notifier.support import (envelope, handle, invoice, make_config, payment, shipped, trainer, user,
-                                    with_password)
+from tests.notifier.support import (
+    envelope,
+    handle,
+    invoice,
+    make_config,
+    payment,
+    shipped,
+    trainer,
+    user,
+    with_password,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -40,9 +49,11 @@ def test_each_staff_sees_the_log_of_its_own_portal(client, cards_staff, producti
     assert cards["total"] == 3
     assert {item["template"] for item in cards["items"]} == {"invoice_issued", "payment_received", "cards_shipped"}
     item = next(i for i in cards["items"] if i["template"] == "invoice_issued")
-    assert item["to"] == "factures@example.test" and item["subject"] == "Facture F-2026-00042 — Guichet — Demande de cartes"
+    assert item["to"] == "factures@example.test"
+    assert item["subject"] == "Facture F-2026-00042 — Guichet — Demande de cartes"
     assert item["status"] == "pending" and item["attempts"] == 0 and item["event_id"] == log_entries[0].id
-    assert set(item) >= {"id", "to", "subject", "template", "status", "attempts", "event_id", "created_at", "last_error"}
+    assert set(item) >= {"id", "to", "subject", "template", "status", "attempts", "event_id", "created_at",
+                         "last_error"}
 
     aqpm = client.get("/messages", headers=productions_staff).json
     assert aqpm["total"] == 1 and aqpm["items"][0]["template"] == "member_welcome"
@@ -82,6 +93,7 @@ def test_only_a_failed_message_can_be_replayed(client, cards_staff, log_entries)
 
 def test_a_failed_password_email_whose_password_expired_cannot_be_replayed(db, client, cards_staff, handlers):
     from sqlalchemy import update
+
     from services.notifier.db.models import Message
     handle(db, handlers, envelope("auth.password_reset_requested", with_password(trainer())))
     with db.transaction() as session:

@@ -11,8 +11,8 @@ from chassis.bus.settings import BusSettings
 from chassis.bus.topology import dead_queue_name, retry_queue_name, service_queue_name, unroutable_queue_name
 from services.notifier.consumers import HANDLERS
 from services.notifier.db.models import Message, WebhookDelivery
-from services.notifier.delivery.mail import MailSender
-from services.notifier.delivery.webhooks import WebhookSender
+from services.notifier.operations.mail_delivery import MailSender
+from services.notifier.operations.webhook_delivery import WebhookSender
 from tests.infra import rabbitmq_url, unique_exchange
 from tests.notifier.receiver import WebhookReceiver
 from tests.notifier.support import access_granted, envelope, invoice, user, wait_for
@@ -71,7 +71,8 @@ def test_events_over_rabbitmq_give_one_email_and_one_webhook_each_even_when_dupl
         MailSender(db, settings).run_once()
         WebhookSender(db, settings).run_once()
 
-    assert len(smtp.received) == 1 and smtp.received[0]["Subject"] == "Facture F-2026-00042 — Guichet — Demande de cartes"
+    assert len(smtp.received) == 1
+    assert smtp.received[0]["Subject"] == "Facture F-2026-00042 — Guichet — Demande de cartes"
     assert count(db, WebhookDelivery) == 1
     assert len(receiver.requests) == 1 and receiver.requests[0]["valid"]
 

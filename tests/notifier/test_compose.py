@@ -6,7 +6,7 @@ import email
 from email import policy
 from types import SimpleNamespace
 
-from services.notifier.mail.compose import build_email
+from services.notifier.domain.mail_compose import build_email
 
 CONTEXT = {"portal": "cards", "site_url": "https://guichet.example", "support_phone": "514 253-6871",
            "support_email": "soutien@example.org", "name": "Claude Éthier", "number": "2026-000123",

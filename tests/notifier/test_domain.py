@@ -5,9 +5,9 @@ import pytest
 
 from services.notifier.domain.addresses import TargetRefused, check_target, is_public_address
 from services.notifier.domain.backoff import retry_delay_seconds
+from services.notifier.domain.mail_templates import TEMPLATES, money, render_bodies, render_subject
 from services.notifier.domain.portals import event_portals, producer_allowed, staff_portals, user_portal
 from services.notifier.domain.webhook_payload import webhook_body
-from services.notifier.mail.templates import TEMPLATES, money, render_bodies, render_subject
 
 
 def test_backoff_doubles_up_to_the_ceiling():
@@ -41,7 +41,8 @@ def test_portals_keep_the_two_organizations_apart():
 
 
 def test_webhook_body_withholds_secrets_and_documents():
-    body = webhook_body({"id": "e1", "type": "auth.trainer_created", "version": 1, "occurred_at": "2026-01-01T00:00:00+00:00",
+    body = webhook_body({"id": "e1", "type": "auth.trainer_created", "version": 1,
+                         "occurred_at": "2026-01-01T00:00:00+00:00",
                          "producer": "auth", "correlation_id": "c1",
                          "payload": {"user_id": "u1", "temporary_password": "s3cret", "pdf_base64": "JVBERi0="}})
     assert "s3cret" not in body and "pdf_base64" not in body and '"user_id":"u1"' in body

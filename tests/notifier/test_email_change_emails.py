@@ -8,7 +8,7 @@ not me" says that the former password no longer works.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -30,7 +30,7 @@ def web(tmp_path_factory):
 
 
 def _change(person: dict, new_email: str) -> dict:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return {**person, "new_email": new_email, "confirmation_token": CONFIRM_TOKEN,
             "expires_at": (now + timedelta(hours=24)).isoformat(), "cancellation_token": CANCEL_TOKEN,
             "cancel_expires_at": (now + timedelta(days=7)).isoformat()}

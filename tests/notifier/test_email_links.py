@@ -11,10 +11,21 @@ from __future__ import annotations
 import pytest
 
 from services.notifier.consumers import build_handlers
-from services.notifier.delivery.mail import MailSender
+from services.notifier.operations.mail_delivery import MailSender
 from tests.browser.mail_catcher import html_links, text_links
-from tests.notifier.support import (access_granted, admin_added, envelope, handle, invoice, make_settings, payment,
-                                    shipped, trainer, user, with_password)
+from tests.notifier.support import (
+    access_granted,
+    admin_added,
+    envelope,
+    handle,
+    invoice,
+    make_settings,
+    payment,
+    shipped,
+    trainer,
+    user,
+    with_password,
+)
 from tests.notifier.web_pages import CARDS, PRODUCTIONS, check_landing, web_app
 
 pytestmark = pytest.mark.integration
@@ -174,7 +185,7 @@ OLD_CONTEXTS = {
 @pytest.mark.parametrize("language", ["fr", "en"])
 @pytest.mark.parametrize("template", sorted(OLD_CONTEXTS))
 def test_a_message_staged_with_an_older_context_still_renders(template, language):
-    from services.notifier.mail.templates import render_bodies, render_subject
+    from services.notifier.domain.mail_templates import render_bodies, render_subject
 
     context = OLD_CONTEXTS[template]
     text, html = render_bodies(template, language, context)

@@ -2,17 +2,29 @@
 from __future__ import annotations
 
 import email
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from email import policy
 
 import pytest
-from email import policy
 from sqlalchemy import select, text
 
 from services.notifier.consumers.directory import RecipientNotKnownYet
 from services.notifier.db.models import Message
-from services.notifier.delivery.mail import MailSender
-from tests.notifier.support import (PDF_BYTES, access_granted, admin_added, envelope, handle, invoice, make_settings,
-                                    payment, shipped, trainer, user, with_password)
+from services.notifier.operations.mail_delivery import MailSender
+from tests.notifier.support import (
+    PDF_BYTES,
+    access_granted,
+    admin_added,
+    envelope,
+    handle,
+    invoice,
+    make_settings,
+    payment,
+    shipped,
+    trainer,
+    user,
+    with_password,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -149,7 +161,7 @@ def test_productions_emails_use_the_directory_address_and_language(db, smtp, han
 def test_an_older_user_event_never_overwrites_a_newer_one(db, smtp, handlers, mail_sender):
     newer = envelope("auth.user_updated", user(language="en"))
     older = envelope("auth.user_updated", user(email_address="old@example.test"),
-                     occurred_at=(datetime.now(timezone.utc) - timedelta(hours=1)).isoformat())
+                     occurred_at=(datetime.now(UTC) - timedelta(hours=1)).isoformat())
     handle(db, handlers, newer)
     handle(db, handlers, older)
     handle(db, handlers, envelope("productions.access_granted", access_granted()))
@@ -189,7 +201,7 @@ def test_smtp_down_then_up_delivers_once(db, smtp, handlers, settings):
 
 def test_retries_wait_with_backoff(db, smtp, handlers):
     handle(db, handlers, envelope("billing.payment_received", payment()))
-    now = [datetime.now(timezone.utc)]
+    now = [datetime.now(UTC)]
     sender = MailSender(db, make_settings(db.url, smtp.port, RETRY_BASE_SECONDS="60", RETRY_MAX_SECONDS="600"),
                         clock=lambda: now[0])
     smtp.stop()
@@ -219,7 +231,7 @@ def test_smtp_down_for_good_marks_failed_then_a_replay_delivers(db, smtp, handle
 
 def test_an_expired_temporary_password_is_purged_and_never_sent(db, smtp, handlers, settings):
     handle(db, handlers, envelope("auth.password_reset_requested", with_password(user(), days=1)))
-    now = [datetime.now(timezone.utc)]
+    now = [datetime.now(UTC)]
     sender = MailSender(db, settings, clock=lambda: now[0])
     smtp.stop()
     deliver(sender)

@@ -8,9 +8,8 @@ from chassis.db import Database
 from chassis.migrations import upgrade
 from services.notifier.app import create_app
 from services.notifier.consumers import build_handlers
-from services.notifier.delivery.loops import DeliveryLoops
-from tests.notifier.support import (envelope, handle, make_config, make_settings, trainer, wait_for,
-                                    with_password)
+from services.notifier.operations.delivery_loops import DeliveryLoops
+from tests.notifier.support import envelope, handle, make_config, make_settings, trainer, wait_for, with_password
 
 
 def test_sqlite_and_eml_outbox_with_the_delivery_loops(tmp_path, tokens):
@@ -23,7 +22,8 @@ def test_sqlite_and_eml_outbox_with_the_delivery_loops(tmp_path, tokens):
     loops = DeliveryLoops(db, settings)
     loops.start()
     try:
-        handle(db, build_handlers(settings), envelope("auth.trainer_created", with_password(trainer(), "Tmp-Embedded-1")))
+        event = envelope("auth.trainer_created", with_password(trainer(), "Tmp-Embedded-1"))
+        handle(db, build_handlers(settings), event)
         assert wait_for(lambda: len(list(outbox.glob("*.eml"))) == 1, timeout=10)
     finally:
         loops.stop()

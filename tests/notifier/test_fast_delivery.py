@@ -17,10 +17,18 @@ from chassis.db import Database
 from chassis.migrations import upgrade
 from services.notifier.consumers import build_handlers
 from services.notifier.db.models import Message
-from services.notifier.delivery.loops import DeliveryLoops
-from services.notifier.mail.transport import SmtpTransport
-from tests.notifier.support import (TEST_SECRET_KEY, envelope, handle, make_settings, shipped, trainer, wait_for,
-                                    with_password)
+from services.notifier.operations.delivery_loops import DeliveryLoops
+from services.notifier.operations.mail_transport import SmtpTransport
+from tests.notifier.support import (
+    TEST_SECRET_KEY,
+    envelope,
+    handle,
+    make_settings,
+    shipped,
+    trainer,
+    wait_for,
+    with_password,
+)
 
 LONG_POLL = "60"  # any email seen within seconds was woken by the commit, never by the poll
 

@@ -15,7 +15,8 @@ from chassis.testing.tokens import TokenFactory
 from services.cards.app import create_app as create_cards_app
 from services.cards.config import load_config as load_cards_config
 from tests.browser.mail_catcher import html_links, text_links
-from tests.cards.helpers import deliver, envelope as cards_envelope, participant_form, seed_trainer, session_form
+from tests.cards.helpers import deliver, participant_form, seed_trainer, session_form
+from tests.cards.helpers import envelope as cards_envelope
 from tests.infra import migrated_database
 from tests.notifier.support import envelope, handle
 from tests.notifier.web_pages import CARDS, check_landing, web_app

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.notifier.delivery.webhooks import WebhookSender
+from services.notifier.operations.webhook_delivery import WebhookSender
 from tests.notifier.receiver import WebhookReceiver
 from tests.notifier.support import envelope, handle, invoice, make_settings, trainer, with_password
 

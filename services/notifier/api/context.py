@@ -1,10 +1,28 @@
-"""Who may see what: staff see the messages and webhooks of their own portal only."""
+"""What a view needs from the app: the database, the notifier settings and secret box, the caller's portals.
+
+Staff see the messages and webhooks of their own portal only.
+"""
 from __future__ import annotations
 
-from chassis.tokens import current_principal
-from services.notifier.domain.portals import STAFF_ROLES, staff_portals
+from flask import current_app
 
-__all__ = ["STAFF_ROLES", "caller_portals"]
+from chassis.db import Database
+from chassis.tokens import current_principal
+from services.notifier.config import NotifierSettings
+from services.notifier.domain.portals import staff_portals
+from services.notifier.domain.secret_box import SecretBox
+
+
+def database() -> Database:
+    return current_app.extensions["db"]
+
+
+def settings() -> NotifierSettings:
+    return current_app.extensions["notifier_settings"]
+
+
+def secret_box() -> SecretBox:
+    return current_app.extensions["notifier_secret_box"]
 
 
 def caller_portals() -> set[str]:

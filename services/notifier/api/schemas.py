@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from services.notifier.mail.templates import TEMPLATES
+from services.notifier.domain.mail_templates import TEMPLATES
 
 MESSAGE_STATUSES = ("pending", "sent", "failed")
 DELIVERY_STATUSES = ("pending", "delivered", "failed", "cancelled")

@@ -14,8 +14,8 @@ from chassis.bus.handlers import Handler, HandlerTable
 from chassis.events.registry import catalogue_types
 from services.notifier.config import NotifierSettings, load_config
 from services.notifier.consumers.emails import EmailHandlers
-from services.notifier.consumers.webhook_fanout import fan_out_to_webhooks
-from services.notifier.secret_box import SecretBox
+from services.notifier.domain.secret_box import SecretBox
+from services.notifier.operations.webhook_fanout import fan_out_to_webhooks
 
 
 def email_handlers(settings: NotifierSettings, box: SecretBox | None = None) -> HandlerTable:

@@ -1,13 +1,13 @@
 """The recipient directory: who a user id is, from ``auth.user_registered`` and ``auth.user_updated``."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
 from chassis.events.envelope import Envelope
 from services.notifier.db.models import Recipient
-from services.notifier.mail.templates import language_of
+from services.notifier.domain.mail_templates import language_of
 
 
 class RecipientNotKnownYet(LookupError):
@@ -43,4 +43,4 @@ def find_recipient(session: Session, user_id: str) -> Recipient:
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from chassis.events.envelope import Envelope
 from services.notifier.config import NotifierSettings
 from services.notifier.consumers.directory import find_recipient, remember_user
-from services.notifier.consumers.recording import Attachment, Secret, record_message
 from services.notifier.domain.links import Links
 from services.notifier.domain.portals import CARDS, PRODUCTIONS, user_portal
-from services.notifier.secret_box import SecretBox
+from services.notifier.domain.secret_box import SecretBox
+from services.notifier.operations.messages import Attachment, Secret, record_message
 
 
 class EmailHandlers:

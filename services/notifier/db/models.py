@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (JSON, BigInteger, DateTime, ForeignKey, Integer, LargeBinary, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -15,7 +14,8 @@ class Base(DeclarativeBase):
 
 
 class Recipient(Base):
-    """Who a user id is, kept from ``auth.user_registered`` / ``auth.user_updated`` (never read from auth's database)."""
+    """Who a user id is, kept from ``auth.user_registered`` / ``auth.user_updated`` (never read from auth's
+    database)."""
     __tablename__ = "recipients"
 
     user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -94,7 +94,7 @@ class WebhookDelivery(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
-    attempt_log: Mapped[list["WebhookAttempt"]] = relationship(order_by="WebhookAttempt.number",
+    attempt_log: Mapped[list[WebhookAttempt]] = relationship(order_by="WebhookAttempt.number",
                                                                cascade="all, delete-orphan")
 
 

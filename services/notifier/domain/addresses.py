@@ -33,7 +33,8 @@ def resolve(host: str, port: int) -> list[str]:
 
 
 def check_target(url: str, allow_private: bool, resolver=resolve) -> None:
-    """Raises ``TargetRefused`` unless ``url`` is http(s), has a host, and (by default) resolves only to public addresses."""
+    """Raises ``TargetRefused`` unless ``url`` is http(s), has a host, and (by default) resolves only to public
+    addresses."""
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise TargetRefused("L'adresse doit commencer par http:// ou https://. / The URL must start with http:// or https://.")

@@ -20,7 +20,7 @@ from email.policy import Compat32
 from email.utils import formataddr, formatdate
 
 from services.notifier.db.models import Message
-from services.notifier.mail.templates import render_bodies
+from services.notifier.domain.mail_templates import render_bodies
 
 SECRET_FIELD = "temporary_password"
 _UTF8_QP = Charset("utf-8")

@@ -10,10 +10,10 @@ import threading
 
 from chassis.db import Database
 from services.notifier.config import NotifierSettings
-from services.notifier.delivery.mail import MailSender
-from services.notifier.delivery.wakeup import MAIL_CHANNEL, WEBHOOK_CHANNEL, ring_here
-from services.notifier.delivery.webhooks import WebhookSender
-from services.notifier.secret_box import SecretBox
+from services.notifier.domain.secret_box import SecretBox
+from services.notifier.operations.mail_delivery import MailSender
+from services.notifier.operations.wakeup import MAIL_CHANNEL, WEBHOOK_CHANNEL, ring_here
+from services.notifier.operations.webhook_delivery import WebhookSender
 
 
 class DeliveryLoops:

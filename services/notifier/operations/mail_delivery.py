@@ -9,22 +9,22 @@ from __future__ import annotations
 
 import smtplib
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
 from chassis.db import Database
 from chassis.logging import get_logger
 from services.notifier.config import NotifierSettings
-from services.notifier.consumers.recording import FAILED, PENDING, SENT
 from services.notifier.db.models import Message
-from services.notifier.delivery.claiming import claim_due
-from services.notifier.delivery.metrics import EMAIL_ATTEMPTS
-from services.notifier.delivery.wakeup import MAIL_CHANNEL, Doorbell
 from services.notifier.domain.backoff import next_attempt_at
-from services.notifier.mail.compose import build_email
-from services.notifier.mail.transport import MailTransport, transport_for
-from services.notifier.secret_box import SecretBox
+from services.notifier.domain.mail_compose import build_email
+from services.notifier.domain.secret_box import SecretBox
+from services.notifier.operations.claiming import claim_due
+from services.notifier.operations.delivery_metrics import EMAIL_ATTEMPTS
+from services.notifier.operations.mail_transport import MailTransport, transport_for
+from services.notifier.operations.messages import FAILED, PENDING, SENT
+from services.notifier.operations.wakeup import MAIL_CHANNEL, Doorbell
 
 log = get_logger("notifier", component="mail_delivery")
 PURGE_EVERY = timedelta(seconds=1)  # expired secrets are erased at most this often (a pass per commit otherwise)
@@ -35,7 +35,7 @@ class SecretExpired(Exception):
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class MailSender:
@@ -156,7 +156,7 @@ def _expired(expires_at: datetime | None, now: datetime) -> bool:
     """Also between two purges; SQLite gives the stored UTC time back without its zone."""
     if expires_at is None:
         return False
-    return (expires_at if expires_at.tzinfo else expires_at.replace(tzinfo=timezone.utc)) <= now
+    return (expires_at if expires_at.tzinfo else expires_at.replace(tzinfo=UTC)) <= now
 
 
 def _permanent(error: Exception) -> bool:

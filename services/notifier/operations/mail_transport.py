@@ -5,7 +5,7 @@ import smtplib
 import ssl
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.message import Message as EmailMessage  # what mail.compose builds (compat32 MIME)
 from pathlib import Path
 from typing import Protocol
@@ -114,7 +114,7 @@ class FileTransport:
 
     def send(self, email: EmailMessage) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        name = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.eml"
+        name = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.eml"
         path = self.folder / name
         temporary = path.with_suffix(".tmp")
         temporary.write_bytes(bytes(email))

@@ -1,4 +1,5 @@
-"""Staging one email: a ``pending`` row in the consumer's transaction; the delivery loop sends it later.
+"""Staging one email (a ``pending`` row in the consumer's transaction; the delivery loop sends it later),
+finding one for staff, and replaying a failed one.
 
 Nothing is sent from a handler, so a redelivered event (rolled back, or deduplicated by the inbox)
 never gives a second email. The subject is rendered now (it goes in the delivery log); the bodies are
@@ -8,17 +9,18 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from chassis.errors import Conflict, NotFound
 from chassis.events.envelope import Envelope
 from services.notifier.db.models import Message
-from services.notifier.delivery.wakeup import MAIL_CHANNEL, ring
-from services.notifier.mail.compose import SECRET_FIELD
-from services.notifier.mail.templates import language_of, render_bodies, render_subject
-from services.notifier.secret_box import SecretBox
+from services.notifier.domain.mail_compose import SECRET_FIELD
+from services.notifier.domain.mail_templates import language_of, render_bodies, render_subject
+from services.notifier.domain.secret_box import SecretBox
+from services.notifier.operations.wakeup import MAIL_CHANNEL, ring
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 _PLACEHOLDER = "••••••••"
@@ -50,7 +52,7 @@ def record_message(session: Session, envelope: Envelope, *, template: str, porta
     subject = render_subject(template, language, context)
     # Render the bodies once now, so a template error retries and dead-letters the event instead of the email.
     render_bodies(template, language, dict(context, **({SECRET_FIELD: _PLACEHOLDER} if secret else {})))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     message = Message(
         id=str(uuid.uuid4()), event_id=envelope.id, event_type=envelope.type, portal=portal, template=template,
         language=language, to_address=to_address, to_name=to_name, subject=subject, context=context,
@@ -64,3 +66,23 @@ def record_message(session: Session, envelope: Envelope, *, template: str, porta
     session.add(message)
     ring(session, MAIL_CHANNEL)  # the mail loop wakes when this transaction commits
     return message
+
+
+def visible_message(session: Session, message_id: str, portals: set[str]) -> Message:
+    """The message when it belongs to one of ``portals`` (the caller's), else 404."""
+    message = session.get(Message, message_id)
+    if message is None or message.portal not in portals:
+        raise NotFound("Message introuvable. / Message not found.")
+    return message
+
+
+def replay(session: Session, message: Message) -> None:
+    """A failed (dead-lettered) email goes back to pending with a fresh set of attempts (API and CLI)."""
+    if message.status != FAILED:
+        raise Conflict("Seul un message en échec peut être renvoyé. / Only a failed message can be replayed.")
+    if message.secret_expires_at is not None and message.secret_ciphertext is None:
+        raise Conflict("Le mot de passe temporaire a expiré : la personne doit en demander un nouveau. / "
+                       "The temporary password expired: the person must ask for a new one.")
+    message.status, message.attempts = PENDING, 0
+    message.next_attempt_at = datetime.now(UTC)
+    ring(session, MAIL_CHANNEL)

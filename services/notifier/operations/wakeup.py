@@ -33,7 +33,7 @@ _NOTIFIED = "notifier_wakeup_notified"  # session.info: channel -> the (sub)tran
 _PENDING = "notifier_wakeup_pending"    # session.info: channels to ring in-process after the root commit
 _WAIT_SLICE = 0.25                      # longest single wait on the listener, so a stop is seen quickly
 
-_bells: dict[str, "weakref.WeakSet[Doorbell]"] = {}
+_bells: dict[str, weakref.WeakSet[Doorbell]] = {}
 _bells_lock = threading.Lock()
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import requests
 from sqlalchemy import func, select
@@ -17,20 +17,20 @@ from chassis.db import Database
 from chassis.logging import get_logger
 from services.notifier.config import NotifierSettings
 from services.notifier.db.models import Webhook, WebhookAttempt, WebhookDelivery
-from services.notifier.delivery.claiming import claim_due
-from services.notifier.delivery.metrics import WEBHOOK_ATTEMPTS
-from services.notifier.delivery.wakeup import WEBHOOK_CHANNEL, Doorbell
 from services.notifier.domain import signing
 from services.notifier.domain.addresses import TargetRefused, check_target
 from services.notifier.domain.backoff import next_attempt_at
-from services.notifier.secret_box import SecretBox
+from services.notifier.domain.secret_box import SecretBox
+from services.notifier.operations.claiming import claim_due
+from services.notifier.operations.delivery_metrics import WEBHOOK_ATTEMPTS
+from services.notifier.operations.wakeup import WEBHOOK_CHANNEL, Doorbell
 
 log = get_logger("notifier", component="webhook_delivery")
 USER_AGENT = "Guichet-Webhooks/1.0"
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class WebhookSender:

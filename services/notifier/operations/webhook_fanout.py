@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from chassis.events.envelope import Envelope
 from services.notifier.db.models import Webhook, WebhookDelivery
-from services.notifier.delivery.wakeup import WEBHOOK_CHANNEL, ring
 from services.notifier.domain.portals import event_portals
 from services.notifier.domain.webhook_payload import webhook_body
+from services.notifier.operations.wakeup import WEBHOOK_CHANNEL, ring
 
 _hooks = Webhook.__table__
 # Built once, run for every event the notifier consumes: a Core select of the two columns needed (the
@@ -32,7 +32,7 @@ def fan_out_to_webhooks(session: Session, event: Envelope) -> int:
         return 0
     already = set(session.scalars(select(WebhookDelivery.webhook_id).where(WebhookDelivery.event_id == event.id)))
     body = webhook_body(event.to_dict())
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     added = 0
     for hook_id in targets:
         if hook_id in already:
