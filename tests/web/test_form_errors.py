@@ -85,7 +85,8 @@ def test_the_fields_a_page_shows_are_read_from_its_template_and_includes(app):
 
 
 def test_rendering_places_errors_the_page_does_not_show_on_top(app, in_language):
-    app.jinja_loader = DictLoader({"page.html": '{% from "macros.html" import input %}<p id="top">{{ form.message }}</p>'
+    app.jinja_loader = DictLoader({"page.html": '{% from "macros.html" import input %}'
+                                                '<p id="top">{{ form.message }}</p>'
                                                 '{{ input(form, "location", "Lieu") }}',
                                    "macros.html": (TEMPLATES / "macros.html").read_text()})
     in_language("fr")
@@ -112,7 +113,7 @@ def test_errors_of_list_items_keep_each_item_and_reach_the_list_field(in_languag
                                             {"first_name": ["Trop long. / Too long."]}]})
     assert flat == {"participants.0.first_name": ["Requis. / Required."],
                     "participants.1.first_name": ["Trop long. / Too long."]}
-    form = FormState(fields=("participants",)).take(refusal({"participants": [{"first_name": ["Requis. / Required."]},
-                                                                              {"first_name": ["Trop long. / Too long."]}]}))
+    items = [{"first_name": ["Requis. / Required."]}, {"first_name": ["Trop long. / Too long."]}]
+    form = FormState(fields=("participants",)).take(refusal({"participants": items}))
     form.place(())
     assert form.error("participants") == ["Requis.", "Trop long."]

@@ -37,7 +37,8 @@ OWN_CHECKS_JS = r"""
   }
 
   const controls = document.querySelectorAll(
-    'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]):not([type=image]), select, textarea');
+    'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]):not([type=image]), '
+    + 'select, textarea');
   for (const el of controls) {
     if (!visible(el)) continue;
     const named = (el.labels && el.labels.length) || (el.getAttribute('aria-label') || '').trim()

@@ -1,5 +1,6 @@
 """axe-core and our own checks on every page of every role, in French and in English: no violation of
-any impact, and each page in one language. Each role's figures (by rule and impact) go to tests/browser/artifacts/a11y-<role>.json."""
+any impact, and each page in one language. Each role's figures (by rule and impact) go to
+tests/browser/artifacts/a11y-<role>.json."""
 from __future__ import annotations
 
 import json

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.browser
 
 DESCRIBE_FOCUS_JS = """() => { const e = document.activeElement; if (!e || e === document.body) return 'body';
   return e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.name ? `[name=${e.name}]` : '')
-         + (e.getAttribute('href') ? `[href=${e.getAttribute('href')}]` : '') + ' ' + (e.innerText || '').trim().slice(0, 30); }"""
+         + (e.getAttribute('href') ? `[href=${e.getAttribute('href')}]` : '')
+         + ' ' + (e.innerText || '').trim().slice(0, 30); }"""
 
 
 def tab_to(page: Page, selector: str, limit: int = 45, backwards: bool = False) -> None:

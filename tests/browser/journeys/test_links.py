@@ -28,7 +28,7 @@ def test_the_link_checker_reports_each_link_a_reader_would_stumble_on(browser, p
             Link("mailto:support@asstsas.qc.ca", "invoice email", CARDS, trainer)]
     problems = check(browser, base, bad + good)
     assert len(problems) == len(bad), "\n".join(problems)
-    for link, problem in zip(bad, problems):
+    for link, problem in zip(bad, problems, strict=True):
         assert problem.startswith(link.source) and link.url in problem, problem
 
 
