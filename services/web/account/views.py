@@ -61,18 +61,24 @@ def logout():
 
 @blp.route("/password/forgot", methods=["GET", "POST"])
 def forgot_password():
-    form = FormState(values=trimmed(request.form, "card_number"))
+    return forgot_password_page("card_number", tr("Entrez votre numéro de carte.", "Enter your card number."),
+                                tr("J'ai oublié mon mot de passe", "I forgot my password"))
+
+
+def forgot_password_page(field: str, missing: str, title: str):
+    """A portal's forgotten-password form: who asks is named by ``field`` (a trainer's card number, an
+    AQPM member's email); auth mails the link, and the page says the request is sent."""
+    form = FormState(values=trimmed(request.form, field))
     if request.method == "POST":
-        if not form.value("card_number"):
-            form.add_error("card_number", tr("Entrez votre numéro de carte.", "Enter your card number."))
+        if not form.value(field):
+            form.add_error(field, missing)
         else:
             try:
-                auth.forgot_password(api(), card_number=form.value("card_number"))
+                auth.forgot_password(api(), **{field: form.value(field)})
                 return render_template("account/forgot_sent.html", page_title=tr("Demande envoyée", "Request sent"))
             except ApiError as error:
                 form.take(error)
-    return render_template("account/forgot.html", form=form,
-                           page_title=tr("J'ai oublié mon mot de passe", "I forgot my password"))
+    return render_template("account/forgot.html", form=form, field=field, page_title=title)
 
 
 @blp.route("/password/change", methods=["GET", "POST"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from services.web.account.views import sign_in
+from services.web.account.views import forgot_password_page, sign_in
 from services.web.clients import auth
 from services.web.clients.gateway import ApiError
 from services.web.forms import FormState, trimmed
@@ -64,18 +64,8 @@ def register():
 
 @blp.route("/password/forgot", methods=["GET", "POST"])
 def forgot_password():
-    form = FormState(values=trimmed(request.form, "email"))
-    if request.method == "POST":
-        if not form.value("email"):
-            form.add_error("email", tr("Entrez votre courriel.", "Enter your email."))
-        else:
-            try:
-                auth.forgot_password(api(), email=form.value("email"))
-                return render_template("account/forgot_sent.html", page_title=tr("Demande envoyée", "Request sent"))
-            except ApiError as error:
-                form.take(error)
-    return render_template("productions/forgot.html", form=form,
-                           page_title=tr("Mot de passe oublié", "Forgotten password"))
+    return forgot_password_page("email", tr("Entrez votre courriel.", "Enter your email."),
+                                tr("Mot de passe oublié", "Forgotten password"))
 
 
 @blp.route("/profile", methods=["GET", "POST"])
