@@ -1,10 +1,7 @@
 """Emitting the productions events: always inside the transaction of the change that causes them."""
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
-from chassis.bus.outbox import record_event
-from chassis.events.envelope import Envelope
+from chassis.bus.outbox import emitter
 
 PRODUCER = "productions"
 
@@ -18,5 +15,4 @@ ACCESS_REVOKED = "productions.access_revoked"
 SET_HANDOFF = "productions.set_handoff"
 
 
-def emit(session: Session, event_type: str, payload: dict, sensitive: bool = False) -> Envelope:
-    return record_event(session, PRODUCER, event_type, payload, sensitive=sensitive)
+emit = emitter(PRODUCER)

@@ -9,7 +9,7 @@ from chassis.errors import Conflict, Forbidden, NotFound
 from chassis.tokens import Principal
 from services.productions import events
 from services.productions.db.models import KnownUser, Sheet, SheetAccess
-from services.productions.operations.audit import record_audit
+from services.productions.operations import audit
 from services.productions.operations.handoffs import HandoffSettings, IssuedHandoff, issue
 from services.productions.operations.lookups import (
     UNKNOWN_SHEET,
@@ -31,7 +31,7 @@ def _grant_of(session: Session, sheet_id: str, user_id: str) -> SheetAccess | No
 def _changed(session: Session, event_type: str, action: str, sheet: Sheet, user_id: str, actor_id: str) -> None:
     events.emit(session, event_type, {"sheet_id": sheet.id, "sheet_title": sheet.title, "house_id": sheet.house_id,
                                       "house_name": sheet.house.name, "user_id": user_id, "actor_id": actor_id})
-    record_audit(session, action, actor_id, house_id=sheet.house_id, sheet_id=sheet.id, subject_user_id=user_id)
+    audit.record(session, actor_id, action, house_id=sheet.house_id, sheet_id=sheet.id, subject_user_id=user_id)
 
 
 def grant_access(session: Session, principal: Principal, sheet_id: str, user_id: str) -> tuple[SheetAccess, bool]:

@@ -19,7 +19,7 @@ from chassis.errors import Conflict, Forbidden, Unauthorized
 from services.productions import events
 from services.productions.db.models import Handoff, KnownUser, Sheet
 from services.productions.domain.handoff import HandoffSubject, expiry, handoff_claims, redirect_url
-from services.productions.operations.audit import record_audit
+from services.productions.operations import audit
 from services.productions.operations.lookups import has_sheet_access, is_house_admin
 from services.productions.operations.signing import ALGORITHM, HandoffKeys
 
@@ -58,7 +58,7 @@ def issue(session: Session, keys: HandoffKeys, settings: HandoffSettings, sheet:
     events.emit(session, events.SET_HANDOFF, {
         "sheet_id": sheet.id, "sheet_title": sheet.title, "house_id": sheet.house_id,
         "house_name": sheet.house.name, "user_id": user.id, "jti": jti, "expires_at": expires_at})
-    record_audit(session, "set_handoff", user.id, house_id=sheet.house_id, sheet_id=sheet.id,
+    audit.record(session, user.id, "set_handoff", house_id=sheet.house_id, sheet_id=sheet.id,
                  subject_user_id=user.id, details={"jti": jti, "expires_at": expires_at.isoformat()})
     return IssuedHandoff(token=token, jti=jti, expires_at=expires_at,
                          redirect_url=redirect_url(settings.set_url, token))

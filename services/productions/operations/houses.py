@@ -15,7 +15,7 @@ from services.productions.db.models import House, HouseAdmin
 from services.productions.domain.access import can_remove_admin
 from services.productions.domain.admins import extra_admin_count
 from services.productions.domain.names import comparison_key
-from services.productions.operations.audit import record_audit
+from services.productions.operations import audit
 from services.productions.operations.lookups import house_for, is_staff, nameable_user_or_422
 
 NAME_TAKEN = "Une maison porte déjà ce nom. / A house already has this name."
@@ -43,7 +43,7 @@ def _add_admin(session: Session, house: House, user_id: str, actor_id: str, dele
     events.emit(session, events.HOUSE_ADMIN_ADDED, {
         "house_id": house.id, "house_name": house.name, "user_id": user_id, "actor_id": actor_id,
         "delegate": delegate, "extra_admin_count": count})
-    record_audit(session, "admin_added", actor_id, house_id=house.id, subject_user_id=user_id,
+    audit.record(session, actor_id, "admin_added", house_id=house.id, subject_user_id=user_id,
                  details={"delegate": delegate, "extra_admin_count": count})
     return admin
 
@@ -67,7 +67,7 @@ def create_house(session: Session, principal: Principal, body: dict) -> House:
     events.emit(session, events.HOUSE_CREATED, {
         "house_id": house.id, "name": house.name, "status": house.status,
         "delegate_ids": body["delegate_ids"], "actor_id": principal.user_id})
-    record_audit(session, "house_created", principal.user_id, house_id=house.id,
+    audit.record(session, principal.user_id, "house_created", house_id=house.id,
                  details={"name": house.name, "status": house.status, "delegate_ids": body["delegate_ids"]})
     for user_id in body["delegate_ids"]:
         _add_admin(session, house, user_id, principal.user_id, delegate=True)
@@ -91,7 +91,7 @@ def update_house(session: Session, principal: Principal, house_id: str, body: di
         house.status = body["status"]
     if changes:
         _flush_name(session)
-        record_audit(session, "house_updated", principal.user_id, house_id=house.id, details=changes)
+        audit.record(session, principal.user_id, "house_updated", house_id=house.id, details=changes)
     return house
 
 
@@ -125,6 +125,6 @@ def remove_admin(session: Session, principal: Principal, house_id: str, user_id:
     events.emit(session, events.HOUSE_ADMIN_REMOVED, {
         "house_id": house.id, "house_name": house.name, "user_id": user_id, "actor_id": principal.user_id,
         "delegate": admin.delegate})
-    record_audit(session, "admin_removed", principal.user_id, house_id=house.id, subject_user_id=user_id,
+    audit.record(session, principal.user_id, "admin_removed", house_id=house.id, subject_user_id=user_id,
                  details={"delegate": admin.delegate})
     return house

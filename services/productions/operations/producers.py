@@ -7,7 +7,7 @@ from chassis.errors import ValidationFailed
 from chassis.tokens import Principal
 from services.productions.db.models import House, Producer, ProducerHouse
 from services.productions.domain.names import comparison_key
-from services.productions.operations.audit import record_audit
+from services.productions.operations import audit
 from services.productions.operations.lookups import UNKNOWN_HOUSE, may_use_house
 
 
@@ -22,6 +22,6 @@ def create_producer(session: Session, principal: Principal, body: dict) -> Produ
     session.add(producer)
     session.flush()
     for house_id in body["house_ids"]:
-        record_audit(session, "producer_created", principal.user_id, house_id=house_id,
+        audit.record(session, principal.user_id, "producer_created", house_id=house_id,
                      details={"producer_id": producer.id, "name": producer.name})
     return producer

@@ -12,7 +12,7 @@ from services.productions import events
 from services.productions.db.models import House, ProducerHouse, Sheet
 from services.productions.domain.access import SheetRelation
 from services.productions.domain.sheets import shooting_dates_errors
-from services.productions.operations.audit import record_audit
+from services.productions.operations import audit
 from services.productions.operations.lookups import (
     UNKNOWN_HOUSE,
     is_staff,
@@ -66,7 +66,7 @@ def create_sheet(session: Session, principal: Principal, body: dict) -> tuple[Sh
     session.flush()
     session.refresh(sheet)
     events.emit(session, events.SHEET_CREATED, _event_payload(sheet, principal.user_id))
-    record_audit(session, "sheet_created", principal.user_id, house_id=house.id, sheet_id=sheet.id,
+    audit.record(session, principal.user_id, "sheet_created", house_id=house.id, sheet_id=sheet.id,
                  details={"title": sheet.title})
     return sheet, sheet_relation(session, sheet, principal.user_id, is_staff(principal))
 
@@ -85,6 +85,6 @@ def update_sheet(session: Session, principal: Principal, sheet_id: str, body: di
         session.flush()
         session.refresh(sheet)
         events.emit(session, events.SHEET_UPDATED, {**_event_payload(sheet, principal.user_id), "changed": changed})
-        record_audit(session, "sheet_updated", principal.user_id, house_id=sheet.house_id, sheet_id=sheet.id,
+        audit.record(session, principal.user_id, "sheet_updated", house_id=sheet.house_id, sheet_id=sheet.id,
                      details={"changed": changed})
     return sheet, relation

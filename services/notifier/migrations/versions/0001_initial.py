@@ -4,8 +4,10 @@ Revision ID: 0001_initial
 Revises:
 Create Date: 2026-11-23
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
+from chassis.migrations import create_bus_tables, drop_bus_tables
 
 revision = "0001_initial"
 down_revision = None
@@ -17,31 +19,7 @@ Stamp = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
-    # Chassis tables, exactly as chassis/bus/tables.py.
-    op.create_table(
-        "outbox",
-        sa.Column("id", BigId, primary_key=True, autoincrement=True),
-        sa.Column("event_id", sa.String(36), nullable=False),
-        sa.Column("event_type", sa.String(80), nullable=False),
-        sa.Column("envelope", sa.JSON(), nullable=False),
-        sa.Column("sensitive", sa.Boolean(), nullable=False),
-        sa.Column("created_at", Stamp, nullable=False),
-        sa.Column("published_at", Stamp, nullable=True),
-        sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("last_error", sa.Text(), nullable=True),
-        sa.UniqueConstraint("event_id"),
-    )
-    op.create_index("ix_outbox_event_type", "outbox", ["event_type"])
-    op.create_index("ix_outbox_published_at", "outbox", ["published_at"])
-    op.create_table(
-        "inbox",
-        sa.Column("id", BigId, primary_key=True, autoincrement=True),
-        sa.Column("consumer", sa.String(80), nullable=False),
-        sa.Column("event_id", sa.String(36), nullable=False),
-        sa.Column("event_type", sa.String(80), nullable=False),
-        sa.Column("handled_at", Stamp, nullable=False),
-        sa.UniqueConstraint("consumer", "event_id", name="uq_inbox_consumer_event"),
-    )
+    create_bus_tables(op)  # the chassis outbox and inbox
 
     op.create_table(
         "recipients",
@@ -132,5 +110,4 @@ def downgrade() -> None:
     op.drop_table("webhooks")
     op.drop_table("messages")
     op.drop_table("recipients")
-    op.drop_table("inbox")
-    op.drop_table("outbox")
+    drop_bus_tables(op)
