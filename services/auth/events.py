@@ -5,10 +5,7 @@ password or a link token are recorded with ``sensitive=True``: the relay deletes
 """
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
-from chassis.bus.outbox import record_event
-from chassis.events.envelope import Envelope
+from chassis.bus.outbox import emitter
 from services.auth.db.models import User
 
 PRODUCER = "auth"
@@ -19,9 +16,7 @@ TRAINER_CREATED = "auth.trainer_created"
 PASSWORD_RESET_REQUESTED = "auth.password_reset_requested"
 EMAIL_CHANGE_REQUESTED = "auth.email_change_requested"
 
-
-def emit(session: Session, event_type: str, payload: dict, sensitive: bool = False) -> Envelope:
-    return record_event(session, PRODUCER, event_type, payload, sensitive=sensitive)
+emit = emitter(PRODUCER)
 
 
 def user_payload(user: User) -> dict:

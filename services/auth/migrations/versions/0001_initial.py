@@ -7,6 +7,7 @@ Create Date: 2024-01-01
 import sqlalchemy as sa
 from alembic import op
 
+from chassis.migrations import create_bus_tables, drop_bus_tables
 from services.auth.db.types import UtcDateTime
 
 revision = "auth_0001"
@@ -14,35 +15,9 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
-BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-
 
 def upgrade() -> None:
-    # The chassis tables, exactly as chassis/bus/tables.py declares them.
-    op.create_table(
-        "outbox",
-        sa.Column("id", BigId, primary_key=True, autoincrement=True),
-        sa.Column("event_id", sa.String(36), nullable=False),
-        sa.Column("event_type", sa.String(80), nullable=False),
-        sa.Column("envelope", sa.JSON(), nullable=False),
-        sa.Column("sensitive", sa.Boolean(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("last_error", sa.Text(), nullable=True),
-        sa.UniqueConstraint("event_id"),
-    )
-    op.create_index("ix_outbox_event_type", "outbox", ["event_type"])
-    op.create_index("ix_outbox_published_at", "outbox", ["published_at"])
-    op.create_table(
-        "inbox",
-        sa.Column("id", BigId, primary_key=True, autoincrement=True),
-        sa.Column("consumer", sa.String(80), nullable=False),
-        sa.Column("event_id", sa.String(36), nullable=False),
-        sa.Column("event_type", sa.String(80), nullable=False),
-        sa.Column("handled_at", sa.DateTime(timezone=True), nullable=False),
-        sa.UniqueConstraint("consumer", "event_id", name="uq_inbox_consumer_event"),
-    )
+    create_bus_tables(op)  # outbox and inbox, exactly as chassis/bus/tables.py declares them
 
     op.create_table(
         "users",
@@ -112,5 +87,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("login_throttle", "refresh_tokens", "signing_keys", "users", "inbox", "outbox"):
+    for table in ("login_throttle", "refresh_tokens", "signing_keys", "users"):
         op.drop_table(table)
+    drop_bus_tables(op)
