@@ -82,7 +82,7 @@ class Pipeline:
             with suppress(Exception):
                 connection.default_channel.queue_purge(service_queue_name(self.settings.exchange, CONSUMER))
 
-    def start(self) -> "RunningPipeline":
+    def start(self) -> RunningPipeline:
         context = multiprocessing.get_context("spawn")
         ready, go, stop, results = context.Event(), context.Event(), context.Event(), context.Queue()
         consumer = context.Process(target=_consume, args=(self.target_url, self.settings, ready, stop, results))

@@ -1,10 +1,9 @@
-"""Extra processes a benchmark starts next to the stack (the baseline app, a second nginx): started in
-their own process group, logged to a file, always stopped (SIGTERM, then SIGKILL)."""
+"""Extra processes a benchmark starts next to the stack (the baseline app, a second nginx): started by
+``stack.supervisor`` in their own process group, logged to a file, always stopped (SIGTERM, then SIGKILL)."""
 from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import subprocess
 import time
 from pathlib import Path
@@ -12,30 +11,18 @@ from pathlib import Path
 import requests
 
 from chassis.config import REPO_ROOT
+from stack.supervisor import Supervisor
 
 
 @contextlib.contextmanager
 def background(name: str, argv: list[str], env: dict[str, str], log_dir: Path):
-    log_dir.mkdir(parents=True, exist_ok=True)
-    with open(log_dir / f"{name}.log", "ab") as log:
-        process = subprocess.Popen(argv, cwd=REPO_ROOT, env={**os.environ, "PYTHONPATH": str(REPO_ROOT), **env},
-                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            yield process
-        finally:
-            stop(process)
-
-
-def stop(process: subprocess.Popen, timeout: float = 15.0) -> None:
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
+    supervisor = Supervisor([(name, argv, {**os.environ, "PYTHONPATH": str(REPO_ROOT), **env})], cwd=REPO_ROOT,
+                            log_dir=log_dir, restart=False)
+    supervisor.start_all()
     try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=5)
+        yield supervisor.processes[name]
+    finally:
+        supervisor.stop_all()
 
 
 def wait_http(url: str, process: subprocess.Popen, headers: dict | None = None, timeout: float = 60.0) -> None:

