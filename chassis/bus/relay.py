@@ -31,7 +31,8 @@ from __future__ import annotations
 import threading
 import time
 import zlib
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, delete, func, select, update
 
@@ -42,7 +43,7 @@ from chassis.bus.publisher import open_publisher
 from chassis.bus.retention import RetentionSweeper
 from chassis.bus.settings import BusSettings
 from chassis.bus.tables import OutboxMessage
-from chassis.bus.wakeup import OutboxWakeup
+from chassis.bus.wakeup import outbox_doorbell
 from chassis.db import Database
 from chassis.logging import get_logger
 
@@ -59,8 +60,9 @@ _DELETE_SENT = delete(_outbox).where(_outbox.c.id.in_(bindparam("ids", expanding
 
 class OutboxRelay:
     def __init__(self, db: Database, settings: BusSettings, producer: str, batch_size: int | None = None,
-                 publisher=None):
+                 publisher=None, clock: Callable[[], float] = time.monotonic):
         self.db = db
+        self.clock = clock  # measures the idle wait and the gathering window (a test freezes it)
         self.settings = settings
         self.producer = producer
         self.batch_size = batch_size or settings.relay_batch_size
@@ -106,7 +108,7 @@ class OutboxRelay:
         """Publishes until ``stop_event`` is set: at once while batches are full, else when a commit wakes
         it (``chassis.bus.wakeup``) or, as a safety net, after ``BUS_RELAY_IDLE_SLEEP`` seconds."""
         backoff = Backoff(self.settings.reconnect_max_delay)
-        wakeup = OutboxWakeup(self.db, self.producer, self.log)
+        wakeup = outbox_doorbell(self.db, self.producer, self.log, clock=self.clock)
         sweeper = RetentionSweeper(self.db, self.settings, self.log)
         self.log.info("relay.started", exchange=self.settings.exchange, wakeup_channel=wakeup.channel)
         try:
@@ -114,7 +116,7 @@ class OutboxRelay:
                 try:
                     wakeup.arm()
                     published = self.run_once()
-                    ran_at = time.monotonic()
+                    ran_at = self.clock()
                     backoff.reset()
                     if published < self.batch_size:  # not while a backlog is being published
                         sweeper.sweep_if_due()
@@ -125,15 +127,18 @@ class OutboxRelay:
                     stop_event.wait(delay)
                     continue
                 if published < self.batch_size and wakeup.wait(self.settings.relay_idle_sleep, stop_event) \
-                        and time.monotonic() - ran_at < self.settings.relay_coalesce:
-                    # Commits come faster than one a coalescing window: let those right behind this one join
-                    # the same run (at hundreds of events a second, a run per commit costs more CPU than the
-                    # events). A commit after a quiet spell is published at once.
-                    stop_event.wait(self.settings.relay_coalesce)
+                        and self.clock() - ran_at < self.settings.relay_coalesce:
+                    self.gather(stop_event)
         finally:
             wakeup.close()
             self.close_publisher()
         self.log.info("relay.stopped")
+
+    def gather(self, stop_event: threading.Event) -> None:
+        """Commits come faster than one a coalescing window: let those right behind this one join the same run
+        (at hundreds of events a second, a run per commit costs more CPU than the events). A commit after a
+        quiet spell is published at once, without this pause."""
+        stop_event.wait(self.settings.relay_coalesce)
 
     def close_publisher(self) -> None:
         publisher, self._publisher = self._publisher, None
@@ -160,7 +165,7 @@ class OutboxRelay:
         plain = [row.id for row in rows if not row.sensitive]
         connection = session.connection()
         if plain:
-            connection.execute(_MARK_SENT, {"ids": plain, "published_at": datetime.now(timezone.utc)})
+            connection.execute(_MARK_SENT, {"ids": plain, "published_at": datetime.now(UTC)})
         if sensitive:
             connection.execute(_DELETE_SENT, {"ids": sensitive})
 

@@ -1,42 +1,43 @@
-"""Waking a service's outbox relay as soon as an event commits, instead of letting it poll.
+"""Waking a loop (a relay, a delivery loop) as soon as a transaction that staged work for it commits.
 
-Channel: one a producing service, ``guichet_outbox_<producer>`` (``channel_name``; e.g.
-``guichet_outbox_cards``), the producer being the name ``record_event`` is given (the service).
+A channel names the work: ``guichet_outbox_<producer>`` (``channel_name``) for a service's outbox relay, any
+other name a service picks for its own loops (the notifier's mail and webhook deliveries). Whoever stages work
+calls ``ring(session, channel)`` inside its transaction; ``record_event`` does it for the outbox, folded into
+its insert (``channel_to_notify``). The loop waits on a ``Doorbell`` of that channel.
 
-- **PostgreSQL**: ``record_event`` runs ``pg_notify('guichet_outbox_<producer>', '')`` in the
-  caller's transaction (once a transaction or savepoint, in the same statement as its outbox insert).
-  PostgreSQL delivers the notification when the transaction commits, and never if it rolls back.
-  The relay ``LISTEN``s on a dedicated psycopg connection (autocommit, outside the pool) and waits
-  on it; a wait returns at the first notification and takes every one that arrived with it (one
-  relay run for many commits).
-- **Other databases** (SQLite: the embedded one-process stack): ``record_event`` notes the channel
-  in the session; once the session commits, an in-process ``threading.Event`` of that channel is set,
-  on which the relay threads of the same process wait.
+- **PostgreSQL**: ``ring`` runs ``pg_notify(channel, '')`` in the caller's transaction (once a transaction or
+  savepoint). PostgreSQL delivers the notification when the transaction commits, never if it (or the
+  savepoint) rolls back, to every process that listens. A ``Doorbell`` ``LISTEN``s on a dedicated psycopg
+  connection (autocommit, outside the pool); a wait returns at the first notification, and the next ``arm``
+  takes every one that arrived with it (one pass for many commits).
+- **Other databases** (SQLite: the embedded one-process stack): ``ring`` notes the channel in the session;
+  once the root transaction commits, every ``Doorbell`` of that channel in this process is rung.
 
-The relay still looks at the outbox every ``BUS_RELAY_IDLE_SLEEP`` seconds when nothing woke it: a
-safety net for rows whose wake-up was missed (the listening connection was being re-opened, the
-database restarted, a row recorded under another producer name in the same database). After the
-listening connection is (re)opened (``arm``, before each look at the outbox) the relay reads the
-outbox, so nothing committed while it was not listening waits for the safety net.
+The loops still look every so often when nothing woke them: a safety net for a missed wake-up (the listening
+connection being re-opened, a database restart). After the listening connection is (re)opened (``arm``,
+right before each pass) the loop looks at once, so nothing committed while it was not listening waits for
+the net.
 """
 from __future__ import annotations
 
 import re
 import threading
 import time
+import weakref
+from collections.abc import Callable
 
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from chassis.db import Database
 
 CHANNEL_PREFIX = "guichet_outbox_"
-_NOTIFIED = "guichet_outbox_notified"  # session.info key: channel -> the (sub)transaction that notified
-_PENDING = "guichet_outbox_pending"    # session.info key: channels to wake in-process after the commit
+_NOTIFIED = "guichet_wakeup_notified"  # session.info: channel -> the (sub)transaction that asked for it
+_PENDING = "guichet_wakeup_pending"    # session.info: channels to ring in-process after the root commit
 _WAIT_SLICE = 0.25                     # longest single wait, so that a stop request is seen quickly
 
-_local_events: dict[str, threading.Event] = {}
-_local_lock = threading.Lock()
+_bells: dict[str, weakref.WeakSet[Doorbell]] = {}
+_bells_lock = threading.Lock()
 
 
 def channel_name(producer: str) -> str:
@@ -44,78 +45,113 @@ def channel_name(producer: str) -> str:
     return (CHANNEL_PREFIX + re.sub(r"[^a-z0-9_]", "_", producer.lower()))[:63]
 
 
-def local_event(channel: str) -> threading.Event:
-    with _local_lock:
-        return _local_events.setdefault(channel, threading.Event())
-
-
-def channel_to_notify(session: Session, producer: str) -> str | None:
-    """Asks for the producer's relay to be woken when ``session``'s transaction commits.
-
-    On PostgreSQL returns the channel that the caller's next statement must ``pg_notify`` (the first
-    time in this transaction or savepoint; ``None`` after that): ``record_event`` sends the notification
-    in its outbox insert, which saves a round trip per transaction. On other databases returns ``None``
-    and wakes the in-process relays after the commit.
-    """
-    channel = channel_name(producer)
+def _must_notify(session: Session, channel: str) -> bool:
+    """True when the caller must ``pg_notify(channel)`` now: PostgreSQL, and not yet in this (sub)transaction.
+    On other databases notes the channel, to ring this process's doorbells after the commit."""
     if session.get_bind().dialect.name != "postgresql":
         session.info.setdefault(_PENDING, set()).add(channel)
-        return None
+        return False
     session.connection()  # begins the transaction if needed; no autoflush
     current = session.get_nested_transaction() or session.get_transaction()
     notified = session.info.setdefault(_NOTIFIED, {})
     if notified.get(channel) is current:
-        return None  # already asked in this transaction (a rolled-back savepoint asks again)
-    notified[channel] = current  # if the statement fails, this (sub)transaction is rolled back with it
-    return channel
+        return False  # already asked in this transaction (a rolled-back savepoint asks again)
+    notified[channel] = current  # if the notifying statement fails, this (sub)transaction rolls back with it
+    return True
+
+
+def ring(session: Session, channel: str) -> None:
+    """Asks for the loops waiting on ``channel`` to be woken when ``session``'s transaction commits."""
+    if _must_notify(session, channel):
+        session.connection().execute(select(func.pg_notify(channel, "")))
+
+
+def channel_to_notify(session: Session, producer: str) -> str | None:
+    """``ring`` for the producer's outbox relay, for a caller that sends the notification itself.
+
+    On PostgreSQL returns the channel that the caller's next statement must ``pg_notify`` (the first time in
+    this transaction or savepoint; ``None`` after that): ``record_event`` sends it in its outbox insert, a
+    round trip a transaction fewer. On other databases returns ``None`` and rings after the commit.
+    """
+    channel = channel_name(producer)
+    return channel if _must_notify(session, channel) else None
+
+
+def ring_here(channel: str) -> None:
+    """Rings every doorbell of ``channel`` in this process now (also a way to stop a loop promptly)."""
+    with _bells_lock:
+        bells = list(_bells.get(channel, ()))
+    for bell in bells:
+        bell.ring()
 
 
 @event.listens_for(Session, "after_commit")
-def _wake_local_relays(session: Session) -> None:
+def _ring_after_commit(session: Session) -> None:
     if session.in_nested_transaction():  # a SAVEPOINT released: the real commit is still to come
         return
     session.info.pop(_NOTIFIED, None)
     for channel in session.info.pop(_PENDING, ()):
-        local_event(channel).set()
+        ring_here(channel)
 
 
 @event.listens_for(Session, "after_rollback")
-def _forget_wakeups(session: Session) -> None:
+def _forget_after_rollback(session: Session) -> None:
     if session.in_nested_transaction():  # a SAVEPOINT rolled back: the outer transaction goes on
         return
     session.info.pop(_NOTIFIED, None)
     session.info.pop(_PENDING, None)
 
 
-class OutboxWakeup:
-    """What the relay waits on between two runs: ``arm()`` before looking at the outbox, then ``wait()``."""
+class Doorbell:
+    """What a loop waits on between two passes: ``arm()`` right before a pass, then ``wait()``.
 
-    def __init__(self, db: Database, producer: str, log=None):
-        self.db = db
-        self.channel = channel_name(producer)
-        self.log = log
+    ``clock`` (seconds, monotonic) measures the ``wait`` timeout; a test freezes it so that only a commit (or
+    the stop request) can end a wait. ``log_prefix`` names the warnings (``<prefix>.listen_lost``).
+    """
+
+    def __init__(self, db: Database, channel: str, log=None, *, clock: Callable[[], float] = time.monotonic,
+                 log_prefix: str = "wakeup"):
+        self.db, self.channel, self.log = db, channel, log
+        self.clock, self.log_prefix = clock, log_prefix
+        self._rung = threading.Event()
         self._listener = None  # psycopg connection (PostgreSQL)
+        with _bells_lock:
+            _bells.setdefault(channel, weakref.WeakSet()).add(self)
+
+    def ring(self) -> None:
+        self._rung.set()
+
+    @property
+    def rung(self) -> bool:
+        """Rung in this process since the last ``arm`` (an in-process commit, or ``ring_here``)."""
+        return self._rung.is_set()
 
     def arm(self) -> None:
-        """Called right before the relay reads the outbox: commits after this point wake the next ``wait``;
-        those before it are seen by the read itself (so (re)opening the listener loses nothing)."""
-        if self.db.is_postgres:
-            if self._listener is None or self._listener.closed:
-                self._listen()
-            else:  # take what arrived meanwhile (the read that follows sees those commits), never waiting
-                self._take_pending()
-        else:
-            local_event(self.channel).clear()
+        """Called right before a pass: commits after this point wake the next ``wait``; the pass itself sees
+        those before it (so (re)opening the listener loses nothing)."""
+        self._rung.clear()
+        if not self.db.is_postgres:
+            return
+        if self._listener is None or self._listener.closed:
+            self._listen()
+            return
+        try:  # take what arrived meanwhile, never waiting: the pass that follows sees those commits
+            for _ in self._listener.notifies(timeout=0):
+                pass
+        except Exception as error:
+            self._lost(error)
+            self._listen()
 
     def wait(self, timeout: float, stop_event: threading.Event | None = None) -> bool:
-        """Waits until a commit announced work, ``timeout`` passes or ``stop_event`` is set; True if woken."""
-        deadline = time.monotonic() + timeout
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or (stop_event is not None and stop_event.is_set()):
+        """Until a commit rang, ``timeout`` passed or ``stop_event`` is set; True if rung."""
+        deadline = self.clock() + timeout
+        while not (stop_event is not None and stop_event.is_set()):
+            remaining = deadline - self.clock()
+            if remaining <= 0:
                 return False
             if self._wait_once(min(remaining, _WAIT_SLICE)):
                 return True
+        return False
 
     def close(self) -> None:
         listener, self._listener = self._listener, None
@@ -125,43 +161,42 @@ class OutboxWakeup:
             except Exception:
                 pass
 
-    # -- internals --------------------------------------------------------------------------
+    # -- internals ---------------------------------------------------------------------------------
     def _wait_once(self, seconds: float) -> bool:
-        if not self.db.is_postgres:
-            return local_event(self.channel).wait(seconds)
-        if self._listener is None:  # could not listen: plain sleep (the safety net polls)
-            time.sleep(seconds)
-            return False
+        if self._rung.is_set():
+            return True
+        if self._listener is None:  # SQLite, or could not listen (the safety-net poll takes over)
+            return self._rung.wait(seconds)
         try:
-            return any(True for _ in self._listener.notifies(timeout=seconds, stop_after=1))
+            return any(True for _ in self._listener.notifies(timeout=seconds, stop_after=1)) or self._rung.is_set()
         except Exception as error:
-            self._warn("relay.listen_lost", error)
-            self.close()
+            self._lost(error)
             return False
-
-    def _take_pending(self) -> None:
-        try:
-            for _ in self._listener.notifies(timeout=0):
-                pass
-        except Exception as error:
-            self._warn("relay.listen_lost", error)
-            self.close()
-            self._listen()
 
     def _listen(self) -> None:
         import psycopg
         from psycopg import sql
+
         self.close()
         conninfo = self.db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         try:
             listener = psycopg.connect(conninfo, autocommit=True, connect_timeout=5)
             listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.channel)))
         except Exception as error:
-            self._warn("relay.listen_failed", error)
+            self._warn("listen_failed", error)
             return
         self._listener = listener
 
+    def _lost(self, error: Exception) -> None:
+        self._warn("listen_lost", error)
+        self.close()
+
     def _warn(self, what: str, error: Exception) -> None:
         if self.log is not None:
-            self.log.warning(what, channel=self.channel, error=f"{type(error).__name__}: {error}"[:500],
-                             fallback_poll=True)
+            self.log.warning(f"{self.log_prefix}.{what}", channel=self.channel,
+                             error=f"{type(error).__name__}: {error}"[:500], fallback_poll=True)
+
+
+def outbox_doorbell(db: Database, producer: str, log=None, *, clock: Callable[[], float] = time.monotonic) -> Doorbell:
+    """The doorbell of a producer's outbox relay (``record_event`` rings it)."""
+    return Doorbell(db, channel_name(producer), log, clock=clock, log_prefix="relay")
