@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from services.web import formatting
+from services.web.after_post import done
 from services.web.clients import auth, billing, cards, productions
 from services.web.clients.gateway import ApiError
 from services.web.forms import FormState, trimmed
@@ -68,8 +69,7 @@ def reference():
             body["requires_institution"] = bool(request.form.get("requires_institution"))
         try:
             cards.add_reference(api(), kind, body)
-            flash(tr("Entrée ajoutée.", "Entry added."), "success")
-            return redirect(url_for("backoffice.reference"))
+            return done(tr("Entrée ajoutée.", "Entry added."), "backoffice.reference")
         except ApiError as error:
             form.take(error)
     data = cards.reference(api(), include_retired=True)
@@ -242,8 +242,8 @@ def productions_home():
                     "delegate_ids": [delegate] if delegate else []}
             try:
                 created = productions.create_house(api(), body)
-                flash(tr("Maison de production créée.", "Production house created."), "success")
-                return redirect(url_for("portal_productions.house", house_id=created["id"]))
+                return done(tr("Maison de production créée.", "Production house created."),
+                            "portal_productions.house", house_id=created["id"])
             except ApiError as error:
                 form.take(error, rename={"delegate_ids": "user_id", "delegate_ids.0": "user_id"})
     page = productions.list_houses(api(), limit=200, q=request.args.get("q"))
@@ -265,8 +265,7 @@ def add_delegate(house_id: str):
     else:
         try:
             productions.add_admin(api(), house_id, user_id, delegate=True)
-            flash(tr("Délégué ajouté.", "Delegate added."), "success")
-            return redirect(url_for("portal_productions.house", house_id=house_id))
+            return done(tr("Délégué ajouté.", "Delegate added."), "portal_productions.house", house_id=house_id)
         except ApiError as error:
             delegate_form.take(error, rename={"user_id": "delegate"})
     return house_page(house_id, delegate_form=delegate_form, status=422)

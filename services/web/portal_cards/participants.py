@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
+from services.web.after_post import done
 from services.web.clients import cards
 from services.web.clients.gateway import ApiError
 from services.web.formatting import label_of
@@ -82,8 +83,8 @@ def edit_participant(session_id: str, participant_id: str):
         except ApiError as error:
             form.take(error)
         else:
-            flash(tr("Fiche du participant sauvegardée.", "Participant saved."), "success")
-            return redirect(url_for("portal_cards.participants", session_id=session_id))
+            return done(tr("Fiche du participant sauvegardée.", "Participant saved."),
+                        "portal_cards.participants", session_id=session_id)
     return render_template("cards/participant_form.html", session=session, form=form, participant=participant,
                            titles=_titles(include_retired=True), today=today(),
                            page_title=tr("Fiche du participant", "Participant")), 422 if form.errors else 200
@@ -102,8 +103,8 @@ def _participant_body(values: dict) -> dict:
 @login_required(*TRAINER)
 def delete_participant(session_id: str, participant_id: str):
     cards.delete_participant(api(), session_id, participant_id)
-    flash(tr("Le participant a été retiré.", "The participant was removed."), "success")
-    return redirect(url_for("portal_cards.participants", session_id=session_id))
+    return done(tr("Le participant a été retiré.", "The participant was removed."),
+                "portal_cards.participants", session_id=session_id)
 
 
 @blp.route("/sessions/<session_id>/participants/import", methods=["GET", "POST"])

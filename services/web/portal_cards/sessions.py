@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
+from services.web.after_post import done
 from services.web.clients import cards
 from services.web.clients.gateway import ApiError
 from services.web.formatting import label_of
@@ -74,8 +75,7 @@ def session_sheet(session_id: str):
 @login_required(*TRAINER)
 def delete_session(session_id: str):
     cards.delete_session(api(), session_id)
-    flash(tr("La demande a été supprimée.", "The request was deleted."), "success")
-    return redirect(url_for("portal_cards.sessions"))
+    return done(tr("La demande a été supprimée.", "The request was deleted."), "portal_cards.sessions")
 
 
 @blp.post("/sessions/<session_id>/cancel")

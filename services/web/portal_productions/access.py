@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
+from services.web.after_post import done
 from services.web.clients import productions
 from services.web.clients.gateway import ApiError
 from services.web.i18n import tr
@@ -24,8 +25,7 @@ def access(sheet_id: str):
         else:
             try:
                 productions.grant_access(api(), sheet_id, user_id)
-                flash(tr("Accès accordé.", "Access granted."), "success")
-                return redirect(url_for("portal_productions.access", sheet_id=sheet_id))
+                return done(tr("Accès accordé.", "Access granted."), "portal_productions.access", sheet_id=sheet_id)
             except ApiError as error:
                 form.take(error)
     granted = productions.list_access(api(), sheet_id)
@@ -37,8 +37,7 @@ def access(sheet_id: str):
 @login_required(*AQPM)
 def revoke(sheet_id: str, user_id: str):
     productions.revoke_access(api(), sheet_id, user_id)
-    flash(tr("Accès retiré.", "Access withdrawn."), "success")
-    return redirect(url_for("portal_productions.access", sheet_id=sheet_id))
+    return done(tr("Accès retiré.", "Access withdrawn."), "portal_productions.access", sheet_id=sheet_id)
 
 
 @blp.post("/sheets/<sheet_id>/set")

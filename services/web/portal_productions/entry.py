@@ -1,9 +1,10 @@
 """The AQPM portal's door: registration and login on one page, the forgotten password, the profile (P1, P2)."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 
 from services.web.account.views import forgot_password_page, sign_in
+from services.web.after_post import done
 from services.web.clients import auth
 from services.web.clients.gateway import ApiError
 from services.web.forms import FormState, trimmed
@@ -58,8 +59,8 @@ def register():
         sign_in(form.value("email"), body["password"], False, "aqpm")
     except ApiError as error:
         return _entry_page(form.take(error), FormState(), 422)
-    flash(tr("Bienvenue! Votre inscription est faite.", "Welcome! You are registered."), "success")
-    return redirect(url_for("portal_productions.sheets"))
+    return done(tr("Bienvenue! Votre inscription est faite.", "Welcome! You are registered."),
+                "portal_productions.sheets")
 
 
 @blp.route("/password/forgot", methods=["GET", "POST"])

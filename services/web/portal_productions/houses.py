@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
+from services.web.after_post import done
 from services.web.clients import productions
 from services.web.clients.gateway import ApiError
 from services.web.forms import FormState, trimmed
@@ -39,8 +40,8 @@ def house(house_id: str):
         form = FormState(values=trimmed(request.form, "name", "status"))
         try:
             productions.update_house(api(), house_id, form.values)
-            flash(tr("Maison de production sauvegardée.", "Production house saved."), "success")
-            return redirect(url_for("portal_productions.house", house_id=house_id))
+            return done(tr("Maison de production sauvegardée.", "Production house saved."),
+                        "portal_productions.house", house_id=house_id)
         except ApiError as error:
             form.take(error)
     return house_page(house_id, form=form, status=422 if form and form.errors else 200)

@@ -1,8 +1,9 @@
 """Producers: the list and the form that adds one to a house (P3)."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request
 
+from services.web.after_post import done
 from services.web.clients import productions
 from services.web.clients.gateway import ApiError
 from services.web.forms import FormState, trimmed
@@ -24,8 +25,7 @@ def producers():
                 body[optional] = form.value(optional)
         try:
             productions.create_producer(api(), body)
-            flash(tr("Producteur ajouté.", "Producer added."), "success")
-            return redirect(url_for("portal_productions.producers"))
+            return done(tr("Producteur ajouté.", "Producer added."), "portal_productions.producers")
         except ApiError as error:
             form.take(error, rename={"house_ids": "house_id"})
     page = productions.list_producers(api(), limit=200)

@@ -1,8 +1,9 @@
 """Production sheets: the list, one sheet, the form that creates or edits it (P5)."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request
 
+from services.web.after_post import done
 from services.web.clients import productions
 from services.web.clients.gateway import ApiError
 from services.web.forms import FormState
@@ -39,8 +40,8 @@ def new_sheet():
             created = productions.create_sheet(api(), sheet_form.api_body(form.values, creating=True))
         except ApiError as error:
             return _sheet_form_page(form.take(error), None, 422)
-        flash(tr("Fiche de production créée.", "Production sheet created."), "success")
-        return redirect(url_for("portal_productions.sheet", sheet_id=created["id"]))
+        return done(tr("Fiche de production créée.", "Production sheet created."),
+                    "portal_productions.sheet", sheet_id=created["id"])
     return _sheet_form_page(form, None)
 
 
@@ -65,6 +66,6 @@ def edit_sheet(sheet_id: str):
             productions.update_sheet(api(), sheet_id, sheet_form.api_body(form.values, creating=False))
         except ApiError as error:
             return _sheet_form_page(form.take(error), data, 422)
-        flash(tr("Fiche de production sauvegardée.", "Production sheet saved."), "success")
-        return redirect(url_for("portal_productions.sheet", sheet_id=sheet_id))
+        return done(tr("Fiche de production sauvegardée.", "Production sheet saved."),
+                    "portal_productions.sheet", sheet_id=sheet_id)
     return _sheet_form_page(form, data)
