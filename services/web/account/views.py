@@ -27,23 +27,32 @@ def login():
     if request.method == "GET" and current_login() is not None:
         return redirect(home_for(current_login()))
     form = FormState(values=trimmed(request.form, "login"))
-    if request.method == "POST":
-        password = request.form.get("password") or ""
-        if not form.value("login"):
-            form.add_error("login", tr("Entrez votre nom d'utilisateur.", "Enter your username."))
-        if not password:
-            form.add_error("password", tr("Entrez votre mot de passe.", "Enter your password."))
-        if not form.errors:
-            try:
-                sign_in(form.value("login"), password, bool(request.form.get("remember_me")), "cards")
-                return redirect(safe_next(home_for(current_login())))
-            except ApiError as error:
-                form.take(error)
-                if error.status == 401:
-                    form.message = tr("Nom d'utilisateur ou mot de passe incorrect.",
-                                      "Wrong username or password.")
+    if request.method == "POST" and signed_in(
+            form, "login", "cards", tr("Entrez votre nom d'utilisateur.", "Enter your username."),
+            tr("Nom d'utilisateur ou mot de passe incorrect.", "Wrong username or password.")):
+        return redirect(safe_next(home_for(current_login())))
     return render_template("account/login.html", form=form, page_title=tr("Connexion", "Log in")), \
         (200 if not form.errors and not form.message else 422)
+
+
+def signed_in(form: FormState, field: str, portal: str, missing: str, wrong: str, rename: dict | None = None) -> bool:
+    """A portal's login form sent: ``field`` (username or email) and the password checked, then the session
+    opened; False, with the refusals on ``form``, when something was missing or auth refused."""
+    password = request.form.get("password") or ""
+    if not form.value(field):
+        form.add_error(field, missing)
+    if not password:
+        form.add_error("password", tr("Entrez votre mot de passe.", "Enter your password."))
+    if form.errors:
+        return False
+    try:
+        sign_in(form.value(field), password, bool(request.form.get("remember_me")), portal)
+        return True
+    except ApiError as error:
+        form.take(error, rename=rename)
+        if error.status == 401:
+            form.message = wrong
+        return False
 
 
 @blp.post("/logout")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
 
-from services.web.account.views import forgot_password_page, sign_in
+from services.web.account.views import forgot_password_page, sign_in, signed_in
 from services.web.after_post import done
 from services.web.clients import auth
 from services.web.clients.gateway import ApiError
@@ -32,19 +32,9 @@ def login():
     login_form = FormState(values=trimmed(request.form, "email"))
     if request.method == "GET":
         return _entry_page(FormState(), login_form)
-    password = request.form.get("password") or ""
-    if not login_form.value("email"):
-        login_form.add_error("email", tr("Entrez votre courriel.", "Enter your email."))
-    if not password:
-        login_form.add_error("password", tr("Entrez votre mot de passe.", "Enter your password."))
-    if not login_form.errors:
-        try:
-            sign_in(login_form.value("email"), password, bool(request.form.get("remember_me")), "aqpm")
-            return redirect(safe_next(url_for("portal_productions.sheets")))
-        except ApiError as error:
-            login_form.take(error, rename={"login": "email"})
-            if error.status == 401:
-                login_form.message = tr("Courriel ou mot de passe incorrect.", "Wrong email or password.")
+    if signed_in(login_form, "email", "aqpm", tr("Entrez votre courriel.", "Enter your email."),
+                 tr("Courriel ou mot de passe incorrect.", "Wrong email or password."), rename={"login": "email"}):
+        return redirect(safe_next(url_for("portal_productions.sheets")))
     return _entry_page(FormState(), login_form, 422)
 
 
