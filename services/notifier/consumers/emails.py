@@ -158,24 +158,22 @@ class EmailHandlers:
     def house_admin_added(self, session: Session, event: Envelope) -> None:
         """P4."""
         payload = event.payload
-        person = find_recipient(session, payload["user_id"])
-        record_message(session, event, template="house_admin_added", portal=PRODUCTIONS, language=person.language,
-                       to_address=person.email, to_name=f"{person.first_name} {person.last_name}", box=self.box,
-                       context={**self._common(PRODUCTIONS), "first_name": person.first_name,
-                                "last_name": person.last_name, "house_name": payload["house_name"],
-                                "house_id": payload["house_id"], "delegate": bool(payload.get("delegate")),
-                                "house_url": self.links.house(payload["house_id"])})
+        self._to_productions_user(session, event, "house_admin_added", house_name=payload["house_name"],
+                                  house_id=payload["house_id"], delegate=bool(payload.get("delegate")),
+                                  house_url=self.links.house(payload["house_id"]))
 
     def access_granted(self, session: Session, event: Envelope) -> None:
         """P6."""
         payload = event.payload
-        person = find_recipient(session, payload["user_id"])
-        record_message(session, event, template="access_granted", portal=PRODUCTIONS, language=person.language,
+        self._to_productions_user(session, event, "access_granted", sheet_title=payload["sheet_title"],
+                                  sheet_id=payload["sheet_id"], sheet_url=self.links.sheet(payload["sheet_id"]))
+
+    def _to_productions_user(self, session: Session, event: Envelope, template: str, **context) -> None:
+        person = find_recipient(session, event.payload["user_id"])
+        record_message(session, event, template=template, portal=PRODUCTIONS, language=person.language,
                        to_address=person.email, to_name=f"{person.first_name} {person.last_name}", box=self.box,
                        context={**self._common(PRODUCTIONS), "first_name": person.first_name,
-                                "last_name": person.last_name, "sheet_title": payload["sheet_title"],
-                                "sheet_id": payload["sheet_id"], "sheet_url": self.links.sheet(payload["sheet_id"])})
-
+                                "last_name": person.last_name, **context})
 
 def _full_name(payload: dict) -> str:
     return f"{payload['first_name']} {payload['last_name']}".strip()

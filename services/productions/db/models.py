@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, date, datetime
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 from chassis.bus.tables import BigId
 
@@ -61,20 +61,27 @@ class House(Base):
         return self.status == "active"
 
 
-class HouseAdmin(Base):
+class _UserGrant:
+    """A registered user given something: the administration of a house, the access to a sheet."""
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("known_users.id"), index=True)
+
+    @declared_attr
+    def user(cls) -> Mapped[KnownUser]:
+        return relationship(KnownUser, lazy="joined")
+
+
+class HouseAdmin(_UserGrant, Base):
     """An administrator ("utilisateur principal") of a house; delegates are administrators by default."""
     __tablename__ = "house_admins"
     __table_args__ = (UniqueConstraint("house_id", "user_id", name="uq_house_admins_house_user"),)
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     house_id: Mapped[str] = mapped_column(ForeignKey("houses.id", ondelete="CASCADE"))
-    user_id: Mapped[str] = mapped_column(ForeignKey("known_users.id"), index=True)
     delegate: Mapped[bool] = mapped_column(Boolean, default=False)
     added_by: Mapped[str] = mapped_column(String(64))
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     house: Mapped[House] = relationship(back_populates="admins")
-    user: Mapped[KnownUser] = relationship(lazy="joined")
 
 
 class Producer(Base):
@@ -126,18 +133,14 @@ class Sheet(Base):
     producer: Mapped[Producer | None] = relationship(lazy="joined")
 
 
-class SheetAccess(Base):
+class SheetAccess(_UserGrant, Base):
     """A registered user authorized to go on to SET for one sheet (P6)."""
     __tablename__ = "sheet_access"
     __table_args__ = (UniqueConstraint("sheet_id", "user_id", name="uq_sheet_access_sheet_user"),)
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     sheet_id: Mapped[str] = mapped_column(ForeignKey("sheets.id", ondelete="CASCADE"))
-    user_id: Mapped[str] = mapped_column(ForeignKey("known_users.id"), index=True)
     granted_by: Mapped[str] = mapped_column(String(64))
     granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-    user: Mapped[KnownUser] = relationship(lazy="joined")
 
 
 class SigningKey(Base):
