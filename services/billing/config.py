@@ -9,13 +9,11 @@
 | `BILLING_BANK_DETAILS` | placeholder Desjardins account | how to pay by direct deposit (lines separated by `|`) |
 | `BILLING_PAY_URL_TEMPLATE` | `{public_base_url}/invoices/{invoice_id}` | pay link of an open credit-card invoice: the web's invoice page, which has the pay form (`{number}` is also available) |
 | `BILLING_PAYMENT_PROVIDER` | `sandbox` | card payment provider (only `sandbox` ships) |
-| `BILLING_CARD_MINIMUM` | `5.00` | smallest balance that may be paid by card (C9) |
 | `BILLING_IDEMPOTENCY_TTL_HOURS` | `48` | how long an `Idempotency-Key` replays its first response |
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from chassis.config import ServiceConfig
 
@@ -44,11 +42,10 @@ class BillingSettings:
     pay_url_template: str
     public_base_url: str
     payment_provider: str
-    card_minimum: Decimal
     idempotency_ttl_hours: int
 
     @classmethod
-    def from_config(cls, config: ServiceConfig) -> "BillingSettings":
+    def from_config(cls, config: ServiceConfig) -> BillingSettings:
         def lines(value: str) -> tuple[str, ...]:
             return tuple(part.strip() for part in value.split("|") if part.strip())
 
@@ -60,7 +57,6 @@ class BillingSettings:
             pay_url_template=config.setting("PAY_URL_TEMPLATE", DEFAULT_PAY_URL_TEMPLATE),
             public_base_url=config.public_base_url.rstrip("/"),
             payment_provider=config.setting("PAYMENT_PROVIDER", "sandbox"),
-            card_minimum=Decimal(config.setting("CARD_MINIMUM", "5.00")),
             idempotency_ttl_hours=int(config.setting("IDEMPOTENCY_TTL_HOURS", "48")),
         )
 

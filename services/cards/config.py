@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from chassis.config import ServiceConfig
-from services.cards.domain.pricing import CREDIT_CARD_MINIMUM
 
 SERVICE = "cards"
+DEFAULT_CARD_MINIMUM = "5.00"  # C9: the one place of the credit-card minimum (billing reads it from the event)
 
 
 def load_config(**overrides) -> ServiceConfig:
@@ -44,7 +44,7 @@ class CardsSettings:
             end_date_max_age_days=int(config.setting("END_DATE_MAX_AGE_DAYS", "365")),
             verification_base_url=config.setting("PUBLIC_BASE_URL", config.public_base_url).rstrip("/"),
             max_participants=int(config.setting("MAX_PARTICIPANTS", "500")),
-            card_minimum=Decimal(config.setting("CARD_MINIMUM", str(CREDIT_CARD_MINIMUM))),
+            card_minimum=Decimal(config.setting("CARD_MINIMUM", DEFAULT_CARD_MINIMUM)),
             verify_max_failures=int(config.setting("VERIFY_MAX_FAILURES", "10")),
             verify_window_seconds=int(config.setting("VERIFY_WINDOW_SECONDS", "600")),
             trusted_proxy_hops=int(config.setting("TRUSTED_PROXY_HOPS", "1")),

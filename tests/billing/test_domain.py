@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
+from chassis.money import money_display, money_text, to_money
 from services.billing.domain.cards import CardDetails, card_brand, is_expired, luhn_valid
 from services.billing.domain.lines import TotalMismatch, card_lines, checked_total
-from services.billing.domain.money import money_display, money_text, to_money
 from services.billing.domain.numbering import format_invoice_number, parse_invoice_number
 from services.billing.domain.payments import make_provider
 from services.billing.domain.payments.provider import ProviderUnavailable, safe_charge
@@ -83,6 +83,9 @@ def test_unknown_provider_is_a_startup_error():
 
 def test_money_and_numbers():
     assert money_text(Decimal("2")) == "2.00" and to_money("2.005") == Decimal("2.01")
+    assert to_money(Decimal("0.125")) == Decimal("0.13") and money_text("0.125") == "0.13"  # half up, as cards
+    [line] = card_lines(1, Decimal("0.125"), "PDSB", "2026-02-27", "CISSS de Laval")
+    assert line.unit_price == Decimal("0.13") and line.amount == Decimal("0.13")
     assert money_display(Decimal("1234.5")) == "1 234,50 $" and money_display(Decimal("1234.5"), "en") == "$1,234.50"
     with pytest.raises(TypeError):
         to_money(2.0)

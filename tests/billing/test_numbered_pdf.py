@@ -26,7 +26,7 @@ def document_for(payment_method="direct_deposit", language="fr", name="CISSS de 
                      "city": "Laval", "postal_code": "H7V 3Y7", "email": "comptes@example.org"},
             lines=(DocumentLine("Cartes PDSB — 2026-02-27", 12, Decimal("2.00"), Decimal("24.00")),),
             total=Decimal("24.00"), amount_paid=Decimal("0.00"), balance=Decimal("24.00"), pay_url=pay_url,
-            session_summary="PDSB — CISSS de Laval — 2026-02-27")
+            session_summary="PDSB — CISSS de Laval — 2026-02-27", card_minimum=Decimal("5.00"))
     return build
 
 

@@ -17,7 +17,7 @@ from services.cards.domain.formats import (
     normalize_postal_code,
 )
 from services.cards.domain.participants import clean_participant, match_title
-from services.cards.domain.pricing import quote
+from services.cards.domain.pricing import UNIT_PRICE, card_minimum_message, quote
 from services.cards.domain.text import fold, person_key
 
 TITLES = {"mme": ("Mme", "Ms."), "m": ("M.", "Mr.")}
@@ -177,10 +177,22 @@ def test_billing_moves_only_forward():
     assert statuses.advance("new", "invoiced") is None
 
 
+FIVE = Decimal("5.00")
+
+
 def test_quote_in_decimal_and_credit_card_threshold():
-    assert quote(2).total == Decimal("4.00") and not quote(2).credit_card_allowed
-    assert quote(3).to_dict() == {"participant_count": 3, "unit_price": "2.00", "total": "6.00", "currency": "CAD",
-                                  "credit_card_allowed": True}
+    assert quote(2, UNIT_PRICE, FIVE).total == Decimal("4.00") and not quote(2, UNIT_PRICE, FIVE).credit_card_allowed
+    assert quote(3, UNIT_PRICE, FIVE).to_dict() == {
+        "participant_count": 3, "unit_price": "2.00", "total": "6.00", "currency": "CAD", "credit_card_allowed": True,
+        "card_minimum": "5.00"}
+    assert not quote(4, UNIT_PRICE, Decimal("10.00")).credit_card_allowed  # CARDS_CARD_MINIMUM=10.00
+
+
+def test_quote_rounds_half_up_to_the_cent_like_billing():
+    assert quote(1, Decimal("0.125"), FIVE).total == Decimal("0.13")
+    assert quote(1, Decimal("0.125"), FIVE).to_dict()["total"] == "0.13"
+    assert card_minimum_message(Decimal("10")) == ("La carte de crédit est acceptée à partir de 10,00 $. / "
+                                                   "Credit card is accepted from $10.00.")
 
 
 def test_verification_codes_are_random_and_forgiving_to_read():

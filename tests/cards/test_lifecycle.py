@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from chassis.bus.tables import OutboxMessage
 from chassis.errors import TooManyRequests
 from services.cards.app import create_app
 from services.cards.config import load_config
-from services.cards.db.models import VerificationThrottle
+from services.cards.db.models import Attestation, AuditEntry, CardSession, VerificationThrottle
 from services.cards.operations.throttle import Throttle
 from tests.cards.helpers import deliver, envelope, participant_form, session_form
 
@@ -57,7 +57,8 @@ def test_quote_and_credit_card_threshold(client, trainer):
     headers = trainer["headers"]
     session_id = new_request(client, headers, participants=2)
     assert client.get(f"/sessions/{session_id}/quote", headers=headers).json == {
-        "participant_count": 2, "unit_price": "2.00", "total": "4.00", "currency": "CAD", "credit_card_allowed": False}
+        "participant_count": 2, "unit_price": "2.00", "total": "4.00", "currency": "CAD", "credit_card_allowed": False,
+        "card_minimum": "5.00"}
     refused = client.post(f"/sessions/{session_id}/submit", json={"payment_method": "credit_card",
                                                                  "billed_to": "individual"}, headers=headers)
     assert refused.status_code == 422 and "payment_method" in refused.json["error"]["fields"]
@@ -156,7 +157,16 @@ def test_payment_after_cancellation_does_not_revive_the_request(client, trainer,
 
 
 def test_billing_event_for_an_unknown_session_is_ignored(db):
-    billing(db, "billing.invoice_paid", "no-such-session")  # no exception: nothing to do
+    """Billing's events for a request cards does not know change nothing: no request, no audit, no event."""
+    with db.reading() as session:
+        outbox_before = session.scalar(select(func.count(OutboxMessage.id)))
+    for event_type in ("billing.invoice_issued", "billing.invoice_paid", "billing.invoice_voided"):
+        billing(db, event_type, "no-such-session")
+    with db.reading() as session:
+        assert session.get(CardSession, "no-such-session") is None
+        assert session.scalars(select(AuditEntry).where(AuditEntry.session_id == "no-such-session")).all() == []
+        assert session.scalars(select(Attestation).where(Attestation.session_id == "no-such-session")).all() == []
+        assert session.scalar(select(func.count(OutboxMessage.id))) == outbox_before
 
 
 def test_ship_once_paid_then_attestation_pdfs(client, trainer, db, staff):

@@ -27,7 +27,7 @@ def test_new_session_takes_the_trainer_block_from_the_account(client, trainer):
     assert body["delivery"]["postal_code"] == "H2X 1Y4"
     assert body["participant_count"] == 0
     assert body["quote"] == {"participant_count": 0, "unit_price": "2.00", "total": "0.00", "currency": "CAD",
-                             "credit_card_allowed": False}
+                             "credit_card_allowed": False, "card_minimum": "5.00"}
 
 
 def test_trainer_email_defaults_to_the_account(client, trainer):

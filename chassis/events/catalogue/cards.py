@@ -54,10 +54,13 @@ class SessionSubmitted(Schema):
     total = money(required=True, metadata={"description": "participant_count x unit_price"})
     currency = fields.String(required=True, validate=validate.Equal("CAD"), metadata={"description": "always CAD"})
     payment_method = fields.String(required=True, validate=validate.OneOf(["credit_card", "cheque", "direct_deposit"]),
-                                   metadata={"description": "credit_card only when total >= 5.00"})
+                                   metadata={"description": "credit_card only when total >= card_minimum"})
     bill_to = fields.Nested(BillToSchema, required=True, metadata={"description": "who the invoice is addressed to"})
     delivery = fields.Nested(DeliverySchema, required=True, metadata={"description": "where the cards are mailed"})
     language = language(metadata={"description": "the trainer's language"})
+    card_minimum = money(load_default="5.00", metadata={
+        "description": "smallest total payable by credit card (CARDS_CARD_MINIMUM): billing applies it to the "
+                       "invoice; \"5.00\" for events sent before the field existed"})
 
 
 @event_schema("cards.session_cancelled", 1)
@@ -108,7 +111,8 @@ class SessionShipped(Schema):
                                    metadata={"description": "French label of the training activity"})
     activity_label_en = fields.String(allow_none=True, load_default=None,
                                       metadata={"description": "English label of the activity, when there is one"})
-    location = fields.String(allow_none=True, load_default=None, metadata={"description": "where the training was given"})
+    location = fields.String(allow_none=True, load_default=None,
+                             metadata={"description": "where the training was given"})
     end_date = fields.Date(allow_none=True, load_default=None, metadata={"description": "last day of the training"})
     invoice_number = fields.String(allow_none=True, load_default=None,
                                    metadata={"description": "the request's invoice number, e.g. 2026-000123"})

@@ -116,8 +116,7 @@ def _charge(session, invoice_id: str, data: dict, key: str) -> tuple[int, dict]:
                        exp_year=card_input["exp_year"], cvc=card_input["cvc"], holder=card_input["holder"])
     del card_input
     try:
-        payment = pay_by_card(session, invoice_id, current_principal(), card, context.provider(),
-                              context.settings(), key)
+        payment = pay_by_card(session, invoice_id, current_principal(), card, context.provider(), key)
     except PaymentDeclined as declined:
         return 402, error_body(402, declined.code, declined.message, extra=declined.extra)
     return 201, PaymentOutput().dump(payment_view(payment))

@@ -23,7 +23,7 @@ def invoice_view(invoice: Invoice, settings: BillingSettings, session: Session |
         "total": invoice.total, "amount_paid": invoice.amount_paid, "balance": invoice.balance,
         "currency": invoice.currency, "billed_to": invoice.bill_to, "payment_method": invoice.payment_method,
         "status": invoice.status, "refund_due": invoice.refund_due,
-        "credit_card_allowed": invoice.status == "open" and invoice.balance >= settings.card_minimum,
+        "credit_card_allowed": invoice.status == "open" and invoice.balance >= invoice.card_minimum,
         "pay_url": pay_url_for(invoice, settings),
         "session": {"organization_name": invoice.organization_name, "activity_label": invoice.activity_label,
                     "end_date": invoice.session_end_date},

@@ -10,8 +10,7 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import (JSON, BigInteger, Date, DateTime, ForeignKey, Integer, Numeric, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -52,6 +51,8 @@ class Invoice(Base):
     amount_paid: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
     balance: Mapped[Decimal] = mapped_column(Money)
     refund_due: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+    # smallest balance payable by card, as cards announced it with the submission (CARDS_CARD_MINIMUM, C9)
+    card_minimum: Mapped[Decimal] = mapped_column(Money, server_default="5.00")
     language: Mapped[str] = mapped_column(String(2))
     bill_to: Mapped[dict] = mapped_column(JSON)
     trainer: Mapped[dict] = mapped_column(JSON)
@@ -63,7 +64,7 @@ class Invoice(Base):
     voided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     session_cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
-    lines: Mapped[list["InvoiceLine"]] = relationship(back_populates="invoice", order_by="InvoiceLine.position",
+    lines: Mapped[list[InvoiceLine]] = relationship(back_populates="invoice", order_by="InvoiceLine.position",
                                                       cascade="all, delete-orphan", lazy="selectin")
 
 
@@ -99,7 +100,7 @@ class Payment(Base):
     recorded_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
-    allocations: Mapped[list["PaymentAllocation"]] = relationship(
+    allocations: Mapped[list[PaymentAllocation]] = relationship(
         back_populates="payment", cascade="all, delete-orphan", lazy="selectin", order_by="PaymentAllocation.id")
 
 

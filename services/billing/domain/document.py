@@ -37,3 +37,4 @@ class InvoiceDocument:
     balance: Decimal
     pay_url: str | None
     session_summary: str
+    card_minimum: Decimal

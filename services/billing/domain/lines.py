@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from services.billing.domain.money import to_money
+from chassis.money import to_money
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ bill-to field, say), no draft is made (``None``): the caller draws the PDF with 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass
-from typing import Callable
 
 from services.billing.domain.document import InvoiceDocument, Seller
 from services.billing.domain.pdf import render_invoice_pdf

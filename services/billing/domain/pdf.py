@@ -8,8 +8,8 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
+from chassis.money import money_display
 from services.billing.domain.document import InvoiceDocument, Seller
-from services.billing.domain.money import money_display
 
 LABELS = {
     "fr": {
@@ -22,7 +22,7 @@ LABELS = {
                    "obligatoirement le numéro de facture {number}. Postez-le à l'adresse du vendeur ci-dessus."),
         "direct_deposit": ("Dépôt direct : versez le solde au compte ci-dessous et indiquez le numéro de facture "
                            "{number} comme référence du dépôt."),
-        "credit_card": ("Carte de crédit : payez en ligne à l'adresse ci-dessous (solde minimal de 5,00 $). "
+        "credit_card": ("Carte de crédit : payez en ligne à l'adresse ci-dessous (solde minimal de {minimum}). "
                         "Les données de votre carte ne sont jamais conservées."),
         "shipping": "Les cartes sont expédiées à la réception du paiement.",
         "settled": "Facture payée : il n'y a plus rien à payer. Merci!",
@@ -40,7 +40,7 @@ LABELS = {
                    "{number} on it. Mail it to the seller's address above."),
         "direct_deposit": ("Direct deposit: deposit the balance into the account below and give the invoice "
                            "number {number} as the deposit reference."),
-        "credit_card": ("Credit card: pay online at the address below (minimum balance $5.00). "
+        "credit_card": ("Credit card: pay online at the address below (minimum balance {minimum}). "
                         "Your card data is never kept."),
         "shipping": "Cards are shipped once payment is received.",
         "settled": "Invoice paid: nothing is left to pay. Thank you!",
@@ -126,7 +126,8 @@ def render_invoice_pdf(document: InvoiceDocument, seller: Seller, compress: bool
 
 def _draw_how_to_pay(out: _Writer, document: InvoiceDocument, seller: Seller, labels: dict) -> None:
     out.line(labels["how_to_pay"], "Helvetica-Bold", 11)
-    out.line(labels[document.payment_method].format(seller=seller.name, number=document.number))
+    minimum = money_display(document.card_minimum, document.language)
+    out.line(labels[document.payment_method].format(seller=seller.name, number=document.number, minimum=minimum))
     if document.payment_method == "direct_deposit":
         for bank_line in seller.bank_details:
             out.line(bank_line, x=LEFT + 6 * mm)

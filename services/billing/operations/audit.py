@@ -1,7 +1,7 @@
 """Writing the audit trail (X4) beside the change it describes."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
@@ -12,7 +12,7 @@ SYSTEM_ACTOR = "system"
 
 def audit(session: Session, actor_id: str, action: str, *, invoice_id: str | None = None,
           payment_id: str | None = None, details: dict | None = None, note: str | None = None) -> AuditEntry:
-    entry = AuditEntry(occurred_at=datetime.now(timezone.utc), actor_id=actor_id, action=action,
+    entry = AuditEntry(occurred_at=datetime.now(UTC), actor_id=actor_id, action=action,
                        invoice_id=invoice_id, payment_id=payment_id, details=details or {}, note=note)
     session.add(entry)
     return entry

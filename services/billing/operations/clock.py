@@ -1,14 +1,14 @@
 """UTC for storage, America/Montreal for what people call "today" (and the invoice year)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 MONTREAL = ZoneInfo("America/Montreal")
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def montreal_today() -> date:
@@ -17,7 +17,7 @@ def montreal_today() -> date:
 
 def as_utc(value: datetime) -> datetime:
     """SQLite hands back naive datetimes: they were stored as UTC."""
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 def local_date(value: datetime) -> date:

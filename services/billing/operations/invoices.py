@@ -11,12 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chassis.correlation import correlation_scope, current_correlation_id
+from chassis.money import ZERO, money_text, to_money
 from services.billing import events
 from services.billing.config import BillingSettings
 from services.billing.db.models import CancelledSession, Invoice, InvoiceLine
 from services.billing.domain.document import DocumentLine, InvoiceDocument, Seller
 from services.billing.domain.lines import card_lines, checked_total
-from services.billing.domain.money import ZERO, money_text, to_money
 from services.billing.domain.numbered_pdf import draw_unnumbered
 from services.billing.domain.pdf import render_invoice_pdf
 from services.billing.operations.audit import SYSTEM_ACTOR, audit
@@ -50,6 +50,7 @@ def issue_invoice(session: Session, payload: dict, settings: BillingSettings) ->
         number=None, session_id=session_id, owner_user_id=payload["trainer"]["user_id"], status="open",
         payment_method=payload["payment_method"], currency=payload["currency"], total=total, amount_paid=ZERO,
         balance=total, refund_due=ZERO, language=payload.get("language") or "fr", bill_to=dict(payload["bill_to"]),
+        card_minimum=to_money(payload["card_minimum"]),
         trainer=dict(payload["trainer"]), organization_name=payload["organization_name"],
         activity_label=payload["activity_label"], session_end_date=_date(payload["end_date"]),
         issued_at=utc_now(),
@@ -151,7 +152,8 @@ def invoice_document(invoice: Invoice, settings: BillingSettings, number: str | 
         lines=tuple(DocumentLine(line.description, line.quantity, to_money(line.unit_price), to_money(line.amount))
                     for line in invoice.lines),
         total=to_money(invoice.total), amount_paid=to_money(invoice.amount_paid), balance=to_money(invoice.balance),
-        pay_url=pay_url_for(invoice, settings, number), session_summary=summary)
+        pay_url=pay_url_for(invoice, settings, number), session_summary=summary,
+        card_minimum=to_money(invoice.card_minimum))
 
 
 def invoice_pdf(invoice: Invoice, settings: BillingSettings) -> bytes:

@@ -19,8 +19,8 @@ invoice is numbered again at the end.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from sqlalchemy import bindparam, event, inspect, select, update
 from sqlalchemy.orm import Session

@@ -14,12 +14,11 @@ from sqlalchemy.orm import Session
 
 from chassis.errors import ApiError, Conflict, NotFound, ValidationFailed
 from chassis.logging import get_logger
+from chassis.money import ZERO, money_text, to_money
 from chassis.tokens import Principal
 from services.billing import events
-from services.billing.config import BillingSettings
 from services.billing.db.models import Invoice, Payment, PaymentAllocation
 from services.billing.domain.cards import CardDetails
-from services.billing.domain.money import ZERO, money_text, to_money
 from services.billing.domain.payments.provider import PaymentProvider, ProviderUnavailable, safe_charge
 from services.billing.operations.audit import audit
 from services.billing.operations.clock import montreal_today, utc_now
@@ -62,17 +61,17 @@ def _require_open(invoice: Invoice) -> None:
 
 
 def pay_by_card(session: Session, invoice_id: str, principal: Principal, card: CardDetails,
-                provider: PaymentProvider, settings: BillingSettings, idempotency_key: str) -> Payment:
+                provider: PaymentProvider, idempotency_key: str) -> Payment:
     """Charges the whole balance. Raises PaymentDeclined (402) when the provider declines."""
     invoice = locked_invoice(session, id=invoice_id)
     if not invoice_visible_to(invoice, principal):
         raise _not_found()
     _require_open(invoice)
     amount = to_money(invoice.balance)
-    if amount < settings.card_minimum:
-        raise ApiError(f"Le paiement par carte exige un solde d'au moins {money_text(settings.card_minimum)} $ "
+    if amount < invoice.card_minimum:
+        raise ApiError(f"Le paiement par carte exige un solde d'au moins {money_text(invoice.card_minimum)} $ "
                        f"(solde : {money_text(amount)} $). / Card payment needs a balance of at least "
-                       f"${money_text(settings.card_minimum)} (balance: ${money_text(amount)}).",
+                       f"${money_text(invoice.card_minimum)} (balance: ${money_text(amount)}).",
                        status=422, code="balance_below_card_minimum")
     try:
         result = safe_charge(provider, card, amount, invoice.currency, f"Facture {invoice.number}",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import Row
 
+from services.cards.api.context import settings
 from services.cards.db.models import Attestation, AuditEntry, CardSession, Participant, participant_count
 from services.cards.domain import statuses
 from services.cards.domain.pricing import quote
@@ -35,7 +36,7 @@ def session_view(s: CardSession | Row) -> dict:
         "activity_code": s.activity_code, "activity_label": s.activity_label, "end_date": s.end_date,
         "participant_count": count, "delivery": delivery_block(s),
         "payment_method": s.payment_method, "billed_to": s.billed_to,
-        "quote": quote(count, s.unit_price).to_dict(),
+        "quote": quote(count, s.unit_price, settings().card_minimum).to_dict(),
         "invoice": ({"id": s.invoice_id, "number": s.invoice_number, "voided": s.invoice_voided_at is not None}
                     if s.invoice_id else None),
         "created_at": s.created_at, "updated_at": s.updated_at, "submitted_at": s.submitted_at,

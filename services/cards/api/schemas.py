@@ -135,6 +135,7 @@ class QuoteOut(StrictSchema):
     total = fields.String(metadata={"example": "10.00"})
     currency = fields.String(metadata={"example": "CAD"})
     credit_card_allowed = fields.Boolean()
+    card_minimum = fields.String(metadata={"example": "5.00", "description": "smallest total payable by card"})
 
 
 class InvoiceRefOut(StrictSchema):

@@ -133,10 +133,10 @@ class SessionItem(MethodView):
 @require_auth(TRAINER, STAFF)
 @blp.response(200, schemas.QuoteOut)
 def session_quote(session_id):
-    """Montant à payer / Amount due: $2.00 a participant; credit card from $5.00"""
+    """Montant à payer / Amount due: $2.00 a participant; credit card from `card_minimum` (CARDS_CARD_MINIMUM)"""
     with database().reading() as db_session:
         s = load_session(db_session, current_principal(), session_id)
-        return quote(participant_count(s), s.unit_price).to_dict()
+        return quote(participant_count(s), s.unit_price, settings().card_minimum).to_dict()
 
 
 @blp.route("/sessions/<session_id>/submit", methods=["POST"])
@@ -148,7 +148,8 @@ def submit_session(data, session_id):
     principal = current_principal()
     with database().transaction() as db_session:
         s = load_session(db_session, principal, session_id, manage=True, for_update=True)
-        lifecycle.submit(db_session, s, principal.user_id, data["payment_method"], data["billed_to"])
+        lifecycle.submit(db_session, s, principal.user_id, data["payment_method"], data["billed_to"],
+                         settings().card_minimum)
         return session_view(s)
 
 

@@ -1,12 +1,12 @@
-"""What a request costs (C8, C9): $2.00 a card, credit card from $5.00."""
+"""What a request costs (C8, C9): $2.00 a card; credit card from the minimum set by ``CARDS_CARD_MINIMUM``."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
+from chassis.money import CURRENCY, money_display, money_text, to_money
+
 UNIT_PRICE = Decimal("2.00")
-CREDIT_CARD_MINIMUM = Decimal("5.00")
-CURRENCY = "CAD"
 PAYMENT_METHODS = ("credit_card", "cheque", "direct_deposit")
 BILLED_TO = ("individual", "organization")
 
@@ -17,18 +17,22 @@ class Quote:
     unit_price: Decimal
     total: Decimal
     currency: str
-    credit_card_allowed: bool
+    card_minimum: Decimal
+
+    @property
+    def credit_card_allowed(self) -> bool:
+        return self.total >= self.card_minimum
 
     def to_dict(self) -> dict:
-        return {"participant_count": self.participant_count, "unit_price": money(self.unit_price),
-                "total": money(self.total), "currency": self.currency,
-                "credit_card_allowed": self.credit_card_allowed}
+        return {"participant_count": self.participant_count, "unit_price": money_text(self.unit_price),
+                "total": money_text(self.total), "currency": self.currency,
+                "credit_card_allowed": self.credit_card_allowed, "card_minimum": money_text(self.card_minimum)}
 
 
-def money(amount: Decimal) -> str:
-    return str(amount.quantize(Decimal("0.01")))
+def quote(participant_count: int, unit_price: Decimal, card_minimum: Decimal) -> Quote:
+    return Quote(participant_count, unit_price, to_money(unit_price * participant_count), CURRENCY, card_minimum)
 
 
-def quote(participant_count: int, unit_price: Decimal = UNIT_PRICE) -> Quote:
-    total = (unit_price * participant_count).quantize(Decimal("0.01"))
-    return Quote(participant_count, unit_price, total, CURRENCY, total >= CREDIT_CARD_MINIMUM)
+def card_minimum_message(card_minimum: Decimal) -> str:
+    return (f"La carte de crédit est acceptée à partir de {money_display(card_minimum, 'fr')}. / "
+            f"Credit card is accepted from {money_display(card_minimum, 'en')}.")

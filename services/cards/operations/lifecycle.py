@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, lazyload
 
 from chassis.errors import Conflict, ValidationFailed
 from chassis.logging import get_logger
+from chassis.money import money_text
 from services.cards import events
 from services.cards.db.models import Attestation, CardSession, Participant, participant_count
 from services.cards.domain import codes, statuses
-from services.cards.domain.pricing import money, quote
+from services.cards.domain.pricing import card_minimum_message, quote
 from services.cards.operations import audit
 
 log = get_logger("cards")
@@ -43,28 +45,31 @@ def ensure_editable(card_session: CardSession) -> None:
 
 # --- people's actions -----------------------------------------------------------------------
 
-def submit(db_session: Session, s: CardSession, actor_id: str, payment_method: str, billed_to: str) -> None:
-    """``s`` is locked (``FOR UPDATE``): adding a participant locks it first, so the count cannot change."""
+def submit(db_session: Session, s: CardSession, actor_id: str, payment_method: str, billed_to: str,
+           card_minimum: Decimal) -> None:
+    """``s`` is locked (``FOR UPDATE``): adding a participant locks it first, so the count cannot change.
+
+    ``card_minimum`` (``CARDS_CARD_MINIMUM``) travels in the event: billing applies the same one to the invoice.
+    """
     ensure_transition(s, statuses.SUBMITTED)
     # Counted, not loaded: the event and the answer need the number only (and the view reads it from here).
     s.loaded_participant_count = db_session.scalar(
         select(func.count(Participant.id)).where(Participant.session_id == s.id))
-    price = quote(s.loaded_participant_count, s.unit_price)
+    price = quote(s.loaded_participant_count, s.unit_price, card_minimum)
     if price.participant_count == 0:
         raise ValidationFailed(fields={"participants": [
             "Ajoutez au moins un participant avant de soumettre. / Add at least one participant before submitting."]})
     if payment_method == "credit_card" and not price.credit_card_allowed:
-        raise ValidationFailed(fields={"payment_method": [
-            "La carte de crédit est acceptée à partir de 5,00 $. / Credit card is accepted from $5.00."]})
+        raise ValidationFailed(fields={"payment_method": [card_minimum_message(card_minimum)]})
     s.status, s.payment_method, s.billed_to = statuses.SUBMITTED, payment_method, billed_to
     s.submitted_at = s.updated_at = _now()
-    events.emit(db_session, events.SESSION_SUBMITTED, submitted_payload(s))
+    events.emit(db_session, events.SESSION_SUBMITTED, submitted_payload(s, card_minimum))
     audit.record(db_session, actor_id, "submitted", s.id, payment_method=payment_method, billed_to=billed_to,
-                 total=money(price.total))
+                 total=money_text(price.total))
 
 
-def submitted_payload(s: CardSession) -> dict:
-    price = quote(participant_count(s), s.unit_price)
+def submitted_payload(s: CardSession, card_minimum: Decimal) -> dict:
+    price = quote(participant_count(s), s.unit_price, card_minimum)
     if s.billed_to == "organization":
         bill_name, attention = s.organization_name, s.delivery_attention
     else:
@@ -75,8 +80,8 @@ def submitted_payload(s: CardSession) -> dict:
                     "first_name": s.trainer_first_name, "last_name": s.trainer_last_name, "email": s.trainer_email},
         "organization_name": s.organization_name, "activity_label": s.activity.label,
         "end_date": s.end_date.isoformat(), "participant_count": price.participant_count,
-        "unit_price": money(price.unit_price), "total": money(price.total), "currency": price.currency,
-        "payment_method": s.payment_method,
+        "unit_price": money_text(price.unit_price), "total": money_text(price.total), "currency": price.currency,
+        "payment_method": s.payment_method, "card_minimum": money_text(price.card_minimum),
         "bill_to": {"kind": s.billed_to, "name": bill_name, "attention": attention, "address": s.delivery_address,
                     "city": s.delivery_city, "postal_code": s.delivery_postal_code, "email": s.delivery_email},
         "delivery": {"address": s.delivery_address, "city": s.delivery_city, "postal_code": s.delivery_postal_code,

@@ -14,9 +14,9 @@ Any other number that passes Luhn, with a future expiry and a 3-4 digit CVC, is 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Callable
 from zoneinfo import ZoneInfo
 
 from services.billing.domain.cards import CardDetails, is_expired, luhn_valid
