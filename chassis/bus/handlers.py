@@ -17,7 +17,7 @@ others, so the lock is held only for that event's transaction and several worker
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
@@ -37,3 +37,19 @@ def own_transaction(handler: Handler) -> Handler:
 
 def needs_own_transaction(handler: Handler) -> bool:
     return bool(getattr(handler, OWN_TRANSACTION, False))
+
+
+class UnknownHandlerType(ValueError):
+    """A handler table names an event type the catalogue does not know: a consumer refuses to start."""
+
+
+def check_handler_table(service: str, handlers: HandlerTable) -> None:
+    """Every key of ``handlers`` must be a catalogued event type (``chassis/events/catalogue``): a misspelt
+    key would otherwise bind the service's queue to a routing key nobody publishes, and wait forever."""
+    from chassis.events.registry import registered_types
+
+    known = {event_type for event_type, _version in registered_types()}
+    unknown = sorted(set(handlers) - known)
+    if unknown:
+        raise UnknownHandlerType(f"the handler table of {service} names event types missing from the event "
+                                 f"catalogue (chassis/events/catalogue): {', '.join(unknown)}")

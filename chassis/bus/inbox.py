@@ -7,7 +7,7 @@ index until the first commits (then skips) or rolls back (then proceeds), so eff
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, String, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -22,7 +22,7 @@ from chassis.events.envelope import Envelope
 def claim(session: Session, consumer: str, envelope: Envelope) -> bool:
     """True if this event was not handled by ``consumer`` before (the row is now staged)."""
     values = {"consumer": consumer, "event_id": envelope.id, "event_type": envelope.type,
-              "handled_at": datetime.now(timezone.utc)}
+              "handled_at": datetime.now(UTC)}
     dialect = session.get_bind().dialect.name
     if dialect in ("postgresql", "sqlite"):
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
@@ -47,7 +47,7 @@ def claim_many(session: Session, consumer: str, envelopes: list[Envelope]) -> se
         return {envelope.id for envelope in envelopes if claim(session, consumer, envelope)}
     ordered = sorted({envelope.id: envelope.type for envelope in envelopes}.items())
     claimed = session.connection().execute(_CLAIM_MANY, {
-        "consumer": consumer, "handled_at": datetime.now(timezone.utc),
+        "consumer": consumer, "handled_at": datetime.now(UTC),
         "event_ids": [event_id for event_id, _ in ordered], "event_types": [kind for _, kind in ordered]})
     return set(claimed.scalars())
 

@@ -7,7 +7,7 @@ AMQP properties: ``message_id`` = event id, ``correlation_id``, ``type`` = event
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 ATTEMPTS = "attempts"
 LAST_ERROR = "last_error"
@@ -39,4 +39,4 @@ def error_text(error: BaseException | str) -> str:
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat()
+    return datetime.now(UTC).isoformat()

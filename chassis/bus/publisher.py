@@ -16,7 +16,6 @@ their outbox rows published (the broker holds them; republishing would only loop
 """
 from __future__ import annotations
 
-import socket
 import time
 from dataclasses import dataclass, field
 
@@ -136,7 +135,7 @@ class AmqpPublisher:
                                    f"({len(self._pending)} message(s) unconfirmed)")
             try:
                 self._connection.drain_events(timeout=remaining)
-            except socket.timeout:
+            except TimeoutError:
                 continue
 
     @staticmethod

@@ -14,7 +14,7 @@ sweep never holds locks long. A sweep that fails is logged and tried again at th
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import bindparam, delete, select
 
@@ -40,7 +40,7 @@ _PURGE_INBOX = delete(_inbox).where(_inbox.c.id.in_(
 def _purge(db: Database, statement, keep_days: float, now: datetime | None, batch: int) -> int:
     if keep_days <= 0:
         return 0
-    cutoff, deleted = (now or datetime.now(timezone.utc)) - timedelta(days=keep_days), 0
+    cutoff, deleted = (now or datetime.now(UTC)) - timedelta(days=keep_days), 0
     while True:
         with db.engine.begin() as connection:
             count = connection.execute(statement, {"cutoff": cutoff, "batch": batch}).rowcount

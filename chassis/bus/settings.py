@@ -11,11 +11,11 @@
 | ``BUS_CONSUMER_BATCH`` | ``100`` | deliveries a consumer handles in one transaction (PostgreSQL; 1 on SQLite) |
 | ``BUS_CONSUMER_BATCH_WAIT`` | ``0.002`` | seconds a consumer waits for more deliveries to fill a batch |
 | ``BUS_RELAY_BATCH_SIZE`` | ``500`` | outbox rows the relay publishes in one transaction |
-| ``BUS_RELAY_COALESCE`` | ``0.008`` | under load (a wake-up this soon after the last run), seconds the relay lets commits gather before it reads |
+| ``BUS_RELAY_COALESCE`` | ``0.008`` | seconds the relay lets commits gather, when woken this soon after its last run |
 | ``BUS_RELAY_IDLE_SLEEP`` | ``1.0`` | safety net: seconds the relay waits for a commit's wake-up before it looks |
 | ``BUS_OUTBOX_KEEP_DAYS`` | ``7`` | days a published outbox row is kept before the relay deletes it (0: for ever) |
 | ``BUS_INBOX_KEEP_DAYS`` | ``30`` | days the inbox remembers a handled event, to refuse its redelivery (0: for ever) |
-| ``BUS_RETENTION_SWEEP_SECONDS`` | ``3600`` | seconds between two of the relay's sweeps of both tables (``chassis/bus/retention.py``) |
+| ``BUS_RETENTION_SWEEP_SECONDS`` | ``3600`` | seconds between two sweeps of both tables (``retention.py``) |
 | ``BUS_RECONNECT_MAX_DELAY`` | ``30`` | longest pause between two reconnection attempts (exponential backoff) |
 | ``BUS_QUEUE_TYPE`` | ``classic`` | ``quorum`` on a RabbitMQ cluster (see ``chassis/bus/topology.py``) |
 | ``BUS_DELIVERY_LIMIT`` | ``20`` | quorum queues only: redeliveries of an unacknowledged message before it is dropped |
@@ -68,16 +68,16 @@ class BusSettings:
         return self.url.startswith("memory://")
 
     @classmethod
-    def from_env(cls, **overrides) -> "BusSettings":
+    def from_env(cls, **overrides) -> BusSettings:
         return cls._read(env("BUS_URL", "memory://"), env("BUS_EXCHANGE", "guichet.events"), overrides)
 
     @classmethod
-    def from_config(cls, config, **overrides) -> "BusSettings":
+    def from_config(cls, config, **overrides) -> BusSettings:
         """``config`` is a ``chassis.config.ServiceConfig`` (its ``bus_url`` and ``bus_exchange``)."""
         return cls._read(config.bus_url, config.bus_exchange, overrides)
 
     @classmethod
-    def _read(cls, url: str, exchange: str, overrides: dict) -> "BusSettings":
+    def _read(cls, url: str, exchange: str, overrides: dict) -> BusSettings:
         max_attempts = env("BUS_MAX_ATTEMPTS", "")
         metrics_port = env("BUS_METRICS_PORT", "")
         settings = cls(
