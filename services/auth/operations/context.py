@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from chassis.config import ServiceConfig
 from chassis.db import Database
 from services.auth.config import AuthSettings
-from services.auth.domain.lockout import LockoutPolicy
+from services.auth.domain.lockout import GrowingDelayPolicy, LockoutPolicy
 from services.auth.operations import security_events
 from services.auth.operations.keys import KeyStore
-from services.auth.operations.throttle import GrowingDelayPolicy, Throttle
+from services.auth.operations.throttle import Throttle
 
 
 @dataclass

@@ -34,11 +34,11 @@ from services.auth.domain.text import normalize_email
 from services.auth.operations import security_events as trail
 from services.auth.operations.context import AuthContext
 from services.auth.operations.sessions import check_not_throttled, record_failed_attempt
+from services.auth.operations.users import EMAIL_TAKEN, email_taken, issue_temporary_password, refuse_taken_email
 
 PASSWORD_REQUIRED = ("Entrez votre mot de passe actuel pour changer de courriel. / "
                      "Enter your current password to change your email.")
 WRONG_PASSWORD = "Le mot de passe actuel est incorrect. / The current password is incorrect."
-EMAIL_TAKEN = "Cette adresse courriel est déjà utilisée. / This email address is already in use."
 LINK_INVALID = ("Ce lien n'est plus valide (déjà utilisé, remplacé ou expiré). / "
                 "This link is no longer valid (already used, replaced or expired).")
 
@@ -51,10 +51,6 @@ class PendingChange:
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _email_taken(session: Session, email_key: str, user_id: str) -> bool:
-    return session.scalar(select(User.id).where(User.email_key == email_key, User.id != user_id)) is not None
 
 
 def pending_change(session: Session, user_id: str, now: datetime | None = None) -> PendingChange | None:
@@ -92,8 +88,7 @@ def request_change(ctx: AuthContext, user_id: str, new_email: str, current_passw
     with ctx.db.transaction() as session:
         user = session.get(User, user_id, with_for_update=True)
         key = normalize_email(new_email)
-        if _email_taken(session, key, user.id):
-            raise Conflict(EMAIL_TAKEN, fields={"email": [EMAIL_TAKEN]})
+        refuse_taken_email(session, key, user.id)
         now = utcnow()
         session.execute(update(EmailChange).where(
             EmailChange.user_id == user.id, EmailChange.confirmed_at.is_(None), EmailChange.cancelled_at.is_(None),
@@ -125,7 +120,7 @@ def confirm(ctx: AuthContext, token: str, address: str) -> User:
                 or change.expires_at <= now):
             raise NotFound(LINK_INVALID, code="link_invalid")
         user = session.get(User, change.user_id, with_for_update=True)
-        if _email_taken(session, change.new_email_key, user.id):
+        if email_taken(session, change.new_email_key, user.id):
             trail.record_security_event(session, user.id, trail.EMAIL_CHANGE_CONFIRMED, trail.CONFLICT, address,
                                         {"new_email": change.new_email})
             raise Conflict(EMAIL_TAKEN, fields={"email": [EMAIL_TAKEN]})
@@ -157,16 +152,13 @@ def cancel(ctx: AuthContext, token: str, address: str) -> None:
             .values(cancelled_at=now))
         restored = False
         old_key = normalize_email(change.old_email)
-        if user.email_key != old_key and not _email_taken(session, old_key, user.id):
+        if user.email_key != old_key and not email_taken(session, old_key, user.id):
             user.email, user.email_key = change.old_email, old_key
             restored = True
         # Whoever asked knew the password: it stops working, every session ends, and a temporary
         # password goes to the (old) address, the one the owner reads.
         user.password_hash = None
-        user.temp_password_hash = temporary_hash
-        user.temp_password_issued_at = now
-        user.temp_password_expires_at = now + timedelta(minutes=ctx.settings.reset_password_ttl_minutes)
-        user.temp_password_used_at = None
+        issue_temporary_password(user, temporary_hash, now, timedelta(minutes=ctx.settings.reset_password_ttl_minutes))
         user.must_change_password = False
         user.updated_at = now
         session.execute(update(RefreshToken).where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))

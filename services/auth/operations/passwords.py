@@ -27,7 +27,7 @@ from services.auth.operations.sessions import (
     revoke_other_sessions,
     temporary_password_valid,
 )
-from services.auth.operations.users import new_password_problem
+from services.auth.operations.users import issue_temporary_password, new_password_problem
 
 WRONG_OLD_PASSWORD = "L'ancien mot de passe est incorrect. / The old password is incorrect."
 SAME_PASSWORD = ("Le nouveau mot de passe doit être différent de l'ancien. / "
@@ -90,10 +90,8 @@ def request_reset(ctx: AuthContext, card_number: str | None, email: str | None, 
                             and now - user.temp_password_issued_at < cooldown):
             spend_equivalent_time(temporary)
             return
-        user.temp_password_hash = hash_password(temporary)
-        user.temp_password_issued_at = now
-        user.temp_password_expires_at = now + timedelta(minutes=ctx.settings.reset_password_ttl_minutes)
-        user.temp_password_used_at = None
+        issue_temporary_password(user, hash_password(temporary), now,
+                                 timedelta(minutes=ctx.settings.reset_password_ttl_minutes))
         events.emit(session, events.PASSWORD_RESET_REQUESTED,
                     {**events.user_payload(user), "temporary_password": temporary,
                      "expires_at": user.temp_password_expires_at.isoformat()}, sensitive=True)

@@ -24,29 +24,11 @@ from sqlalchemy.exc import IntegrityError
 from chassis.db import Database
 from services.auth.db.models import LoginThrottle
 from services.auth.db.types import utcnow
-from services.auth.domain.lockout import LockoutPolicy, retry_after_seconds
+from services.auth.domain.lockout import GrowingDelayPolicy, LockoutPolicy, retry_after_seconds
 
 ACCOUNT = "account"
 ADDRESS = "address"
 ACCOUNT_ANY = "account_any"
-
-
-@dataclass(frozen=True)
-class GrowingDelayPolicy:
-    """After ``free_failures`` failures, failure number ``free_failures + k - 1`` makes the next
-    attempt wait ``2**k`` seconds (k = 1, 2, ...), never more than ``max_seconds``. The count is
-    forgotten after ``quiet_seconds`` without a failure."""
-    free_failures: int
-    max_seconds: int
-    quiet_seconds: int
-
-    def delay_seconds(self, failures: int) -> int:
-        if failures < self.free_failures:
-            return 0
-        return min(2 ** min(failures - self.free_failures + 1, 30), self.max_seconds)
-
-    def forgotten(self, last_failure_at: datetime | None, now: datetime) -> bool:
-        return last_failure_at is None or now - last_failure_at > timedelta(seconds=self.quiet_seconds)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import String, cast, false, func, or_, select
 from sqlalchemy.orm import Session
@@ -38,11 +38,25 @@ class NewAccount:
     card_number: str | None = None
 
 
-def _email_taken(session: Session, email: str, except_user_id: str | None = None) -> bool:
+def email_taken(session: Session, email: str, except_user_id: str | None = None) -> bool:
     query = select(User.id).where(User.email_key == normalize_email(email))
     if except_user_id:
         query = query.where(User.id != except_user_id)
     return session.scalar(query) is not None
+
+
+def refuse_taken_email(session: Session, email: str, except_user_id: str | None = None) -> None:
+    """A 409 on ``email`` when another account already has this address (in any capitals)."""
+    if email_taken(session, email, except_user_id):
+        raise Conflict(EMAIL_TAKEN, fields={"email": [EMAIL_TAKEN]})
+
+
+def issue_temporary_password(user: User, password_hash: str, now: datetime, ttl: timedelta) -> None:
+    """A temporary password (given as its hash) that works once, until ``now + ttl``."""
+    user.temp_password_hash = password_hash
+    user.temp_password_issued_at = now
+    user.temp_password_expires_at = now + ttl
+    user.temp_password_used_at = None
 
 
 def _set_names(user: User, first_name: str, last_name: str) -> None:
@@ -57,8 +71,7 @@ def _set_email(user: User, email: str) -> None:
 def _create(session: Session, account: NewAccount, password: str | None) -> User:
     if account.role not in R.ALL_ROLES:
         raise ValueError(f"unknown role {account.role!r}")
-    if _email_taken(session, account.email):
-        raise Conflict(EMAIL_TAKEN, fields={"email": [EMAIL_TAKEN]})
+    refuse_taken_email(session, account.email)
     username = card = None
     if account.card_number:
         card = normalize_card_number(account.card_number)
@@ -95,10 +108,7 @@ def create_trainer(session: Session, account: NewAccount, temporary_password_ttl
                                        account.language, account.card_number), None)
     temporary = generate_temporary_password()
     now = utcnow()
-    user.temp_password_hash = hash_password(temporary)
-    user.temp_password_issued_at = now
-    user.temp_password_expires_at = now + temporary_password_ttl
-    user.temp_password_used_at = None
+    issue_temporary_password(user, hash_password(temporary), now, temporary_password_ttl)
     events.emit(session, events.TRAINER_CREATED,
                 {**events.user_payload(user), "temporary_password": temporary,
                  "expires_at": user.temp_password_expires_at.isoformat()}, sensitive=True)
@@ -142,8 +152,7 @@ def update_user(session: Session, user: User, *, email: str | None = None, langu
     """Applies the given changes; emits ``auth.user_updated`` when something really changed."""
     before = events.user_payload(user)
     if email is not None and normalize_email(email) != user.email_key:
-        if _email_taken(session, email, except_user_id=user.id):
-            raise Conflict(EMAIL_TAKEN, fields={"email": [EMAIL_TAKEN]})
+        refuse_taken_email(session, email, except_user_id=user.id)
         _set_email(user, email)
     elif email is not None:
         user.email = email.strip()  # same address, maybe different capitals
