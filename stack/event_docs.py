@@ -1,22 +1,21 @@
-"""Writes docs/events.md from the catalogue: ``python -m chassis.events.document > docs/events.md``.
+"""Writes docs/events.md from the catalogue: ``python -m stack.event_docs > docs/events.md``.
 
 The schemas are the source of truth; a test fails when docs/events.md is out of date.
-"Consumed by" is read from each service's handler table (``services/<svc>/consumers``).
+"Consumed by" is read from each service's handler table (``services/<svc>/consumers``): this lives in
+``stack``, the layer that knows every service, so that chassis never imports one.
 """
 from __future__ import annotations
 
-import importlib
 import inspect
 
 from marshmallow import fields
 
 from chassis.events.registry import catalogue_types, schema_for
-
-SERVICES = ("auth", "cards", "billing", "productions", "notifier")
+from stack.services import API_SERVICES, handlers
 
 HEADER = """# Event catalogue
 
-Generated from `chassis/events/catalogue/` by `python -m chassis.events.document > docs/events.md`;
+Generated from `chassis/events/catalogue/` by `python -m stack.event_docs > docs/events.md`;
 do not edit by hand (a test compares this file with the catalogue).
 
 Every event travels in one envelope, published to the topic exchange `guichet.events` with the
@@ -47,12 +46,12 @@ def _field_type(field: fields.Field) -> str:
 
 def _consumers() -> dict[str, list[str]]:
     consumed: dict[str, list[str]] = {}
-    for service in SERVICES:
+    for service in API_SERVICES:
         try:
-            module = importlib.import_module(f"services.{service}.consumers")
-        except ImportError:
+            table = handlers(service)
+        except ImportError:  # a service that consumes nothing has no consumers package
             continue
-        for event_type in getattr(module, "HANDLERS", {}):
+        for event_type in table:
             consumed.setdefault(event_type, []).append(service)
     return consumed
 
