@@ -8,6 +8,9 @@ from __future__ import annotations
 import base64
 import functools
 import json
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import jwt
@@ -46,6 +49,32 @@ class StaticJwksClient(jwt.PyJWKClient):
         return self._provider() if callable(self._provider) else self._provider
 
 
+class JwksClient(jwt.PyJWKClient):
+    """Auth's key set over HTTP, cached; an unknown kid refetches it at most once every ``refetch_cooldown``
+    seconds since the last fetch, measured on ``clock`` (PyJWT's own cooldown reads the system clock: a test
+    could not tell "within the cooldown" from "the machine was slow")."""
+
+    def __init__(self, url: str, refetch_cooldown: float, clock: Callable[[], float] = time.monotonic):
+        super().__init__(url, cache_jwk_set=True, lifespan=300, timeout=5, cooldown_duration=0)
+        self.refetch_cooldown, self.clock = refetch_cooldown, clock
+        self._fetched_at: float | None = None
+        self._lock = threading.Lock()
+
+    def fetch_data(self):
+        data = super().fetch_data()
+        self._fetched_at = self.clock()
+        return data
+
+    def get_signing_key(self, kid: str) -> jwt.PyJWK:
+        with self._lock:
+            key = self.match_kid(self.get_signing_keys(), kid)
+            if key is None and (self._fetched_at is None or self.clock() - self._fetched_at >= self.refetch_cooldown):
+                key = self.match_kid(self.get_signing_keys(refresh=True), kid)
+            if key is None:
+                raise jwt.PyJWKClientError(f'Unable to find a signing key that matches: "{kid}"')
+            return key
+
+
 class TokenVerifier:
     def __init__(self, jwks_client: jwt.PyJWKClient, issuer: str, audience: str, leeway: int = 5):
         self.jwks_client = jwks_client
@@ -54,12 +83,11 @@ class TokenVerifier:
         self.leeway = leeway
 
     @classmethod
-    def from_url(cls, url: str, issuer: str, audience: str,
-                 refetch_cooldown: float = JWKS_REFETCH_COOLDOWN_SECONDS) -> "TokenVerifier":
-        # PyJWKClient caches the key set for `lifespan` seconds, and an unknown kid makes it fetch the set
-        # again, at most once every `refetch_cooldown` seconds since its last fetch.
-        client = jwt.PyJWKClient(url, cache_jwk_set=True, lifespan=300, timeout=5, cooldown_duration=refetch_cooldown)
-        return cls(client, issuer, audience)
+    def from_url(cls, url: str, issuer: str, audience: str, refetch_cooldown: float = JWKS_REFETCH_COOLDOWN_SECONDS,
+                 clock: Callable[[], float] = time.monotonic) -> TokenVerifier:
+        # The key set is cached for 5 minutes; an unknown kid makes it fetched again, at most once every
+        # `refetch_cooldown` seconds since the last fetch.
+        return cls(JwksClient(url, refetch_cooldown, clock), issuer, audience)
 
     def verify(self, token: str) -> Principal:
         try:
