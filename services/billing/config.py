@@ -7,7 +7,7 @@
 | `BILLING_SELLER_ADDRESS` | ASSTSAS head office | seller address (lines separated by `|`) |
 | `BILLING_SELLER_CONTACT` | phone and email of the support | contact line on the invoice |
 | `BILLING_BANK_DETAILS` | placeholder Desjardins account | how to pay by direct deposit (lines separated by `|`) |
-| `BILLING_PAY_URL_TEMPLATE` | `{public_base_url}/invoices/{invoice_id}` | pay link of an open credit-card invoice: the web's invoice page, which has the pay form (`{number}` is also available) |
+| `BILLING_PAY_URL_TEMPLATE` | `{public_base_url}/invoices/{invoice_id}` | pay link of an open card invoice |
 | `BILLING_PAYMENT_PROVIDER` | `sandbox` | card payment provider (only `sandbox` ships) |
 | `BILLING_IDEMPOTENCY_TTL_HOURS` | `48` | how long an `Idempotency-Key` replays its first response |
 """

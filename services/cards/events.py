@@ -4,10 +4,7 @@ Always inside the ``db.transaction()`` that changes the state the event describe
 """
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
-from chassis.bus.outbox import record_event
-from chassis.events.envelope import Envelope
+from chassis.bus.outbox import emitter
 
 PRODUCER = "cards"
 SESSION_SUBMITTED = "cards.session_submitted"
@@ -15,6 +12,4 @@ SESSION_CANCELLED = "cards.session_cancelled"
 CARDS_ISSUED = "cards.cards_issued"
 SESSION_SHIPPED = "cards.session_shipped"
 
-
-def emit(session: Session, event_type: str, payload: dict, sensitive: bool = False) -> Envelope:
-    return record_event(session, PRODUCER, event_type, payload, sensitive=sensitive)
+emit = emitter(PRODUCER)

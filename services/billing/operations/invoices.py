@@ -19,7 +19,7 @@ from services.billing.domain.document import DocumentLine, InvoiceDocument, Sell
 from services.billing.domain.lines import card_lines, checked_total
 from services.billing.domain.numbered_pdf import draw_unnumbered
 from services.billing.domain.pdf import render_invoice_pdf
-from services.billing.operations.audit import SYSTEM_ACTOR, audit
+from services.billing.operations import audit
 from services.billing.operations.clock import local_date, montreal_today, utc_now
 from services.billing.operations.dialect import insert_ignoring_conflict
 from services.billing.operations.numbering import number_at_commit, settle
@@ -111,15 +111,15 @@ def cancel_for_session(session: Session, payload: dict) -> Invoice | None:
     invoice.session_cancelled_at = now
     if invoice.amount_paid > ZERO:
         invoice.refund_due = invoice.amount_paid
-        audit(session, SYSTEM_ACTOR, "refund_due", invoice_id=invoice.id,
-              details={"number": invoice.number, "amount": money_text(invoice.amount_paid),
-                       "cancelled_by": actor, "reason": payload.get("reason")},
-              note="Session annulée après paiement : remboursement à faire. / "
-                   "Session cancelled after payment: refund to be made.")
+        audit.record(session, audit.SYSTEM_ACTOR, "refund_due", invoice_id=invoice.id,
+                     details={"number": invoice.number, "amount": money_text(invoice.amount_paid),
+                              "cancelled_by": actor, "reason": payload.get("reason")},
+                     note="Session annulée après paiement : remboursement à faire. / "
+                          "Session cancelled after payment: refund to be made.")
     if invoice.status == "open":
         invoice.status, invoice.voided_at, invoice.balance = "void", now, ZERO
-        audit(session, SYSTEM_ACTOR, "invoice_voided", invoice_id=invoice.id,
-              details={"number": invoice.number, "cancelled_by": actor, "reason": payload.get("reason")})
+        audit.record(session, audit.SYSTEM_ACTOR, "invoice_voided", invoice_id=invoice.id,
+                     details={"number": invoice.number, "cancelled_by": actor, "reason": payload.get("reason")})
         events.emit(session, events.INVOICE_VOIDED, {
             "invoice_id": invoice.id, "number": invoice.number, "session_id": session_id,
             "customer_user_id": invoice.owner_user_id, "reason": payload.get("reason"),

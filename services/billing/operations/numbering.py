@@ -85,8 +85,8 @@ def _number_queued(session: Session, final: bool) -> None:
         session.execute(update(invoices).where(invoices.c.id == bindparam("invoice_id"))
                         .values(number=bindparam("invoice_number")),
                         [{"invoice_id": item.invoice.id, "invoice_number": number}
-                         for item, number in zip(of_year, numbers)])
-        for item, number in zip(of_year, numbers):
+                         for item, number in zip(of_year, numbers, strict=True)])
+        for item, number in zip(of_year, numbers, strict=True):
             set_committed_value(item.invoice, "number", number)
             item.on_numbered(session, item.invoice)
     if not final:

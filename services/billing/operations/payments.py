@@ -20,7 +20,7 @@ from services.billing import events
 from services.billing.db.models import Invoice, Payment, PaymentAllocation
 from services.billing.domain.cards import CardDetails
 from services.billing.domain.payments.provider import PaymentProvider, ProviderUnavailable, safe_charge
-from services.billing.operations.audit import audit
+from services.billing.operations import audit
 from services.billing.operations.clock import montreal_today, utc_now
 from services.billing.operations.invoices import locked_invoice
 
@@ -82,9 +82,9 @@ def pay_by_card(session: Session, invoice_id: str, principal: Principal, card: C
     if not result.approved:
         _log().info("card_payment_declined", invoice=invoice.number, brand=card.brand, last4=card.last4,
                  reason=result.decline_code)
-        audit(session, principal.user_id, "card_payment_declined", invoice_id=invoice.id,
-              details={"number": invoice.number, "reason": result.decline_code, "brand": card.brand,
-                       "last4": card.last4, "amount": money_text(amount)})
+        audit.record(session, principal.user_id, "card_payment_declined", invoice_id=invoice.id,
+                     details={"number": invoice.number, "reason": result.decline_code, "brand": card.brand,
+                              "last4": card.last4, "amount": money_text(amount)})
         raise PaymentDeclined(result.decline_message, extra={"reason": result.decline_code})
     payment = Payment(method="credit_card", amount=amount, currency=invoice.currency, reference=None,
                       received_on=montreal_today(), card_brand=card.brand, card_last4=card.last4,
@@ -96,7 +96,8 @@ def pay_by_card(session: Session, invoice_id: str, principal: Principal, card: C
     return payment
 
 
-_PROCESSING_ERROR = ("Le service de paiement ne répond pas. Aucun montant n'a été prélevé ; réessayez dans un moment. / "
+_PROCESSING_ERROR = ("Le service de paiement ne répond pas. Aucun montant n'a été prélevé ; "
+                     "réessayez dans un moment. / "
                      "The payment service is not responding. Nothing was charged; try again in a moment.")
 
 
@@ -106,7 +107,7 @@ def record_manual_payment(session: Session, principal: Principal, method: str, r
     invoices = _lock_allocated_invoices(session, allocations)
     errors: dict[str, list[str]] = {}
     pairs: list[tuple[Invoice, Decimal]] = []
-    for index, (allocation, invoice) in enumerate(zip(allocations, invoices)):
+    for index, (allocation, invoice) in enumerate(zip(allocations, invoices, strict=True)):
         _require_open(invoice)
         amount = to_money(allocation.amount)
         if amount > invoice.balance:
@@ -171,10 +172,11 @@ def _apply(session: Session, payment: Payment, pairs: list[tuple[Invoice, Decima
                 "invoice_id": invoice.id, "number": invoice.number, "session_id": invoice.session_id,
                 "customer_user_id": invoice.owner_user_id, "paid_at": now.isoformat(),
             })
-    audit(session, principal.user_id, action, payment_id=payment.id,
-          invoice_id=pairs[0][0].id if len(pairs) == 1 else None,
-          details={"method": payment.method, "amount": money_text(payment.amount), "reference": payment.reference,
-                   "received_on": payment.received_on.isoformat(), "card_brand": payment.card_brand,
-                   "card_last4": payment.card_last4, "staff": principal.has_role(STAFF_ROLE),
-                   "allocations": [{"invoice_id": invoice.id, "number": invoice.number,
-                                    "amount": money_text(amount)} for invoice, amount in pairs]})
+    audit.record(session, principal.user_id, action, payment_id=payment.id,
+                 invoice_id=pairs[0][0].id if len(pairs) == 1 else None,
+                 details={"method": payment.method, "amount": money_text(payment.amount),
+                          "reference": payment.reference, "received_on": payment.received_on.isoformat(),
+                          "card_brand": payment.card_brand,
+                          "card_last4": payment.card_last4, "staff": principal.has_role(STAFF_ROLE),
+                          "allocations": [{"invoice_id": invoice.id, "number": invoice.number,
+                                           "amount": money_text(amount)} for invoice, amount in pairs]})

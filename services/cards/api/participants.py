@@ -57,7 +57,8 @@ class Participants(MethodView):
                              with_references=False)
             lifecycle.ensure_editable(s)
             participant = add_participant(db_session, s, data, settings().max_participants)
-            audit.record(db_session, principal.user_id, "participant_added", s.id, participant_id=participant.id)
+            audit.record(db_session, principal.user_id, "participant_added", session_id=s.id,
+                         participant_id=participant.id)
             db_session.flush()
             return participant_view(participant)
 
@@ -84,8 +85,8 @@ class ParticipantItem(MethodView):
             lifecycle.ensure_editable(s)
             with db_session.no_autoflush:
                 change_participant(db_session, s, participant, data)
-            audit.record(db_session, principal.user_id, "participant_updated", s.id, participant_id=participant.id,
-                         fields=sorted(data))
+            audit.record(db_session, principal.user_id, "participant_updated", session_id=s.id,
+                         participant_id=participant.id, fields=sorted(data))
             db_session.flush()
             return participant_view(participant)
 
@@ -99,7 +100,8 @@ class ParticipantItem(MethodView):
             participant = _participant(db_session, s, participant_id)
             lifecycle.ensure_editable(s)
             db_session.delete(participant)
-            audit.record(db_session, principal.user_id, "participant_removed", s.id, participant_id=participant_id)
+            audit.record(db_session, principal.user_id, "participant_removed", session_id=s.id,
+                         participant_id=participant_id)
 
 
 @blp.route("/sessions/<session_id>/participants/import", methods=["POST"])
@@ -120,5 +122,5 @@ def import_csv(files, session_id):
         if len(content) > MAX_UPLOAD_BYTES:
             raise ApiError(status=413, code="payload_too_large")
         created = import_participants(db_session, s, content, settings().max_participants)
-        audit.record(db_session, principal.user_id, "participants_imported", s.id, count=len(created))
+        audit.record(db_session, principal.user_id, "participants_imported", session_id=s.id, count=len(created))
         return {"created": len(created), "errors": []}

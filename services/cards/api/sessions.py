@@ -87,7 +87,7 @@ class Sessions(MethodView):
             with db_session.no_autoflush:
                 apply_session_form(db_session, s, data, max_age_days=settings().end_date_max_age_days)
             db_session.add(s)
-            audit.record(db_session, principal.user_id, "created", s.id)
+            audit.record(db_session, principal.user_id, "created", session_id=s.id)
             db_session.flush()
             return session_view(s)
 
@@ -113,7 +113,7 @@ class SessionItem(MethodView):
             with db_session.no_autoflush:
                 apply_session_form(db_session, s, data, max_age_days=settings().end_date_max_age_days)
             s.updated_at = datetime.now(UTC)
-            audit.record(db_session, principal.user_id, "updated", s.id, fields=sorted(data))
+            audit.record(db_session, principal.user_id, "updated", session_id=s.id, fields=sorted(data))
             db_session.flush()
             return session_view(s)
 
@@ -125,7 +125,8 @@ class SessionItem(MethodView):
         with database().transaction() as db_session:
             s = load_session(db_session, principal, session_id, manage=True, for_update=True)
             lifecycle.ensure_editable(s)
-            audit.record(db_session, principal.user_id, "deleted", s.id, participant_count=len(s.participants))
+            audit.record(db_session, principal.user_id, "deleted", session_id=s.id,
+                         participant_count=len(s.participants))
             db_session.delete(s)
 
 

@@ -64,7 +64,7 @@ def submit(db_session: Session, s: CardSession, actor_id: str, payment_method: s
     s.status, s.payment_method, s.billed_to = statuses.SUBMITTED, payment_method, billed_to
     s.submitted_at = s.updated_at = _now()
     events.emit(db_session, events.SESSION_SUBMITTED, submitted_payload(s, card_minimum))
-    audit.record(db_session, actor_id, "submitted", s.id, payment_method=payment_method, billed_to=billed_to,
+    audit.record(db_session, actor_id, "submitted", session_id=s.id, payment_method=payment_method, billed_to=billed_to,
                  total=money_text(price.total))
 
 
@@ -97,7 +97,7 @@ def cancel(db_session: Session, s: CardSession, actor_id: str, reason: str | Non
     s.cancelled_at = s.updated_at = _now()
     events.emit(db_session, events.SESSION_CANCELLED,
                 {"session_id": s.id, "cancelled_by": actor_id, "reason": reason})
-    audit.record(db_session, actor_id, "cancelled", s.id, previous_status=previous, reason=reason)
+    audit.record(db_session, actor_id, "cancelled", session_id=s.id, previous_status=previous, reason=reason)
 
 
 def ship(db_session: Session, s: CardSession, actor_id: str) -> None:
@@ -114,7 +114,7 @@ def ship(db_session: Session, s: CardSession, actor_id: str) -> None:
         "invoice_number": s.invoice_number,
         "delivery": {"address": s.delivery_address, "city": s.delivery_city, "postal_code": s.delivery_postal_code,
                      "attention": s.delivery_attention, "email": s.delivery_email}})
-    audit.record(db_session, actor_id, "shipped", s.id)
+    audit.record(db_session, actor_id, "shipped", session_id=s.id)
 
 
 def reissue(db_session: Session, old: Attestation, actor_id: str) -> Attestation:
@@ -124,7 +124,7 @@ def reissue(db_session: Session, old: Attestation, actor_id: str) -> Attestation
                        code="already_revoked")
     new = _new_attestation(db_session, old.session_id, old.participant_id)
     old.status, old.revoked_at, old.replaced_by = REVOKED, _now(), new.code
-    audit.record(db_session, actor_id, "reissued", old.session_id, participant_id=old.participant_id,
+    audit.record(db_session, actor_id, "reissued", session_id=old.session_id, participant_id=old.participant_id,
                  old_code=old.code, new_code=new.code)
     return new
 
@@ -157,7 +157,7 @@ def invoice_issued(db_session: Session, payload: dict) -> None:
     if statuses.advance(s.status, statuses.INVOICED):
         s.status = statuses.INVOICED
         s.invoiced_at = s.updated_at = _now()
-        audit.record(db_session, audit.BILLING_ACTOR, "invoiced", s.id, invoice_number=payload["number"])
+        audit.record(db_session, audit.BILLING_ACTOR, "invoiced", session_id=s.id, invoice_number=payload["number"])
 
 
 def invoice_paid(db_session: Session, payload: dict) -> None:
@@ -167,11 +167,12 @@ def invoice_paid(db_session: Session, payload: dict) -> None:
     _remember_invoice(s, payload)
     if not statuses.advance(s.status, statuses.PAID):
         if s.status == statuses.CANCELLED:
-            audit.record(db_session, audit.BILLING_ACTOR, "paid_after_cancel", s.id, invoice_number=payload["number"])
+            audit.record(db_session, audit.BILLING_ACTOR, "paid_after_cancel", session_id=s.id,
+                         invoice_number=payload["number"])
         return
     s.status = statuses.PAID
     s.paid_at = s.updated_at = _now()
-    audit.record(db_session, audit.BILLING_ACTOR, "paid", s.id, invoice_number=payload["number"])
+    audit.record(db_session, audit.BILLING_ACTOR, "paid", session_id=s.id, invoice_number=payload["number"])
     issue_attestations(db_session, s)
 
 
@@ -182,8 +183,8 @@ def invoice_voided(db_session: Session, payload: dict) -> None:
     _remember_invoice(s, payload)
     if s.invoice_voided_at is None:
         s.invoice_voided_at = _now()
-        audit.record(db_session, audit.BILLING_ACTOR, "invoice_voided", s.id, invoice_number=payload["number"],
-                     reason=payload.get("reason"))
+        audit.record(db_session, audit.BILLING_ACTOR, "invoice_voided", session_id=s.id,
+                     invoice_number=payload["number"], reason=payload.get("reason"))
 
 
 # --- attestations -------------------------------------------------------------------------
@@ -213,5 +214,5 @@ def issue_attestations(db_session: Session, s: CardSession) -> list[Attestation]
         "trainer_email": s.trainer_email, "attestation_count": len(issued), "language": s.language,
         "attestations": [{"participant_id": p.id, "name": f"{p.first_name} {p.last_name}", "code": a.code}
                          for p, a in issued]})
-    audit.record(db_session, audit.BILLING_ACTOR, "cards_issued", s.id, count=len(issued))
+    audit.record(db_session, audit.BILLING_ACTOR, "cards_issued", session_id=s.id, count=len(issued))
     return [a for _, a in issued]

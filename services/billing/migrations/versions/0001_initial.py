@@ -7,6 +7,8 @@ Create Date: 2026-01-01
 import sqlalchemy as sa
 from alembic import op
 
+from chassis.migrations import create_bus_tables, drop_bus_tables
+
 revision = "0001_initial"
 down_revision = None
 branch_labels = None
@@ -16,35 +18,8 @@ BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 Money = sa.Numeric(12, 2)
 
 
-def _chassis_tables() -> None:
-    op.create_table(
-        "outbox",
-        sa.Column("id", BigId, primary_key=True, autoincrement=True),
-        sa.Column("event_id", sa.String(36), nullable=False),
-        sa.Column("event_type", sa.String(80), nullable=False),
-        sa.Column("envelope", sa.JSON(), nullable=False),
-        sa.Column("sensitive", sa.Boolean(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("last_error", sa.Text(), nullable=True),
-        sa.UniqueConstraint("event_id"),
-    )
-    op.create_index("ix_outbox_event_type", "outbox", ["event_type"])
-    op.create_index("ix_outbox_published_at", "outbox", ["published_at"])
-    op.create_table(
-        "inbox",
-        sa.Column("id", BigId, primary_key=True, autoincrement=True),
-        sa.Column("consumer", sa.String(80), nullable=False),
-        sa.Column("event_id", sa.String(36), nullable=False),
-        sa.Column("event_type", sa.String(80), nullable=False),
-        sa.Column("handled_at", sa.DateTime(timezone=True), nullable=False),
-        sa.UniqueConstraint("consumer", "event_id", name="uq_inbox_consumer_event"),
-    )
-
-
 def upgrade() -> None:
-    _chassis_tables()
+    create_bus_tables(op)
     op.create_table(
         "invoice_counters",
         sa.Column("year", sa.Integer(), primary_key=True, autoincrement=False),
@@ -147,6 +122,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("audit_entries", "cancelled_sessions", "idempotency_keys", "payment_allocations", "payments", "invoice_lines",
-                  "invoices", "invoice_counters", "inbox", "outbox"):
+    for table in ("audit_entries", "cancelled_sessions", "idempotency_keys", "payment_allocations", "payments",
+                  "invoice_lines", "invoices", "invoice_counters"):
         op.drop_table(table)
+    drop_bus_tables(op)

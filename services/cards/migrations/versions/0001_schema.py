@@ -7,6 +7,8 @@ Create Date: 2026-11-23
 import sqlalchemy as sa
 from alembic import op
 
+from chassis.migrations import create_bus_tables, drop_bus_tables
+
 revision = '0001_schema'
 down_revision = None
 branch_labels = None
@@ -171,41 +173,11 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_attestations_participant_id'), ['participant_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_attestations_session_id'), ['session_id'], unique=False)
 
-    op.create_table('inbox',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
-    sa.Column('consumer', sa.String(length=80), nullable=False),
-    sa.Column('event_id', sa.String(length=36), nullable=False),
-    sa.Column('event_type', sa.String(length=80), nullable=False),
-    sa.Column('handled_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('consumer', 'event_id', name='uq_inbox_consumer_event')
-    )
-    op.create_table('outbox',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
-    sa.Column('event_id', sa.String(length=36), nullable=False),
-    sa.Column('event_type', sa.String(length=80), nullable=False),
-    sa.Column('envelope', sa.JSON(), nullable=False),
-    sa.Column('sensitive', sa.Boolean(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('last_error', sa.Text(), nullable=True),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('event_id')
-    )
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_outbox_event_type'), ['event_type'], unique=False)
-        batch_op.create_index(batch_op.f('ix_outbox_published_at'), ['published_at'], unique=False)
-
+    create_bus_tables(op)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_outbox_published_at'))
-        batch_op.drop_index(batch_op.f('ix_outbox_event_type'))
-
-    op.drop_table('outbox')
-    op.drop_table('inbox')
+    drop_bus_tables(op)
     with op.batch_alter_table('attestations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attestations_session_id'))
         batch_op.drop_index(batch_op.f('ix_attestations_participant_id'))
