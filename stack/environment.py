@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from chassis.config import REPO_ROOT
-from stack.process_table import API_SERVICES, ProcessSpec, api_command, service_workers, web_available
+from stack.process_table import API_SERVICES, ProcessSpec, api_command, local_processes, web_available
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432"
 DEFAULT_BUS_URL = "amqp://guest:guest@127.0.0.1:5672//"
@@ -73,7 +73,7 @@ def plan(data_dir: Path, *, port: int = DEFAULT_PORTS["gateway"], database_prefi
             ports["gateway"] = port
     else:
         ports = {**DEFAULT_PORTS, "gateway": port}
-    names = [name for service in API_SERVICES for name in service_workers(service)]
+    names = [name for service in API_SERVICES for name in local_processes(service)]
     metrics = {name: free_port() for name in names} if free_ports else {}
     databases = {service: f"{pg_url.rstrip('/')}/{database_prefix}{service}" for service in (*API_SERVICES, "web")}
     return StackLayout(data_dir=data_dir, ports=ports, bus_url=bus_url, exchange=exchange,
@@ -165,7 +165,7 @@ def process_specs(layout: StackLayout, gateway_command: list[str]) -> list[Proce
         env = {**common, **service_environment(service, layout)}
         specs.append(ProcessSpec(f"{service}-api", api_command(service),
                                  {**env, **GUNICORN_ENV, "PORT": str(layout.ports[service])}))
-        for name, command in service_workers(service).items():
+        for name, command in local_processes(service).items():
             extra = {"BUS_METRICS_PORT": str(layout.metrics_ports[name])} if name in layout.metrics_ports else {}
             specs.append(ProcessSpec(name, command, {**env, **extra}))
     if web_available():

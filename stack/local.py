@@ -55,6 +55,7 @@ from stack.process_table import (
     ProcessSpec,
     api_command,
     container_commands,
+    local_processes,
     migrate_command,
     relay_command,
     service_workers,
@@ -65,8 +66,9 @@ from stack.running import DEFAULT_DEMO_PASSWORD, LocalStack, consumer_queues, pr
 
 __all__ = ["API_SERVICES", "DEFAULT_PORTS", "GUNICORN_ENV", "LocalStack", "ProcessSpec", "StackLayout", "api_command",
            "common_environment", "container_commands", "ensure_databases", "ensure_demo_accounts", "free_port",
-           "main", "migrate_command", "plan", "prepare", "process_specs", "relay_command", "run_migrations",
-           "service_environment", "service_workers", "start", "web_available", "web_environment", "worker_command"]
+           "local_processes", "main", "migrate_command", "plan", "prepare", "process_specs", "relay_command",
+           "run_migrations", "service_environment", "service_workers", "start", "web_available", "web_environment",
+           "worker_command"]
 
 
 def procfile(specs: list[ProcessSpec]) -> str:

@@ -23,9 +23,9 @@ from chassis.bus.settings import BusSettings
 from chassis.db import Database
 from chassis.logging import configure_logging, get_logger
 from services.notifier.config import NotifierSettings, load_config
-from services.notifier.consumers import build_handlers
-from services.notifier.operations.delivery_loops import DeliveryLoops
 
+# The consumer and the delivery loops are imported by the roles that run them: the consume process needs
+# no SMTP or HTTP client (``requests``, ``smtplib``: about 5 MiB it would hold for nothing).
 ROLES = ("all", "consume", "send")
 
 
@@ -38,12 +38,18 @@ def main(argv: list[str] | None = None) -> None:
     configure_logging(config.log_level)
     settings = NotifierSettings.from_config(config)
     if role == "consume":
+        from services.notifier.consumers import build_handlers
+
         run_worker(config, build_handlers(settings))
         return
+    from services.notifier.operations.delivery_loops import DeliveryLoops
+
     db = Database(config.database_url)
     loops = DeliveryLoops(db, settings)
     try:
         if role == "all":
+            from services.notifier.consumers import build_handlers
+
             loops.start()
             run_worker(config, build_handlers(settings))
         else:
@@ -53,7 +59,7 @@ def main(argv: list[str] | None = None) -> None:
         db.dispose()
 
 
-def _run_senders(config, loops: DeliveryLoops) -> None:
+def _run_senders(config, loops) -> None:
     """The delivery loops alone until SIGTERM / SIGINT; metrics on ``BUS_METRICS_PORT`` when set."""
     stop = stop_on_signals()
     metrics_port = BusSettings.from_config(config).metrics_port

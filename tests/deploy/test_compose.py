@@ -60,14 +60,29 @@ def test_every_container_runs_a_command_the_local_stack_also_runs(services):
 
 
 def test_the_local_stack_runs_exactly_those_commands(tmp_path):
+    """The same commands, except a service's worker and relay, run in one process (``stack.worker_and_relay``)."""
     layout = local.plan(tmp_path, free_ports=True)
     specs = {spec.name: spec.command for spec in local.process_specs(layout, ["nginx"])}
     commands = local.container_commands()
     for service in local.API_SERVICES:
         assert specs[f"{service}-api"] == commands[service]
+        worker, relay = f"{service}-worker", f"{service}-relay"
         for name in local.service_workers(service):
-            assert specs[name] == commands[name]
+            if name == relay and worker in commands:
+                assert name not in specs and specs[worker] == ["python", "-m", "stack.worker_and_relay", service]
+            elif name != worker or relay not in commands:
+                assert specs[name] == commands[name]
         assert local.migrate_command(service) == commands[f"{service}-migrate"]
+
+
+def test_the_local_stack_runs_relays_apart_when_asked(tmp_path, monkeypatch):
+    monkeypatch.setenv("GUICHET_LOCAL_RELAYS_APART", "1")
+    layout = local.plan(tmp_path, free_ports=True)
+    specs = {spec.name: spec.command for spec in local.process_specs(layout, ["nginx"])}
+    commands = local.container_commands()
+    assert {name: specs[name] for name in commands if name in specs} == \
+        {name: command for name, command in commands.items() if name in specs}
+    assert {name for name in commands if name.endswith(("-worker", "-relay", "-sender"))} <= set(specs)
 
 
 def test_every_variable_a_service_reads_is_set_in_compose(services):
