@@ -7,21 +7,23 @@ Used by ``worker.py``, and by the embedded stack next to its in-process bus::
 from __future__ import annotations
 
 import threading
+import time
 
+from chassis.bus.wakeup import ring_here
 from chassis.db import Database
 from services.notifier.config import NotifierSettings
 from services.notifier.domain.secret_box import SecretBox
+from services.notifier.domain.wakeup_channels import MAIL_CHANNEL, WEBHOOK_CHANNEL
 from services.notifier.operations.mail_delivery import MailSender
-from services.notifier.operations.wakeup import MAIL_CHANNEL, WEBHOOK_CHANNEL, ring_here
 from services.notifier.operations.webhook_delivery import WebhookSender
 
 
 class DeliveryLoops:
     def __init__(self, db: Database, settings: NotifierSettings, mail: MailSender | None = None,
-                 webhooks: WebhookSender | None = None):
+                 webhooks: WebhookSender | None = None, wait_clock=time.monotonic):
         box = SecretBox(settings)
-        self.mail = mail or MailSender(db, settings, box=box)
-        self.webhooks = webhooks or WebhookSender(db, settings, box=box)
+        self.mail = mail or MailSender(db, settings, box=box, wait_clock=wait_clock)
+        self.webhooks = webhooks or WebhookSender(db, settings, box=box, wait_clock=wait_clock)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import smtplib
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
+from chassis.bus.wakeup import Doorbell
 from chassis.db import Database
 from chassis.logging import get_logger
 from services.notifier.config import NotifierSettings
@@ -20,11 +22,11 @@ from services.notifier.db.models import Message
 from services.notifier.domain.backoff import next_attempt_at
 from services.notifier.domain.mail_compose import build_email
 from services.notifier.domain.secret_box import SecretBox
+from services.notifier.domain.wakeup_channels import MAIL_CHANNEL
 from services.notifier.operations.claiming import claim_due
 from services.notifier.operations.delivery_metrics import EMAIL_ATTEMPTS
 from services.notifier.operations.mail_transport import MailTransport, transport_for
 from services.notifier.operations.messages import FAILED, PENDING, SENT
-from services.notifier.operations.wakeup import MAIL_CHANNEL, Doorbell
 
 log = get_logger("notifier", component="mail_delivery")
 PURGE_EVERY = timedelta(seconds=1)  # expired secrets are erased at most this often (a pass per commit otherwise)
@@ -40,11 +42,12 @@ def _utcnow() -> datetime:
 
 class MailSender:
     def __init__(self, db: Database, settings: NotifierSettings, transport: MailTransport | None = None,
-                 box: SecretBox | None = None, clock=_utcnow):
+                 box: SecretBox | None = None, clock=_utcnow, wait_clock=time.monotonic):
         self.db, self.settings = db, settings
         self.transport = transport or transport_for(settings)
         self.box = box or SecretBox(settings)
         self.clock = clock
+        self.wait_clock = wait_clock  # measures the poll between passes; frozen in a test, only a commit wakes
         self._last_purge: datetime | None = None
 
     def run_once(self) -> int:
@@ -76,7 +79,7 @@ class MailSender:
     def run_forever(self, stop_event: threading.Event) -> None:
         """Passes until ``stop_event``: at once while batches are full, else when a commit staged an email
         (``wakeup``) or, as a safety net (and for retries coming due), every ``POLL_SECONDS``."""
-        bell = Doorbell(self.db, MAIL_CHANNEL, log)
+        bell = Doorbell(self.db, MAIL_CHANNEL, log, log_prefix="delivery", clock=self.wait_clock)
         log.info("mail_delivery_started", transport=type(self.transport).__name__, wakeup_channel=bell.channel)
         try:
             while not stop_event.is_set():

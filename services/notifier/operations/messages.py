@@ -14,13 +14,14 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from chassis.bus.wakeup import ring
 from chassis.errors import Conflict, NotFound
 from chassis.events.envelope import Envelope
 from services.notifier.db.models import Message
 from services.notifier.domain.mail_compose import SECRET_FIELD
 from services.notifier.domain.mail_templates import language_of, render_bodies, render_subject
 from services.notifier.domain.secret_box import SecretBox
-from services.notifier.operations.wakeup import MAIL_CHANNEL, ring
+from services.notifier.domain.wakeup_channels import MAIL_CHANNEL
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 _PLACEHOLDER = "••••••••"

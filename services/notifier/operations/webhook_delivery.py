@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 import requests
 from sqlalchemy import func, select
 
+from chassis.bus.wakeup import Doorbell
 from chassis.db import Database
 from chassis.logging import get_logger
 from services.notifier.config import NotifierSettings
@@ -21,9 +22,9 @@ from services.notifier.domain import signing
 from services.notifier.domain.addresses import TargetRefused, check_target
 from services.notifier.domain.backoff import next_attempt_at
 from services.notifier.domain.secret_box import SecretBox
+from services.notifier.domain.wakeup_channels import WEBHOOK_CHANNEL
 from services.notifier.operations.claiming import claim_due
 from services.notifier.operations.delivery_metrics import WEBHOOK_ATTEMPTS
-from services.notifier.operations.wakeup import WEBHOOK_CHANNEL, Doorbell
 
 log = get_logger("notifier", component="webhook_delivery")
 USER_AGENT = "Guichet-Webhooks/1.0"
@@ -35,10 +36,11 @@ def _utcnow() -> datetime:
 
 class WebhookSender:
     def __init__(self, db: Database, settings: NotifierSettings, box: SecretBox | None = None, clock=_utcnow,
-                 http: requests.Session | None = None):
+                 http: requests.Session | None = None, wait_clock=time.monotonic):
         self.db, self.settings = db, settings
         self.box = box or SecretBox(settings)
         self.clock = clock
+        self.wait_clock = wait_clock  # measures the poll between passes; frozen in a test, only a commit wakes
         self.http = http or requests.Session()
         self.http.trust_env = False  # never through a proxy from the environment
 
@@ -52,7 +54,7 @@ class WebhookSender:
     def run_forever(self, stop_event: threading.Event) -> None:
         """Passes until ``stop_event``: at once while batches are full, else when a commit staged a delivery
         (``wakeup``) or, as a safety net (and for retries coming due), every ``POLL_SECONDS``."""
-        bell = Doorbell(self.db, WEBHOOK_CHANNEL, log)
+        bell = Doorbell(self.db, WEBHOOK_CHANNEL, log, log_prefix="delivery", clock=self.wait_clock)
         log.info("webhook_delivery_started", wakeup_channel=bell.channel)
         try:
             while not stop_event.is_set():

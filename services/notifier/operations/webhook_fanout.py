@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from chassis.bus.wakeup import ring
 from chassis.events.envelope import Envelope
 from services.notifier.db.models import Webhook, WebhookDelivery
 from services.notifier.domain.portals import event_portals
+from services.notifier.domain.wakeup_channels import WEBHOOK_CHANNEL
 from services.notifier.domain.webhook_payload import webhook_body
-from services.notifier.operations.wakeup import WEBHOOK_CHANNEL, ring
 
 _hooks = Webhook.__table__
 # Built once, run for every event the notifier consumes: a Core select of the two columns needed (the

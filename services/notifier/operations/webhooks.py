@@ -11,13 +11,14 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
+from chassis.bus.wakeup import ring
 from chassis.errors import Conflict, NotFound, ValidationFailed
 from chassis.events.registry import catalogue_types
 from services.notifier.db.models import Webhook, WebhookDelivery
 from services.notifier.domain.addresses import TargetRefused, check_target
 from services.notifier.domain.portals import producer_allowed
 from services.notifier.domain.secret_box import SecretBox
-from services.notifier.operations.wakeup import WEBHOOK_CHANNEL, ring
+from services.notifier.domain.wakeup_channels import WEBHOOK_CHANNEL
 
 
 def visible_webhook(session: Session, webhook_id: str, portals: set[str]) -> Webhook:
