@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from chassis.errors import ApiError, NotFound
+from chassis.errors import NotFound
 from chassis.http.content_type import accepts_multipart
 from chassis.tokens import current_principal, require_auth
 from services.cards.api import schemas
@@ -14,11 +14,9 @@ from services.cards.api.access import STAFF, TRAINER, load_session
 from services.cards.api.context import database, settings
 from services.cards.api.presenters import participant_view
 from services.cards.db.models import Participant, participant_count
-from services.cards.operations import audit, lifecycle
-from services.cards.operations.participants import add_participant, change_participant, import_participants
+from services.cards.operations import participants
 
 blp = Blueprint("participants", __name__, description="Participants d'une demande / Participants of a request (C7, X5)")
-MAX_UPLOAD_BYTES = 512 * 1024
 
 
 def _participant(db_session, s, participant_id: str) -> Participant:
@@ -55,12 +53,8 @@ class Participants(MethodView):
         with database().transaction() as db_session:
             s = load_session(db_session, principal, session_id, manage=True, for_update=True,
                              with_references=False)
-            lifecycle.ensure_editable(s)
-            participant = add_participant(db_session, s, data, settings().max_participants)
-            audit.record(db_session, principal.user_id, "participant_added", session_id=s.id,
-                         participant_id=participant.id)
-            db_session.flush()
-            return participant_view(participant)
+            return participant_view(participants.add_participant(db_session, s, principal.user_id, data,
+                                                                 settings().max_participants))
 
 
 @blp.route("/sessions/<session_id>/participants/<participant_id>")
@@ -78,30 +72,14 @@ class ParticipantItem(MethodView):
     @blp.response(200, schemas.ParticipantOut)
     def patch(self, data, session_id, participant_id):
         """Modifier la fiche / Edit the record (while the request is new)"""
-        principal = current_principal()
-        with database().transaction() as db_session:
-            s = load_session(db_session, principal, session_id, manage=True, for_update=True)
-            participant = _participant(db_session, s, participant_id)
-            lifecycle.ensure_editable(s)
-            with db_session.no_autoflush:
-                change_participant(db_session, s, participant, data)
-            audit.record(db_session, principal.user_id, "participant_updated", session_id=s.id,
-                         participant_id=participant.id, fields=sorted(data))
-            db_session.flush()
-            return participant_view(participant)
+        return _act_on(session_id, participant_id, lambda db_session, s, participant, actor: (
+            participants.change_participant(db_session, s, participant, actor, data)))
 
     @require_auth(TRAINER, STAFF)
     @blp.response(204)
     def delete(self, session_id, participant_id):
         """Supprimer / Remove a participant (while the request is new)"""
-        principal = current_principal()
-        with database().transaction() as db_session:
-            s = load_session(db_session, principal, session_id, manage=True, for_update=True)
-            participant = _participant(db_session, s, participant_id)
-            lifecycle.ensure_editable(s)
-            db_session.delete(participant)
-            audit.record(db_session, principal.user_id, "participant_removed", session_id=s.id,
-                         participant_id=participant_id)
+        _act_on(session_id, participant_id, participants.remove_participant)
 
 
 @blp.route("/sessions/<session_id>/participants/import", methods=["POST"])
@@ -115,12 +93,20 @@ def import_csv(files, session_id):
     """Importer des participants d'un CSV (tout ou rien) / Import participants from CSV (all or nothing)"""
     principal = current_principal()
     upload = files["file"]
-    content = upload.stream.read(MAX_UPLOAD_BYTES + 1)
+    content = upload.stream.read(participants.MAX_UPLOAD_BYTES + 1)
     with database().transaction() as db_session:
         s = load_session(db_session, principal, session_id, manage=True, for_update=True)
-        lifecycle.ensure_editable(s)
-        if len(content) > MAX_UPLOAD_BYTES:
-            raise ApiError(status=413, code="payload_too_large")
-        created = import_participants(db_session, s, content, settings().max_participants)
-        audit.record(db_session, principal.user_id, "participants_imported", session_id=s.id, count=len(created))
+        created = participants.import_participants(db_session, s, principal.user_id, content,
+                                                   settings().max_participants)
         return {"created": len(created), "errors": []}
+
+
+def _act_on(session_id: str, participant_id: str, act) -> dict | None:
+    """``act(db_session, request, participant, actor_id)`` in one transaction, the request's row locked;
+    the participant after (None once removed)."""
+    principal = current_principal()
+    with database().transaction() as db_session:
+        s = load_session(db_session, principal, session_id, manage=True, for_update=True)
+        participant = _participant(db_session, s, participant_id)
+        act(db_session, s, participant, principal.user_id)
+        return None if participant in db_session.deleted else participant_view(participant)

@@ -1,14 +1,10 @@
 """Requests for cards (``/sessions``): the guide's "Sessions" tab, its payment tab, and staff actions."""
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime
-
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import func, or_, select
 
-from chassis.errors import Conflict
 from chassis.tokens import current_principal, require_auth
 from services.cards.api import schemas
 from services.cards.api.access import (
@@ -23,17 +19,11 @@ from services.cards.api.access import (
 from services.cards.api.context import database, settings
 from services.cards.api.presenters import session_view
 from services.cards.db.models import CardSession, participant_count
-from services.cards.domain import statuses
-from services.cards.domain.pricing import UNIT_PRICE, quote
+from services.cards.domain.pricing import quote
 from services.cards.domain.text import fold
-from services.cards.operations import audit, lifecycle
-from services.cards.operations.session_form import apply_session_form
+from services.cards.operations import card_requests, lifecycle
 
 blp = Blueprint("sessions", __name__, description="Demandes de cartes / Card requests (C4-C11)")
-
-UNKNOWN_TRAINER = ("Votre compte de formateur n'est pas encore connu du service des cartes ; réessayez dans "
-                   "quelques instants ou contactez le support. / Your trainer account is not known to the cards "
-                   "service yet; try again shortly or contact support.")
 
 
 @blp.route("/sessions")
@@ -73,23 +63,9 @@ class Sessions(MethodView):
     @blp.alt_response(409, description="Le compte du formateur n'est pas encore connu / trainer not known yet")
     def post(self, data):
         """Nouvelle demande / New request (the trainer block comes from the account)"""
-        principal = current_principal()
         with database().transaction() as db_session:
-            trainer = known_trainer(db_session, principal)
-            if trainer is None or not trainer.card_number:
-                raise Conflict(UNKNOWN_TRAINER, code="trainer_unknown")
-            now = datetime.now(UTC)
-            s = CardSession(id=str(uuid.uuid4()), status=statuses.NEW, trainer_user_id=trainer.user_id,
-                            trainer_card_number=trainer.card_number, trainer_first_name=trainer.first_name,
-                            trainer_last_name=trainer.last_name, trainer_email=trainer.email,
-                            language=trainer.language or "fr", unit_price=UNIT_PRICE, created_at=now, updated_at=now,
-                            participants=[])
-            with db_session.no_autoflush:
-                apply_session_form(db_session, s, data, max_age_days=settings().end_date_max_age_days)
-            db_session.add(s)
-            audit.record(db_session, principal.user_id, "created", session_id=s.id)
-            db_session.flush()
-            return session_view(s)
+            trainer = known_trainer(db_session, current_principal())
+            return session_view(card_requests.open_request(db_session, trainer, data, settings().end_date_max_age_days))
 
 
 @blp.route("/sessions/<session_id>")
@@ -106,28 +82,14 @@ class SessionItem(MethodView):
     @blp.response(200, schemas.SessionOut)
     def patch(self, data, session_id):
         """Modifier une demande (statut « Nouvelle » seulement) / Edit a request (while new only)"""
-        principal = current_principal()
-        with database().transaction() as db_session:
-            s = load_session(db_session, principal, session_id, manage=True, for_update=True)
-            lifecycle.ensure_editable(s)
-            with db_session.no_autoflush:
-                apply_session_form(db_session, s, data, max_age_days=settings().end_date_max_age_days)
-            s.updated_at = datetime.now(UTC)
-            audit.record(db_session, principal.user_id, "updated", session_id=s.id, fields=sorted(data))
-            db_session.flush()
-            return session_view(s)
+        return _act_on(session_id, lambda db_session, s, actor: card_requests.edit_request(
+            db_session, s, actor, data, settings().end_date_max_age_days))
 
     @require_auth(TRAINER, STAFF)
     @blp.response(204)
     def delete(self, session_id):
         """Supprimer une demande (statut « Nouvelle » seulement) / Delete a request (while new only)"""
-        principal = current_principal()
-        with database().transaction() as db_session:
-            s = load_session(db_session, principal, session_id, manage=True, for_update=True)
-            lifecycle.ensure_editable(s)
-            audit.record(db_session, principal.user_id, "deleted", session_id=s.id,
-                         participant_count=len(s.participants))
-            db_session.delete(s)
+        _act_on(session_id, card_requests.delete_request)
 
 
 @blp.route("/sessions/<session_id>/quote")
@@ -146,12 +108,8 @@ def session_quote(session_id):
 @blp.response(202, schemas.SessionOut)
 def submit_session(data, session_id):
     """Soumettre / Submit: the request goes to billing (`cards.session_submitted`)"""
-    principal = current_principal()
-    with database().transaction() as db_session:
-        s = load_session(db_session, principal, session_id, manage=True, for_update=True)
-        lifecycle.submit(db_session, s, principal.user_id, data["payment_method"], data["billed_to"],
-                         settings().card_minimum)
-        return session_view(s)
+    return _act_on(session_id, lambda db_session, s, actor: lifecycle.submit(
+        db_session, s, actor, data["payment_method"], data["billed_to"], settings().card_minimum))
 
 
 @blp.route("/sessions/<session_id>/cancel", methods=["POST"])
@@ -160,11 +118,7 @@ def submit_session(data, session_id):
 @blp.response(200, schemas.SessionOut)
 def cancel_session(data, session_id):
     """Annuler (nouvelle, soumise ou facturée) / Cancel while new, submitted or invoiced"""
-    principal = current_principal()
-    with database().transaction() as db_session:
-        s = load_session(db_session, principal, session_id, manage=True, for_update=True)
-        lifecycle.cancel(db_session, s, principal.user_id, data.get("reason"))
-        return session_view(s)
+    return _act_on(session_id, lambda db_session, s, actor: lifecycle.cancel(db_session, s, actor, data.get("reason")))
 
 
 @blp.route("/sessions/<session_id>/ship", methods=["POST"])
@@ -172,10 +126,15 @@ def cancel_session(data, session_id):
 @blp.response(200, schemas.SessionOut)
 def ship_session(session_id):
     """Personnel : cartes expédiées (une fois payée) / Staff: cards shipped (once paid)"""
+    return _act_on(session_id, lifecycle.ship, manage=False)
+
+
+def _act_on(session_id: str, act, *, manage: bool = True) -> dict | None:
+    """``act(db_session, request, actor_id)`` on the request, its row locked, in one transaction; the request after.
+
+    ``manage``: only its first trainer or staff may (staff-only routes say so with ``require_auth``)."""
     principal = current_principal()
     with database().transaction() as db_session:
-        s = load_session(db_session, principal, session_id, for_update=True)
-        lifecycle.ship(db_session, s, principal.user_id)
-        return session_view(s)
-
-
+        s = load_session(db_session, principal, session_id, manage=manage, for_update=True)
+        act(db_session, s, principal.user_id)
+        return None if s in db_session.deleted else session_view(s)

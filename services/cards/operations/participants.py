@@ -9,13 +9,16 @@ from datetime import UTC, datetime
 from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
-from chassis.errors import Conflict, ValidationFailed
+from chassis.errors import ApiError, Conflict, ValidationFailed
 from services.cards.db.models import CardSession, Participant
 from services.cards.domain.csv_import import CsvFileError, read_rows
 from services.cards.domain.participants import clean_participant
 from services.cards.domain.text import fold, person_key
+from services.cards.operations import audit
+from services.cards.operations.lifecycle import ensure_editable
 from services.cards.operations.reference_data import title_lookup
 
+MAX_UPLOAD_BYTES = 512 * 1024
 DUPLICATE = ("Cette personne est déjà inscrite à la session. / This person is already registered in the session.")
 
 
@@ -53,8 +56,10 @@ def _count_and_duplicate(db_session: Session, s: CardSession, candidate: Partici
     return count, bool(duplicate)
 
 
-def add_participant(db_session: Session, s: CardSession, data: dict, max_participants: int) -> Participant:
-    """Checks and stages one new participant of the locked request ``s``, without loading the others."""
+def add_participant(db_session: Session, s: CardSession, actor_id: str, data: dict,
+                    max_participants: int) -> Participant:
+    """Checks and adds one new participant of the locked request ``s``, without loading the others."""
+    ensure_editable(s)
     clean, errors = clean_participant(data, titles=title_lookup(db_session), session_end=s.end_date)
     if errors:
         raise ValidationFailed(fields=errors)
@@ -68,10 +73,28 @@ def add_participant(db_session: Session, s: CardSession, data: dict, max_partici
     if duplicate:
         raise Conflict(DUPLICATE, code="duplicate_participant")
     db_session.add(participant)
+    audit.record(db_session, actor_id, "participant_added", session_id=s.id, participant_id=participant.id)
+    db_session.flush()
     return participant
 
 
-def change_participant(db_session: Session, s: CardSession, participant: Participant, data: dict) -> None:
+def change_participant(db_session: Session, s: CardSession, participant: Participant, actor_id: str,
+                       data: dict) -> None:
+    ensure_editable(s)
+    with db_session.no_autoflush:
+        _change(db_session, s, participant, data)
+    audit.record(db_session, actor_id, "participant_updated", session_id=s.id, participant_id=participant.id,
+                 fields=sorted(data))
+    db_session.flush()
+
+
+def remove_participant(db_session: Session, s: CardSession, participant: Participant, actor_id: str) -> None:
+    ensure_editable(s)
+    db_session.delete(participant)
+    audit.record(db_session, actor_id, "participant_removed", session_id=s.id, participant_id=participant.id)
+
+
+def _change(db_session: Session, s: CardSession, participant: Participant, data: dict) -> None:
     clean, errors = clean_participant(data, titles=title_lookup(db_session, include_code=participant.title),
                                       session_end=s.end_date, partial=True)
     if errors:
@@ -84,8 +107,20 @@ def change_participant(db_session: Session, s: CardSession, participant: Partici
     participant.updated_at = datetime.now(UTC)
 
 
-def import_participants(db_session: Session, s: CardSession, content: bytes, max_participants: int) -> list:
-    """All or nothing: returns the new participants, or raises 422 listing ``{line, fields}`` for every bad line."""
+def import_participants(db_session: Session, s: CardSession, actor_id: str, content: bytes,
+                        max_participants: int) -> list:
+    """All or nothing: returns the new participants, or raises 422 listing ``{line, fields}`` for every bad line.
+
+    ``content`` is read up to one byte past ``MAX_UPLOAD_BYTES``: more is a 413."""
+    ensure_editable(s)
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ApiError(status=413, code="payload_too_large")
+    created = _import(db_session, s, content, max_participants)
+    audit.record(db_session, actor_id, "participants_imported", session_id=s.id, count=len(created))
+    return created
+
+
+def _import(db_session: Session, s: CardSession, content: bytes, max_participants: int) -> list:
     try:
         rows = read_rows(content)
     except CsvFileError as error:
