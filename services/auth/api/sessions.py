@@ -7,6 +7,7 @@ nothing about whether an account exists either.
 """
 from flask_smorest import Blueprint
 
+from services.auth.api import presenters
 from services.auth.api.context import auth_context, client_address
 from services.auth.api.schemas import LoginSchema, RefreshTokenSchema, TokensSchema
 from services.auth.operations import sessions
@@ -21,8 +22,8 @@ blp = Blueprint("sessions", __name__, description="Connexion, renouvellement et 
 @blp.alt_response(429, description="Trop de tentatives; en-tête Retry-After")
 def login(body):
     """Log in with an email, a trainer username or card number, and a password."""
-    tokens = sessions.login(auth_context(), body["login"], body["password"], body["remember_me"], client_address())
-    return tokens.as_response()
+    issued = sessions.login(auth_context(), body["login"], body["password"], body["remember_me"], client_address())
+    return presenters.tokens(issued)
 
 
 @blp.route("/refresh", methods=["POST"])
@@ -31,7 +32,7 @@ def login(body):
 @blp.alt_response(401, description="Jeton de renouvellement inconnu, expiré, révoqué ou déjà utilisé")
 def refresh(body):
     """Trade a refresh token for new tokens; the old refresh token stops working (rotation)."""
-    return sessions.refresh(auth_context(), body["refresh_token"], client_address()).as_response()
+    return presenters.tokens(sessions.refresh(auth_context(), body["refresh_token"], client_address()))
 
 
 @blp.route("/logout", methods=["POST"])

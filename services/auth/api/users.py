@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from chassis.errors import Forbidden, TooManyRequests
 from services.auth.api.context import caller, database, settings
 from services.auth.api.guards import duplicates_as_conflict, require_user
-from services.auth.api.presenters import profile
+from services.auth.api.presenters import directory_entry, profile
 from services.auth.api.schemas import DirectoryPageSchema, ProfileSchema, StaffUserPatchSchema, UserSearchQuerySchema
 from services.auth.db.types import utcnow
 from services.auth.domain.roles import STAFF_ROLES
@@ -51,7 +51,8 @@ def search(query):
     find ASSTSAS people (trainers, ASSTSAS staff); AQPM staff and house administrators find AQPM
     people (members, AQPM staff). Staff see full emails, house administrators masked ones."""
     with database().reading() as session:
-        items = directory.find(session, g.directory_view, query["q"], query["limit"])
+        items = [directory_entry(user, g.directory_view)
+                 for user in directory.find(session, g.directory_view, query["q"], query["limit"])]
         return {"items": items, "total": len(items)}
 
 

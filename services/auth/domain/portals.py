@@ -6,12 +6,24 @@ AQPM: members and AQPM staff (``productions_staff``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from services.auth.domain import roles as R
 
 ASSTSAS, AQPM = "asstsas", "aqpm"
 PORTAL_OF_ROLE = {R.TRAINER: ASSTSAS, R.CARDS_STAFF: ASSTSAS, R.MEMBER: AQPM, R.PRODUCTIONS_STAFF: AQPM}
 STAFF_OF_PORTAL = {R.CARDS_STAFF: ASSTSAS, R.PRODUCTIONS_STAFF: AQPM}
+
+
+@dataclass(frozen=True)
+class DirectoryView:
+    """What one caller may find in the directory."""
+    findable: frozenset[str]      # the portals whose people this caller finds
+    full_emails: frozenset[str]   # the portals whose people's full email this caller sees (staff)
+
+    def email_of(self, email: str, roles: Iterable[str] | None) -> str:
+        """The full email of the people of ``full_emails``' portals, a masked one for everyone else."""
+        return email if portals_of(roles) & self.full_emails else mask_email(email)
 
 
 def portals_of(roles: Iterable[str] | None) -> set[str]:

@@ -12,7 +12,6 @@ administrators, nobody else (issue 17, item 1).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, exists, literal, select
@@ -21,9 +20,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from chassis.tokens import Principal
-from services.auth.db.models import DirectoryRequestWindow, KnownHouseAdmin
+from services.auth.db.models import DirectoryRequestWindow, KnownHouseAdmin, User
 from services.auth.db.types import UtcDateTime
-from services.auth.domain.portals import AQPM, mask_email, portals_of, roles_of, staff_portals
+from services.auth.domain.portals import AQPM, DirectoryView, roles_of, staff_portals
 from services.auth.operations.users import search_users
 
 MIN_QUERY_LENGTH = 2
@@ -31,13 +30,6 @@ MAX_RESULTS = 10
 WINDOW = timedelta(minutes=1)
 RESERVED = ("L'annuaire est réservé au personnel et aux administrateurs de maisons de production. / "
             "The directory is for staff and production house administrators only.")
-QUERY_TOO_SHORT = "Tapez au moins 2 caractères. / Type at least 2 characters."
-
-
-@dataclass(frozen=True)
-class DirectoryView:
-    findable: frozenset[str]      # the portals whose people this caller finds
-    full_emails: frozenset[str]   # the portals whose people's full email this caller sees (staff)
 
 
 def administers_a_house(session: Session, user_id: str) -> bool:
@@ -54,11 +46,9 @@ def view_for(session: Session, caller: Principal) -> DirectoryView | None:
     return DirectoryView(frozenset(findable), staff) if findable else None
 
 
-def find(session: Session, view: DirectoryView, query: str, limit: int) -> list[dict]:
+def find(session: Session, view: DirectoryView, query: str, limit: int) -> list[User]:
     found, _total = search_users(session, query, min(limit, MAX_RESULTS), 0, roles=roles_of(view.findable))
-    return [{"id": user.id, "first_name": user.first_name, "last_name": user.last_name,
-             "email": user.email if portals_of(user.roles) & view.full_emails else mask_email(user.email)}
-            for user in found]
+    return found
 
 
 def count_request(session: Session, user_id: str, now: datetime, per_minute: int) -> int | None:

@@ -42,10 +42,6 @@ class IssuedTokens:
     refresh_token: str
     must_change_password: bool
 
-    def as_response(self) -> dict:
-        return {"access_token": self.access_token, "token_type": "Bearer", "expires_in": self.expires_in,
-                "refresh_token": self.refresh_token, "must_change_password": self.must_change_password}
-
 
 def find_by_email(session: Session, email: str) -> User | None:
     return session.scalars(select(User).where(User.email_key == normalize_email(email))).first()
