@@ -51,7 +51,7 @@ class ServiceConfig:
     extra: dict = field(default_factory=dict)
 
     @classmethod
-    def from_env(cls, service: str, **overrides) -> "ServiceConfig":
+    def from_env(cls, service: str, **overrides) -> ServiceConfig:
         prefix = service.upper()
         # Every address of the platform follows its public one (PUBLIC_BASE_URL) unless set on its own,
         # so that one variable moves the whole platform (e.g. to another port).

@@ -5,16 +5,20 @@ Services declare their own ``DeclarativeBase``; the outbox and inbox tables live
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from chassis.config import env_bool
-from chassis.db_timeouts import (StatementWatchdog, client_deadline_seconds, postgres_connect_args,
-                                 statement_timeout_seconds)
+from chassis.db_timeouts import (
+    StatementWatchdog,
+    client_deadline_seconds,
+    postgres_connect_args,
+    statement_timeout_seconds,
+)
 
 
 def make_engine(url: str, *, statement_timeout: float | None = None, **kwargs) -> Engine:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from marshmallow import Schema, ValidationError, fields, validate
 
@@ -29,7 +29,7 @@ class Envelope:
     correlation_id: str
     version: int = 1
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    occurred_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat())
+    occurred_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
 
     def to_dict(self) -> dict:
         return {
@@ -38,7 +38,7 @@ class Envelope:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Envelope":
+    def from_dict(cls, data: dict) -> Envelope:
         """Validates the envelope shape (not the payload: see ``chassis.events.registry``)."""
         errors = _ENVELOPE_SCHEMA.validate(data)
         if errors:

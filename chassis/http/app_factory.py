@@ -5,8 +5,8 @@ returned ``Api``. The OpenAPI document is served at ``/openapi.json`` and Swagge
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from flask import Flask
 from flask_smorest import Api

@@ -1,7 +1,7 @@
 """``/healthz`` (the process answers) and ``/readyz`` (its database and the broker answer)."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from flask import Flask, jsonify
 

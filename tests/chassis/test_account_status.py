@@ -5,7 +5,7 @@ Cards stands for every service: its real consumer handler applies auth's events 
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -19,7 +19,7 @@ from services.cards.consumers import HANDLERS
 from tests.infra import migrated_database
 
 pytestmark = pytest.mark.integration
-T0 = datetime(2026, 12, 7, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")

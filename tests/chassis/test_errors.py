@@ -84,6 +84,7 @@ def test_database_down_is_503_with_retry_after(tokens):
 def test_nul_characters_are_refused_in_bodies_and_query_strings(client, tokens):
     body = client.post("/notes", json={"title": "a\x00b"}, headers=tokens.headers("u1", ["trainer"]))
     assert body.status_code == 422
-    assert body.get_json()["error"]["fields"] == {"title": ["Caractère nul interdit. / The NUL character is not allowed."]}
+    assert body.get_json()["error"]["fields"] == {
+        "title": ["Caractère nul interdit. / The NUL character is not allowed."]}
     query = client.get("/whoami?q=a%00b", headers=tokens.headers("u1", ["trainer"]))
     assert query.status_code == 422 and "q" in query.get_json()["error"]["fields"]

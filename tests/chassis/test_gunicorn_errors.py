@@ -1,4 +1,6 @@
-"""gunicorn's own error answers in the contract's body (the real processes: tests/fuzz/test_gateway_malformed_requests.py)."""
+"""gunicorn's own error answers in the contract's body.
+
+The real processes: tests/fuzz/test_gateway_malformed_requests.py."""
 from __future__ import annotations
 
 from chassis.http.gunicorn_errors import json_error_response
@@ -16,8 +18,8 @@ def test_a_client_error_says_what_gunicorn_refused_in_both_languages():
 
     assert status == "HTTP/1.1 400 Bad Request"
     assert headers["Content-Type"] == "application/json" and headers["Connection"] == "close"
-    assert body == {"error": {"code": "bad_request", "message": "La requête est mal formée. / "
-                                                                "The request is malformed (Invalid HTTP Header: 'X-NOTE')."}}
+    assert body == {"error": {"code": "bad_request", "message": (
+        "La requête est mal formée. / The request is malformed (Invalid HTTP Header: 'X-NOTE').")}}
 
 
 def test_each_status_keeps_its_own_code_and_a_server_error_tells_nothing_more():

@@ -16,14 +16,15 @@ from chassis.events.registry import event_schema
 
 
 class _UserSchema(Schema):
-    user_id = fields.String(required=True, metadata={"description": "The account's id (UUID string): the `sub` of its tokens"})
+    user_id = fields.String(required=True,
+                            metadata={"description": "The account's id (UUID string): the `sub` of its tokens"})
     email = fields.Email(required=True, metadata={"description": "Current email address (unique, case-insensitive)"})
     first_name = fields.String(required=True, metadata={"description": "First name"})
     last_name = fields.String(required=True, metadata={"description": "Last name"})
     roles = fields.List(fields.String(), required=True,
                         metadata={"description": "Roles: trainer, cards_staff, member, productions_staff"})
-    username = fields.String(allow_none=True, load_default=None,
-                             metadata={"description": "Trainers: login derived from the card number (ethc123); else null"})
+    username = fields.String(allow_none=True, load_default=None, metadata={
+        "description": "Trainers: login derived from the card number (ethc123); else null"})
     card_number = fields.String(allow_none=True, load_default=None,
                                 metadata={"description": "Trainers: card number (ethc123-04); else null"})
     language = language(metadata={"description": "Preferred language for messages: fr (default) or en"})
@@ -48,7 +49,8 @@ class TrainerCreated(_UserSchema):
     Not sent for accounts created with a known password (CLI, demo)."""
     temporary_password = fields.String(required=True,
                                        metadata={"description": "One-time password; its login must change it"})
-    expires_at = fields.AwareDateTime(required=True, metadata={"description": "When the temporary password stops working (UTC)"})
+    expires_at = fields.AwareDateTime(required=True,
+                                      metadata={"description": "When the temporary password stops working (UTC)"})
 
 
 @event_schema("auth.password_reset_requested", 1)
@@ -59,7 +61,8 @@ class PasswordResetRequested(_UserSchema):
     not), and only a session opened with the temporary password must change the password."""
     temporary_password = fields.String(required=True,
                                        metadata={"description": "One-time password; its login must change it"})
-    expires_at = fields.AwareDateTime(required=True, metadata={"description": "When the temporary password stops working (UTC)"})
+    expires_at = fields.AwareDateTime(required=True,
+                                      metadata={"description": "When the temporary password stops working (UTC)"})
     password_revoked = fields.Boolean(load_default=False, metadata={
         "description": "True when the account's password was revoked (the owner said an email change was "
                        "not theirs): only this temporary password works now"})
@@ -76,7 +79,8 @@ class EmailChangeRequested(_UserSchema):
     new_email = fields.Email(required=True, metadata={"description": "The address asked for, not yet confirmed"})
     confirmation_token = fields.String(required=True, metadata={
         "description": "Single-use token of the confirmation link sent to `new_email`"})
-    expires_at = fields.AwareDateTime(required=True, metadata={"description": "When the confirmation link expires (UTC)"})
+    expires_at = fields.AwareDateTime(required=True,
+                                      metadata={"description": "When the confirmation link expires (UTC)"})
     cancellation_token = fields.String(required=True, metadata={
         "description": "Single-use token of the \"this was not me\" link sent to `email`"})
     cancel_expires_at = fields.AwareDateTime(required=True, metadata={

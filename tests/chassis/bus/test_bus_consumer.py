@@ -10,7 +10,8 @@ from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from chassis.bus.consumer import Consumer
-from chassis.bus.deadletters import DeadLetterQueue, UnroutableQueue, main as deadletters_cli
+from chassis.bus.deadletters import DeadLetterQueue, UnroutableQueue
+from chassis.bus.deadletters import main as deadletters_cli
 from chassis.bus.outbox import record_event
 from chassis.bus.publisher import open_publisher
 from chassis.bus.relay import OutboxRelay
@@ -18,8 +19,7 @@ from chassis.bus.tables import OutboxMessage
 from chassis.bus.topology import unroutable_queue_name
 from chassis.correlation import correlation_scope
 from chassis.events.envelope import Envelope
-from tests.chassis.bus.support import (EVENT_TYPE, OTHER_TYPE, effect_count, effects, emit, record_effect,
-                                       take_all)
+from tests.chassis.bus.support import EVENT_TYPE, OTHER_TYPE, effect_count, effects, emit, record_effect, take_all
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(90)]
 
@@ -87,7 +87,7 @@ def test_a_failing_handler_is_retried_with_growing_delays_then_dead_lettered_the
     try:
         consumer.drain(timeout=1.0)
         assert len(calls) == 3  # the first run + one retry per delay (0.2 s, 0.4 s)
-        gaps = [later - earlier for earlier, later in zip(calls, calls[1:])]
+        gaps = [later - earlier for earlier, later in zip(calls, calls[1:], strict=False)]
         assert gaps[0] >= 0.2 and gaps[1] >= 0.4 and gaps[1] > gaps[0]
         assert effect_count(db, "flaky") == 0
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, insert, select, update
@@ -15,7 +15,7 @@ from tests.chassis.bus.support import emit, running_in_thread
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]
 
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 
 
 def _outbox_row(db, key: str, published_days_ago: float | None) -> str:
