@@ -7,8 +7,9 @@ from sqlalchemy import select
 from chassis.paging import paged
 from chassis.tokens import require_auth
 from services.productions.api.context import caller, database, handoff_keys, handoff_settings
+from services.productions.api.listing import aqpm_list
 from services.productions.api.presenters import access_dict
-from services.productions.api.schemas import AccessGrant, AccessOut, PageQuery, SetAccessOut, list_of
+from services.productions.api.schemas import AccessGrant, AccessOut, PageQuery, SetAccessOut
 from services.productions.db.models import KnownUser, SheetAccess
 from services.productions.domain.access import AQPM_ROLES
 from services.productions.operations import access
@@ -17,10 +18,7 @@ from services.productions.operations.lookups import managed_sheet
 blp = Blueprint("access", __name__, description="Accès au SET / SET access (P6, P7)")
 
 
-@blp.route("/sheets/<sheet_id>/access", methods=["GET"])
-@require_auth(*AQPM_ROLES)
-@blp.arguments(PageQuery, location="query")
-@blp.response(200, list_of(AccessOut, "AccessList"))
+@aqpm_list(blp, "/sheets/<sheet_id>/access", PageQuery, AccessOut, "AccessList")
 def list_access(query, sheet_id):
     """The users authorized on this production (for its house's administrators and staff)."""
     with database().reading() as session:

@@ -7,11 +7,10 @@ from sqlalchemy import select
 
 from chassis.errors import ValidationFailed
 from chassis.paging import paged
-from chassis.tokens import require_auth
 from services.productions.api.context import caller, database
-from services.productions.api.schemas import AuditOut, AuditQuery, list_of
+from services.productions.api.listing import aqpm_list
+from services.productions.api.schemas import AuditOut, AuditQuery
 from services.productions.db.models import AuditEntry, KnownUser
-from services.productions.domain.access import AQPM_ROLES
 from services.productions.operations.lookups import house_for, is_staff
 
 blp = Blueprint("audit", __name__, description="Journal d'audit / Audit trail (X4)")
@@ -23,10 +22,7 @@ def _names(session, ids: set[str]) -> dict[str, str]:
     return {user.id: user.full_name for user in session.scalars(select(KnownUser).where(KnownUser.id.in_(ids)))}
 
 
-@blp.route("/audit", methods=["GET"])
-@require_auth(*AQPM_ROLES)
-@blp.arguments(AuditQuery, location="query")
-@blp.response(200, list_of(AuditOut, "AuditList"))
+@aqpm_list(blp, "/audit", AuditQuery, AuditOut, "AuditList")
 def list_audit(query):
     """Newest first. Staff see everything (``house_id`` optional); a house's administrators see
     their house's trail (``house_id`` required; another house is a 404)."""

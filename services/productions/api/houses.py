@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from chassis.paging import paged
 from chassis.tokens import require_auth
 from services.productions.api.context import caller, database
+from services.productions.api.listing import aqpm_list
 from services.productions.api.presenters import house_dict
 from services.productions.api.schemas import (
     AdminAdd,
@@ -16,7 +17,6 @@ from services.productions.api.schemas import (
     HouseOut,
     HouseUpdate,
     HouseWithWarning,
-    list_of,
 )
 from services.productions.db.models import House
 from services.productions.domain.access import AQPM_ROLES, STAFF
@@ -27,10 +27,7 @@ from services.productions.operations.lookups import administered_house_ids, hous
 blp = Blueprint("houses", __name__, description="Maisons de production / Production houses (P4)")
 
 
-@blp.route("/houses", methods=["GET"])
-@require_auth(*AQPM_ROLES)
-@blp.arguments(HouseListQuery, location="query")
-@blp.response(200, list_of(HouseOut, "HouseList"))
+@aqpm_list(blp, "/houses", HouseListQuery, HouseOut, "HouseList")
 def list_houses(query):
     """Staff see every house; a member sees the houses they administer."""
     principal = caller()

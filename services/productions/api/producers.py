@@ -8,8 +8,9 @@ from chassis.errors import NotFound
 from chassis.paging import paged
 from chassis.tokens import require_auth
 from services.productions.api.context import caller, database
+from services.productions.api.listing import aqpm_list
 from services.productions.api.presenters import producer_dict
-from services.productions.api.schemas import ProducerCreate, ProducerListQuery, ProducerOut, list_of
+from services.productions.api.schemas import ProducerCreate, ProducerListQuery, ProducerOut
 from services.productions.db.models import Producer, ProducerHouse
 from services.productions.domain.access import AQPM_ROLES
 from services.productions.domain.names import comparison_key
@@ -28,10 +29,7 @@ def _visible_producers(session, principal):
     return statement
 
 
-@blp.route("/producers", methods=["GET"])
-@require_auth(*AQPM_ROLES)
-@blp.arguments(ProducerListQuery, location="query")
-@blp.response(200, list_of(ProducerOut, "ProducerList"))
+@aqpm_list(blp, "/producers", ProducerListQuery, ProducerOut, "ProducerList")
 def list_producers(query):
     """Staff see every producer; a member sees the producers of the houses they administer."""
     principal = caller()

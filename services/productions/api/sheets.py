@@ -7,8 +7,9 @@ from sqlalchemy import or_, select
 from chassis.paging import paged
 from chassis.tokens import require_auth
 from services.productions.api.context import caller, database
+from services.productions.api.listing import aqpm_list
 from services.productions.api.presenters import sheet_dict
-from services.productions.api.schemas import SheetCreate, SheetListQuery, SheetOut, SheetUpdate, list_of
+from services.productions.api.schemas import SheetCreate, SheetListQuery, SheetOut, SheetUpdate
 from services.productions.db.models import Sheet
 from services.productions.domain.access import AQPM_ROLES, SheetRelation
 from services.productions.operations import sheets
@@ -17,10 +18,7 @@ from services.productions.operations.lookups import accessible_sheet_ids, admini
 blp = Blueprint("sheets", __name__, description="Fiches de production / Production sheets (P5)")
 
 
-@blp.route("/sheets", methods=["GET"])
-@require_auth(*AQPM_ROLES)
-@blp.arguments(SheetListQuery, location="query")
-@blp.response(200, list_of(SheetOut, "SheetList"))
+@aqpm_list(blp, "/sheets", SheetListQuery, SheetOut, "SheetList")
 def list_sheets(query):
     """Staff see every sheet; a member sees the sheets of the houses they administer and those they
     have access to."""

@@ -5,21 +5,17 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from chassis.errors import Forbidden
-from chassis.tokens import require_auth
 from services.productions.api.context import caller, database
-from services.productions.api.schemas import UserOut, UserSearchQuery, list_of
+from services.productions.api.listing import aqpm_list
+from services.productions.api.schemas import UserOut, UserSearchQuery
 from services.productions.db.models import KnownUser
-from services.productions.domain.access import AQPM_ROLES
 from services.productions.domain.names import comparison_key
 from services.productions.operations.lookups import administers_any_house, is_staff
 
 blp = Blueprint("users", __name__, description="Utilisateurs inscrits / Registered users (P4, P6)")
 
 
-@blp.route("/users", methods=["GET"])
-@require_auth(*AQPM_ROLES)
-@blp.arguments(UserSearchQuery, location="query")
-@blp.response(200, list_of(UserOut, "UserList"))
+@aqpm_list(blp, "/users", UserSearchQuery, UserOut, "UserList")
 def search_users(query):
     """Registered AQPM users whose names or email contain every word of ``q`` (accents and case ignored).
 
