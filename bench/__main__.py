@@ -2,7 +2,8 @@
 
 Names: gateway (1, read and write through nginx vs a bare Flask endpoint), pipeline (2), end_to_end (3,
 submission -> invoice -> email at an SMTP server), scale_out (4), memory (5, measured during the runs of
-end_to_end; run alone, it runs end_to_end). Figures and their meaning: docs/performance.md.
+end_to_end; run alone, it runs end_to_end; ``memory --compare REV`` measures the stack of commit REV and of
+the working tree at rest, side by side in one run). Figures and their meaning: docs/performance.md.
 Raw results go to ``var/bench/<label>-<time>.json``.
 """
 from __future__ import annotations
@@ -23,7 +24,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", default=[], metavar="NAME",
                         help=f"benchmarks to run ({', '.join(BENCHMARKS)}); all when none given")
     parser.add_argument("--runs", type=int, default=3, help="runs of each benchmark (median, min, max); default 3")
+    parser.add_argument("--compare", metavar="REV", help="memory only: the stack of commit REV (a git worktree) "
+                                                         "beside the working tree's, at rest, in the same run")
     args = parser.parse_args(argv)
+    if args.compare and args.names != ["memory"]:
+        parser.error("--compare goes with the memory benchmark alone: python -m bench memory --compare REV")
     unknown = [name for name in args.names if name not in BENCHMARKS]
     if unknown:
         parser.error(f"unknown benchmark(s) {unknown}; choose among {list(BENCHMARKS)}")
@@ -32,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     if lacking:
         print("python -m bench: not started, this machine lacks:\n  " + "\n  ".join(lacking), file=sys.stderr)
         return 2
+    if args.compare:
+        from bench.memory import main_compare
+
+        return main_compare(args.compare, args.runs)
     figures = []
     for name in names:
         print(f"== {name} ({args.runs} runs) ...", file=sys.stderr, flush=True)

@@ -14,8 +14,8 @@ cheque), so only ``POST /api/cards/sessions/{id}/submit`` is timed:
   burst / (last email - first submit). The baseline is the rate at which the gateway accepted the
   submissions (burst / (last 202 - first submit)).
 
-Settings in force are the stack's: ``BUS_RELAY_IDLE_SLEEP`` (chassis default 1.0 s: a safety net, relays are woken by the commit) and
-``NOTIFIER_POLL_SECONDS`` (stack.local sets 0.5 s). ``BENCH_E2E_RELAY_IDLE_SLEEP`` and
+Settings in force are the stack's: ``BUS_RELAY_IDLE_SLEEP`` (chassis default 1.0 s: a safety net, relays
+are woken by the commit) and ``NOTIFIER_POLL_SECONDS`` (stack.local sets 0.5 s). ``BENCH_E2E_RELAY_IDLE_SLEEP`` and
 ``BENCH_E2E_NOTIFIER_POLL_SECONDS`` override them for every relay / the notifier's sender.
 """
 from __future__ import annotations
@@ -133,7 +133,8 @@ def wait_emails(sink: SmtpSink, emails: list[str], timeout: float = 180.0) -> No
 def _figures(label: str) -> dict[str, Figure]:
     at = f"at {RATE:g}/s ({label})"
     return {
-        "p50": Figure(BENCH, f"p50 submit -> email {at}", "ms", baseline_name="submit request p50", higher_is_better=False),
+        "p50": Figure(BENCH, f"p50 submit -> email {at}", "ms", baseline_name="submit request p50",
+                      higher_is_better=False),
         "p99": Figure(BENCH, f"p99 submit -> email {at}", "ms", baseline_name="submit request p99", target="<= 200 ms",
                       higher_is_better=False),
         "offered": Figure(BENCH, f"offered submissions/s {at}", "/s", baseline_name="asked", higher_is_better=True),
@@ -147,7 +148,7 @@ def one_run(figures: dict[str, Figure], memory_figures: dict | None, env: dict, 
         env = smtp_env(sink, env)
         with running_stack("e2e", env=env) as stack:
             time.sleep(3)  # the demo accounts' events settle
-            rest = memory.stack_rss(stack.processes)
+            rest = memory.stack_memory(stack.processes)
             bare = bare_memory(stack)
             label = f"{index}{uuid.uuid4().hex[:6]}"
             steady_ids, steady_emails = prepare_requests(stack.base_url, int(RATE * SECONDS), f"{label}s")
@@ -157,7 +158,8 @@ def one_run(figures: dict[str, Figure], memory_figures: dict | None, env: dict, 
 
             times = submitter.submit_all(steady_ids, RATE)
             wait_emails(sink, steady_emails)
-            latencies = [1000 * (sink.arrivals[email] - sent) for email, (sent, _) in zip(steady_emails, times)]
+            latencies = [1000 * (sink.arrivals[email] - sent)
+                         for email, (sent, _) in zip(steady_emails, times, strict=True)]
             answers = [1000 * (answered - sent) for sent, answered in times]
             offered = (len(times) - 1) / (times[-1][0] - times[0][0])
             figures["p50"].add(percentile(latencies, 0.50), percentile(answers, 0.50))
@@ -173,15 +175,15 @@ def one_run(figures: dict[str, Figure], memory_figures: dict | None, env: dict, 
                   f"{offered:.1f}/s; sustained {figures['sustained'].values[-1]:.1f} emails/s", file=sys.stderr,
                   flush=True)
             time.sleep(2)
-            after = memory.stack_rss(stack.processes)
+            after = memory.stack_memory(stack.processes)
             if memory_figures is not None:
                 if not memory_figures:
-                    memory_figures.update(memory.figures(list(rest)))
+                    memory_figures.update(memory.figures(list(rest["rss"])))
                 memory.add_run(memory_figures, rest, after, bare)
 
 
-def bare_memory(stack) -> dict[str, float]:
-    """RSS of the baselines of benchmark 5, started next to this stack and stopped at once."""
+def bare_memory(stack) -> dict[str, dict[str, float]]:
+    """RSS and PSS of the baselines of benchmark 5, started next to this stack and stopped at once."""
     from bench.gateway import bare_app
 
     with bare_app(stack) as (bare_url, _gateway_url, app, _nginx), \
@@ -194,8 +196,10 @@ def bare_memory(stack) -> dict[str, float]:
             except requests.RequestException:
                 time.sleep(0.2)
         time.sleep(1)
-        return {"bare Flask app (gunicorn)": memory.tree_rss(app.pid),
-                "bare Python + kombu/SQLAlchemy/psycopg": memory.tree_rss(python.pid)}
+        measured = {"bare Flask app (gunicorn)": memory.tree_memory(app.pid),
+                    "bare Python + kombu/SQLAlchemy/psycopg": memory.tree_memory(python.pid)}
+        return {measure: {name: values[index] for name, values in measured.items()}
+                for index, measure in enumerate(memory.MEASURES)}
 
 
 def run(runs: int = 3) -> list[Figure]:

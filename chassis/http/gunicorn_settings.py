@@ -1,12 +1,18 @@
 """gunicorn settings shared by every service's ``gunicorn.conf.py`` (which imports them and may
-override a few). Environment: ``PORT`` (8000), ``WEB_CONCURRENCY`` workers (2),
+override a few). Environment: ``PORT`` (8000), ``WEB_CONCURRENCY`` workers (2; ``stack.local`` sets 1),
 ``GUNICORN_THREADS`` (1), ``GUNICORN_TIMEOUT`` seconds (30), ``FORWARDED_ALLOW_IPS`` (127.0.0.1:
-the gateway's address, whose X-Forwarded-* headers gunicorn trusts).
+the gateway's address, whose X-Forwarded-* headers gunicorn trusts), ``GUNICORN_PRELOAD``.
+
+``GUNICORN_PRELOAD`` (default: on when there are several workers) imports the app once in the master
+before forking, so the workers share its pages instead of each importing its own copy; with a single
+worker it would only add a second full copy in the master (docs/performance.md, memory). The app opens
+no connection while it is built (engines connect on first use), so nothing is shared across the fork.
 """
 import os
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1" if workers > 1 else "0") == "1"
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
