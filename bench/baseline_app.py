@@ -49,7 +49,8 @@ def create_app() -> Flask:
         if authenticated() is None:
             return jsonify(error="unauthorized"), 401
         with engine.connect() as connection:
-            row = connection.execute(text("SELECT * FROM sessions WHERE id = :id"), {"id": session_id}).mappings().first()
+            row = connection.execute(text("SELECT * FROM sessions WHERE id = :id"),
+                                     {"id": session_id}).mappings().first()
         if row is None:
             return jsonify(error="not_found"), 404
         return jsonify({key: (str(value) if value is not None else None) for key, value in row.items()})

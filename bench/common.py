@@ -34,7 +34,7 @@ class Figure:
 
     @property
     def ratios(self) -> list[float]:
-        return [value / base for value, base in zip(self.values, self.baselines) if base]
+        return [value / base for value, base in zip(self.values, self.baselines, strict=False) if base]
 
     def row(self) -> dict:
         ratios = self.ratios

@@ -43,7 +43,8 @@ def run_wrk(url: str, script: str, env: dict[str, str], seconds: int = SECONDS, 
                                capture_output=True, text=True, timeout=seconds + 60)
     line = next((line for line in completed.stdout.splitlines() if line.startswith("BENCH_WRK ")), None)
     if completed.returncode != 0 or line is None:
-        raise RuntimeError(f"wrk failed ({completed.returncode}): {completed.stdout[-1500:]} {completed.stderr[-1500:]}")
+        raise RuntimeError(f"wrk failed ({completed.returncode}): "
+                           f"{completed.stdout[-1500:]} {completed.stderr[-1500:]}")
     data = json.loads(line.removeprefix("BENCH_WRK "))
     errors = sum(value for key, value in data.items() if key.startswith("errors_"))
     return WrkResult(requests=data["requests"], seconds=data["duration_us"] / 1e6, p50_ms=data["p50_us"] / 1000,

@@ -107,7 +107,8 @@ def offer(source: Database, rate: int, total: int) -> tuple[dict[str, float], fl
     return committed_at, total / (time.perf_counter() - started)
 
 
-def latency(pipeline: Pipeline, source: Database, rate: int = RATE, seconds: int = SECONDS) -> tuple[list[float], float]:
+def latency(pipeline: Pipeline, source: Database, rate: int = RATE,
+            seconds: int = SECONDS) -> tuple[list[float], float]:
     """Latencies in ms at ``rate`` offered events/s, and the rate actually offered."""
     pipeline.reset()
     running = pipeline.start()

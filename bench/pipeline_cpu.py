@@ -1,4 +1,5 @@
-"""What each process of benchmark 2 spends per event at its fixed load: ``python -m bench.pipeline_cpu [rate] [seconds]``.
+"""What each process of benchmark 2 spends per event at its fixed load:
+``python -m bench.pipeline_cpu [rate] [seconds]``.
 
 Runs benchmark 2's latency part once (``rate`` events/s offered, default 500, for ``seconds``, default 6)
 and reads, before and after, the CPU time (user + system, psutil) of the relay's and the consumer's

@@ -44,7 +44,7 @@ def main(kind: str = "read", seconds: int = 15) -> None:
         spies = [subprocess.Popen([py_spy(), "record", "--pid", str(worker.pid), "--duration", str(seconds),
                                    "--rate", "200", "--format", "raw", "--output", str(output), "--nonblocking"],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                 for worker, output in zip(workers, outputs)]
+                 for worker, output in zip(workers, outputs, strict=True)]
         for spy in spies:
             spy.wait(seconds + 30)
         load.join()

@@ -69,7 +69,7 @@ def measure(stack, sink: SmtpSink, rate: float, seconds: float) -> dict[str, lis
     staged = dict(_rows(urls["notifier"], "SELECT event_id, created_at FROM messages WHERE template = %s",
                         "invoice_issued"))
     stages: dict[str, list[float]] = {name: [] for name in STAGES}
-    for session_id, email, (sent, _answered) in zip(ids, emails, times):
+    for session_id, email, (sent, _answered) in zip(ids, emails, times, strict=True):
         sent_wall = sent + wall_minus_monotonic
         smtp_wall = sink.arrivals[email] + wall_minus_monotonic
         cards_event, cards_created, cards_published = submitted[session_id]
@@ -77,7 +77,7 @@ def measure(stack, sink: SmtpSink, rate: float, seconds: float) -> dict[str, lis
         marks = [sent_wall, cards_created.timestamp(), cards_published.timestamp(),
                  at_billing[cards_event].timestamp(), billing_created.timestamp(), billing_published.timestamp(),
                  at_notifier[billing_event].timestamp(), staged[billing_event].timestamp(), smtp_wall]
-        for name, start, end in zip(STAGES, marks, marks[1:]):
+        for name, start, end in zip(STAGES, marks, marks[1:], strict=False):
             stages[name].append(1000 * (end - start))
         stages["whole chain"].append(1000 * (smtp_wall - sent_wall))
     return stages

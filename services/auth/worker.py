@@ -1,4 +1,5 @@
-"""``python -m services.auth.worker``: auth's consumer process (productions' house administrators, for the directory)."""
+"""``python -m services.auth.worker``: auth's consumer process (productions' house administrators, for the
+directory)."""
 from services.auth.config import load_config
 from services.auth.consumers import HANDLERS
 

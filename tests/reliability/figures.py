@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable
 from threading import Event, Thread
-from typing import Callable
 
 
 def report(scenario: str, **figures) -> str:

@@ -118,7 +118,7 @@ def measure(database_urls: dict[str, str], mail_folder: Path, session_ids: list[
         lost["payment_email_missing"] += payment_emails == 0
         duplicated["invoice_emails"] += max(0, invoice_emails - 1)
         duplicated["payment_emails"] += max(0, payment_emails - 1)
-    for session_id, _number, status, total, payments, amount in invoices:
+    for _session_id, _number, status, total, payments, amount in invoices:
         outcome.paid_once += status == "paid" and payments == 1 and amount == total
         lost["invoice_not_paid"] += status != "paid" or payments == 0
         duplicated["payments"] += max(0, payments - 1)

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from tests.reliability.conftest import setting, scenario_timeout
+from tests.reliability.conftest import scenario_timeout, setting
 from tests.reliability.figures import FaultPlan, report
 from tests.reliability.outcome import duplicates_skipped, inbox_rows, published_events, wait_for_outcome
 from tests.reliability.workload import Workload

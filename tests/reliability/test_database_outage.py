@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from tests.reliability.bus_state import queue_depth
-from tests.reliability.conftest import setting, scenario_timeout
+from tests.reliability.conftest import scenario_timeout, setting
 from tests.reliability.figures import report
 from tests.reliability.outcome import published_events, wait_for_outcome
 from tests.reliability.workload import Workload

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.reliability.bus_state import queue_depth
-from tests.reliability.conftest import setting, scenario_timeout
+from tests.reliability.conftest import scenario_timeout, setting
 from tests.reliability.figures import FaultPlan, report
 from tests.reliability.outcome import duplicates_skipped, inbox_rows, published_events, wait_for_outcome
 from tests.reliability.workload import Workload
@@ -36,7 +36,8 @@ def leased_emails(notifier_url: str, expire: bool) -> int:
         with engine.begin() as connection:
             condition = "status = 'pending' and next_attempt_at > now() + interval '60 seconds'"
             if expire:
-                return connection.execute(text(f"update messages set next_attempt_at = now() where {condition}")).rowcount
+                update = text(f"update messages set next_attempt_at = now() where {condition}")
+                return connection.execute(update).rowcount
             return connection.execute(text(f"select count(*) from messages where {condition}")).scalar()
     finally:
         engine.dispose()
