@@ -3,13 +3,11 @@ from __future__ import annotations
 
 from flask import current_app
 
-from chassis.db import Database
+from chassis.http.current import database
 from services.billing.config import BillingSettings
 from services.billing.domain.payments.provider import PaymentProvider
 
-
-def database() -> Database:
-    return current_app.extensions["db"]
+__all__ = ["database", "provider", "settings"]
 
 
 def settings() -> BillingSettings:

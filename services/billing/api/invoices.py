@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask import Response
 from flask_smorest import Blueprint
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from chassis.errors import NotFound
+from chassis.paging import paged
 from chassis.tokens import current_principal, require_auth
 from services.billing.api import context
 from services.billing.api.presenters import invoice_view
@@ -43,9 +44,7 @@ def list_invoices(limit: int, offset: int, **filters):
     elif filters.get("refund_due") is False:
         query = query.where(Invoice.refund_due == 0)
     with context.database().reading() as session:
-        total = session.scalar(select(func.count()).select_from(query.subquery()))
-        rows = session.scalars(query.order_by(Invoice.issued_at.desc(), Invoice.number.desc())
-                               .limit(limit).offset(offset)).all()
+        rows, total = paged(session, query.order_by(Invoice.issued_at.desc(), Invoice.number.desc()), limit, offset)
         return {"items": [invoice_view(row, context.settings()) for row in rows], "total": total}
 
 

@@ -6,9 +6,10 @@ import re
 
 from flask import jsonify, request
 from flask_smorest import Blueprint
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from chassis.errors import ApiError, Forbidden, NotFound, error_body
+from chassis.paging import paged
 from chassis.tokens import current_principal, require_auth
 from services.billing.api import context
 from services.billing.api.presenters import payment_view
@@ -149,8 +150,7 @@ def list_payments(limit: int, offset: int, method: str | None = None, reference:
     if reference:
         query = query.where(Payment.reference == reference)
     with context.database().reading() as session:
-        total = session.scalar(select(func.count()).select_from(query.subquery()))
-        rows = session.scalars(query.order_by(Payment.created_at.desc()).limit(limit).offset(offset)).all()
+        rows, total = paged(session, query.order_by(Payment.created_at.desc()), limit, offset)
         return {"items": [payment_view(row) for row in rows], "total": total}
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
+from chassis.page_schema import page_of
 from services.billing.api.fields import MoneyInput, Trimmed, money_output
 from services.billing.domain.cards import is_expired, luhn_valid, normalize_number
 from services.billing.domain.numbering import NUMBER_PATTERN
@@ -183,9 +184,7 @@ class InvoiceOutput(Schema):
     payments = fields.List(fields.Nested(InvoicePaymentSummary))
 
 
-class InvoiceList(Schema):
-    items = fields.List(fields.Nested(InvoiceOutput))
-    total = fields.Integer()
+InvoiceList = page_of(InvoiceOutput, "InvoiceList")
 
 
 class AllocationOutput(Schema):
@@ -210,9 +209,7 @@ class PaymentOutput(Schema):
     allocations = fields.List(fields.Nested(AllocationOutput))
 
 
-class PaymentList(Schema):
-    items = fields.List(fields.Nested(PaymentOutput))
-    total = fields.Integer()
+PaymentList = page_of(PaymentOutput, "PaymentList")
 
 
 class AuditOutput(Schema):
@@ -226,6 +223,4 @@ class AuditOutput(Schema):
     note = fields.String(allow_none=True)
 
 
-class AuditList(Schema):
-    items = fields.List(fields.Nested(AuditOutput))
-    total = fields.Integer()
+AuditList = page_of(AuditOutput, "AuditList")

@@ -1,14 +1,12 @@
-"""What a view needs from the app: the database, the cards settings, the caller."""
+"""What a view needs from the app: the database, the cards settings."""
 from __future__ import annotations
 
 from flask import current_app
 
-from chassis.db import Database
+from chassis.http.current import database
 from services.cards.config import CardsSettings
 
-
-def database() -> Database:
-    return current_app.extensions["db"]
+__all__ = ["database", "settings"]
 
 
 def settings() -> CardsSettings:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 
+from chassis.page_schema import page_of
 from services.cards.api.fields import INVALID_INTEGER, REQUIRED, Choice, Day, Email, Flag, PageArgs, StrictSchema, Text
 from services.cards.domain import statuses
 from services.cards.domain.pricing import BILLED_TO, PAYMENT_METHODS
@@ -173,9 +174,7 @@ class SessionOut(StrictSchema):
     cancelled_at = fields.DateTime(allow_none=True)
 
 
-class SessionListOut(StrictSchema):
-    items = fields.List(fields.Nested(SessionOut))
-    total = fields.Integer()
+SessionListOut = page_of(SessionOut, "SessionListOut", StrictSchema)
 
 
 class AttestationRefOut(StrictSchema):
@@ -198,9 +197,7 @@ class ParticipantOut(StrictSchema):
     attestations = fields.List(fields.Nested(AttestationRefOut))
 
 
-class ParticipantListOut(StrictSchema):
-    items = fields.List(fields.Nested(ParticipantOut))
-    total = fields.Integer()
+ParticipantListOut = page_of(ParticipantOut, "ParticipantListOut", StrictSchema)
 
 
 class LineErrorOut(StrictSchema):
@@ -227,9 +224,7 @@ class ParticipantFoundOut(ParticipantOut):
     session = fields.Nested(SessionBriefOut)
 
 
-class ParticipantFoundListOut(StrictSchema):
-    items = fields.List(fields.Nested(ParticipantFoundOut))
-    total = fields.Integer()
+ParticipantFoundListOut = page_of(ParticipantFoundOut, "ParticipantFoundListOut", StrictSchema)
 
 
 class VerificationOut(StrictSchema):
@@ -250,9 +245,7 @@ class AttestationOut(AttestationRefOut):
     verification_url = fields.String()
 
 
-class AttestationListOut(StrictSchema):
-    items = fields.List(fields.Nested(AttestationOut))
-    total = fields.Integer()
+AttestationListOut = page_of(AttestationOut, "AttestationListOut", StrictSchema)
 
 
 class AuditOut(StrictSchema):
@@ -264,9 +257,7 @@ class AuditOut(StrictSchema):
     details = fields.Dict()
 
 
-class AuditListOut(StrictSchema):
-    items = fields.List(fields.Nested(AuditOut))
-    total = fields.Integer()
+AuditListOut = page_of(AuditOut, "AuditListOut", StrictSchema)
 
 
 class CodeLabelOut(StrictSchema):

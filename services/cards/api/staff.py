@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from chassis.paging import paged
 from chassis.tokens import require_auth
 from services.cards.api import schemas
 from services.cards.api.access import STAFF
@@ -25,12 +26,10 @@ def search_participants(args):
     query = select(Participant).where(Participant.last_name_key.startswith(fold(args["last_name"]), autoescape=True))
     if "birth_date" in args:
         query = query.where(Participant.birth_date == args["birth_date"])
+    query = (query.options(selectinload(Participant.attestations), selectinload(Participant.session))
+             .order_by(Participant.last_name_key, Participant.person_key, Participant.id))
     with database().reading() as db_session:
-        total = db_session.scalar(select(func.count()).select_from(query.subquery()))
-        rows = db_session.scalars(query.options(selectinload(Participant.attestations),
-                                                selectinload(Participant.session))
-                                  .order_by(Participant.last_name_key, Participant.person_key, Participant.id)
-                                  .limit(args["limit"]).offset(args["offset"])).all()
+        rows, total = paged(db_session, query, args["limit"], args["offset"])
         return {"items": [participant_found_view(p) for p in rows], "total": total}
 
 
@@ -46,7 +45,6 @@ def audit_trail(args):
     if "actor_id" in args:
         query = query.where(AuditEntry.actor_id == args["actor_id"])
     with database().reading() as db_session:
-        total = db_session.scalar(select(func.count()).select_from(query.subquery()))
-        rows = db_session.scalars(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-                                  .limit(args["limit"]).offset(args["offset"])).all()
+        rows, total = paged(db_session, query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()), args["limit"],
+                            args["offset"])
         return {"items": [audit_view(entry) for entry in rows], "total": total}

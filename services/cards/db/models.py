@@ -16,14 +16,18 @@ class Base(DeclarativeBase):
 
 # --- Reference data (shipped by a data migration; staff add and retire entries) ---------------
 
-class OrganizationType(Base):
-    __tablename__ = "organization_types"
+class CodedEntry:
+    """An entry of a coded list: its code, French and English labels, retired (``active`` false), display order."""
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
     label: Mapped[str] = mapped_column(String(200))
     label_en: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    requires_institution: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OrganizationType(CodedEntry, Base):
+    __tablename__ = "organization_types"
+    requires_institution: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Institution(Base):
@@ -34,22 +38,12 @@ class Institution(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class Activity(Base):
+class Activity(CodedEntry, Base):
     __tablename__ = "activities"
-    code: Mapped[str] = mapped_column(String(40), primary_key=True)
-    label: Mapped[str] = mapped_column(String(200))
-    label_en: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    position: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Title(Base):
+class Title(CodedEntry, Base):
     __tablename__ = "titles"
-    code: Mapped[str] = mapped_column(String(40), primary_key=True)
-    label: Mapped[str] = mapped_column(String(200))
-    label_en: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    position: Mapped[int] = mapped_column(Integer, default=0)
 
 
 # --- Read model kept from auth's events ----------------------------------------------------
