@@ -42,13 +42,15 @@ WARMUP = int(os.environ.get("BENCH_E2E_WARMUP", "60"))
 SENDERS = 8
 BENCH = "3 end to end"
 MEMORY_FIGURES: list[Figure] = []
-SENDER = "notifier-sender"  # the process that sends the emails (stack.local)
+# The process that sends the emails: the notifier's worker in stack.local, its sender with GUICHET_LOCAL_SPLIT=1.
+SENDERS_OF_EMAIL = ("notifier-worker", "notifier-sender")
 
 
 def smtp_env(sink: SmtpSink, env: dict | None = None) -> dict[str, dict[str, str]]:
-    """``env`` (per process, as ``running_stack`` takes it) with the notifier's sender pointed at ``sink``."""
+    """``env`` (per process, as ``running_stack`` takes it) with the notifier's delivery pointed at ``sink``."""
     env = dict(env or {})
-    env[SENDER] = {**env.get(SENDER, {}), "NOTIFIER_SMTP_HOST": "127.0.0.1", "NOTIFIER_SMTP_PORT": str(sink.port)}
+    for name in SENDERS_OF_EMAIL:
+        env[name] = {**env.get(name, {}), "NOTIFIER_SMTP_HOST": "127.0.0.1", "NOTIFIER_SMTP_PORT": str(sink.port)}
     return env
 
 
@@ -56,11 +58,12 @@ def settings_in_force() -> tuple[dict[str, dict[str, str]], str]:
     """Extra environment of the stack, and its description for the figures' names."""
     relay = os.environ.get("BENCH_E2E_RELAY_IDLE_SLEEP")
     poll = os.environ.get("BENCH_E2E_NOTIFIER_POLL_SECONDS")
-    env: dict[str, dict[str, str]] = {"*": {}, SENDER: {}}
+    env: dict[str, dict[str, str]] = {"*": {}, **{name: {} for name in SENDERS_OF_EMAIL}}
     if relay:
         env["*"]["BUS_RELAY_IDLE_SLEEP"] = relay
     if poll:
-        env[SENDER]["NOTIFIER_POLL_SECONDS"] = poll
+        for name in SENDERS_OF_EMAIL:
+            env[name]["NOTIFIER_POLL_SECONDS"] = poll
     return env, f"relay idle {relay or '1.0'} s, notifier poll {poll or '0.5'} s"
 
 

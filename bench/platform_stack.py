@@ -1,7 +1,7 @@
 """The real-process platform for benchmarks 1, 3 and 5: an isolated ``stack.local`` copy, and a trainer's client.
 
 ``running_stack(name, env={...})`` starts a copy (own databases ``guichet_bench_<name>_<svc>``, own exchange,
-free ports, nginx in front) with extra environment per process (``{"notifier-sender": {...}}``), and
+free ports, nginx in front) with extra environment per process (``{"notifier-worker": {...}}``), and
 always stops it, removes its queues and exchange and drops its databases. ``Trainer`` logs in through the
 gateway as the demo trainer and creates requests (sessions) with participants, as the web front end does.
 """
@@ -31,7 +31,7 @@ WEB_CONCURRENCY = int(os.environ.get("BENCH_WEB_CONCURRENCY", "2"))
 
 @contextlib.contextmanager
 def running_stack(name: str, env: dict[str, dict[str, str]] | None = None, web_concurrency: int = WEB_CONCURRENCY):
-    """Yields a started ``LocalStack``; ``env`` maps a process name (``cards-api``, ``notifier-sender``,
+    """Yields a started ``LocalStack``; ``env`` maps a process name (``cards-api``, ``notifier-worker``,
     or ``*`` for all) to extra environment variables."""
     folder = Path(tempfile.mkdtemp(prefix=f"guichet-bench-{name}-"))
     prefix = f"guichet_bench_{name}_"

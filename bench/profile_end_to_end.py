@@ -6,7 +6,7 @@ the samples where a thread holds the GIL, so Python at work, not waits): cards A
 billing worker, billing relay, notifier worker and sender, cards worker. Prints each one's busy
 share (non-idle samples / samples of a fully busy thread over the same time) and the top frames of each;
 writes the collapsed stacks to ``var/bench/profiles/e2e-<process>.txt``. The relays run apart from their
-workers here (``GUICHET_LOCAL_RELAYS_APART=1``, as in compose) so that each is profiled on its own.
+workers here (``GUICHET_LOCAL_SPLIT=1``, as in compose) so that each is profiled on its own.
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ CHAIN = ("cards-api", "cards-relay", "billing-worker", "billing-relay", "notifie
 def main(burst: int = 300, seconds: int = 20) -> None:
     out_dir = RESULTS_DIR / "profiles"
     out_dir.mkdir(parents=True, exist_ok=True)
-    os.environ["GUICHET_LOCAL_RELAYS_APART"] = "1"
+    os.environ["GUICHET_LOCAL_SPLIT"] = "1"
     with SmtpSink() as sink, running_stack("e2eprof", env=smtp_env(sink)) as stack:
         ids, emails = prepare_requests(stack.base_url, burst, "prof")
         submitter = Submitter(stack.base_url, Trainer(stack.base_url).token)

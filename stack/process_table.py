@@ -8,9 +8,12 @@ notifier's delivery loops: both are CPU-bound Python, so in the consumer's proce
 on one GIL and each email would wait for the other's work; docs/performance.md, benchmark 3). No idle
 process: a service that consumes nothing runs no worker, one that emits nothing runs no relay.
 
-``stack.local`` runs the same, except that a service's relay runs inside its worker's process
-(``local_processes``, ``stack.worker_and_relay``: half a process's memory saved per service) unless
-``GUICHET_LOCAL_RELAYS_APART=1``.
+``stack.local`` runs the same, with fewer processes on one machine (``local_processes``): a service's
+relay runs inside its worker's process (``stack.worker_and_relay``), and the notifier's delivery loops
+inside its consumer's process (``worker --role all``, as tests/reliability and the embedded stack run it).
+Each process saved is about 68 MiB RSS, 51 MiB PSS (docs/performance.md, memory); compose and Kubernetes
+keep them apart so that each scales on its own. ``GUICHET_LOCAL_SPLIT=1`` runs every container's command
+as its own process, as compose does (``bench.profile_end_to_end`` profiles them one by one).
 """
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ from stack.services import API_SERVICES, handlers
 __all__ = ["API_SERVICES", "ProcessSpec", "api_command", "container_commands", "consumes", "emits",
            "local_argv", "local_processes", "migrate_command", "relay_command", "service_workers",
            "web_available", "worker_and_relay_command", "worker_command"]
-RELAYS_APART = "GUICHET_LOCAL_RELAYS_APART"
+SPLIT = "GUICHET_LOCAL_SPLIT"
 
 
 def migrate_command(service: str) -> list[str]:
@@ -82,13 +85,15 @@ def worker_and_relay_command(service: str) -> list[str]:
 
 
 def local_processes(service: str) -> dict[str, list[str]]:
-    """``stack.local``'s background processes of a service: ``service_workers``, with the relay run in the
-    worker's process (named ``<svc>-worker``) when the service has both."""
+    """``stack.local``'s background processes of a service: ``service_workers``, with the sender's loops and
+    the relay run in the worker's process (named ``<svc>-worker``) where the service has them."""
     commands = service_workers(service)
-    worker, relay = f"{service}-worker", f"{service}-relay"
-    if commands.get(worker) == worker_command(service) and relay in commands \
-            and os.environ.get(RELAYS_APART) != "1":
-        del commands[relay]
+    if os.environ.get(SPLIT) == "1":
+        return commands
+    worker, relay, sender = f"{service}-worker", f"{service}-relay", f"{service}-sender"
+    if worker in commands and commands.pop(sender, None) is not None:
+        commands[worker] = worker_command(service)  # --role all: the consumer and the delivery loops
+    if commands.get(worker) == worker_command(service) and commands.pop(relay, None) is not None:
         commands[worker] = worker_and_relay_command(service)
     return commands
 

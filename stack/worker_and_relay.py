@@ -12,7 +12,7 @@ container); the relay loop runs in a thread with its own database pool, and its 
 worker's metrics endpoint. SIGTERM / SIGINT: the consumer finishes its batch, then the relay its run.
 A crash of either restarts both: an exception out of the relay loop stops the consumer and the process
 exits with code 1; an exception out of the worker ends the process; ``stack.supervisor`` then starts the
-process again. ``GUICHET_LOCAL_RELAYS_APART=1`` makes ``stack.local`` run them apart, as compose does
+process again. ``GUICHET_LOCAL_SPLIT=1`` makes ``stack.local`` run them apart, as compose does
 (for profiling one of them, ``bench.profile_end_to_end``).
 """
 from __future__ import annotations

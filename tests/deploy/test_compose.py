@@ -59,24 +59,30 @@ def test_every_container_runs_a_command_the_local_stack_also_runs(services):
     assert set(commands) <= set(services)
 
 
-def test_the_local_stack_runs_exactly_those_commands(tmp_path):
-    """The same commands, except a service's worker and relay, run in one process (``stack.worker_and_relay``)."""
+def test_the_local_stack_runs_the_same_commands_in_fewer_processes(tmp_path):
+    """The same commands, except that a worker's process also runs its service's relay
+    (``stack.worker_and_relay``) and the notifier's worker its delivery loops (``--role all``: the sender's)."""
     layout = local.plan(tmp_path, free_ports=True)
     specs = {spec.name: spec.command for spec in local.process_specs(layout, ["nginx"])}
     commands = local.container_commands()
     for service in local.API_SERVICES:
         assert specs[f"{service}-api"] == commands[service]
+        assert local.migrate_command(service) == commands[f"{service}-migrate"]
         worker, relay = f"{service}-worker", f"{service}-relay"
         for name in local.service_workers(service):
-            if name == relay and worker in commands:
-                assert name not in specs and specs[worker] == ["python", "-m", "stack.worker_and_relay", service]
-            elif name != worker or relay not in commands:
+            if name in specs and name != worker:
                 assert specs[name] == commands[name]
-        assert local.migrate_command(service) == commands[f"{service}-migrate"]
+            else:
+                assert worker in specs, name
+        if worker in specs:
+            expected = (["python", "-m", "stack.worker_and_relay", service] if relay in commands
+                        else ["python", "-m", f"services.{service}.worker"])
+            assert specs[worker] == expected
+    assert "notifier-sender" not in specs and "cards-relay" not in specs
 
 
-def test_the_local_stack_runs_relays_apart_when_asked(tmp_path, monkeypatch):
-    monkeypatch.setenv("GUICHET_LOCAL_RELAYS_APART", "1")
+def test_the_local_stack_runs_each_container_apart_when_asked(tmp_path, monkeypatch):
+    monkeypatch.setenv("GUICHET_LOCAL_SPLIT", "1")
     layout = local.plan(tmp_path, free_ports=True)
     specs = {spec.name: spec.command for spec in local.process_specs(layout, ["nginx"])}
     commands = local.container_commands()
