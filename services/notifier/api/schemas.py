@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from chassis.paging import page_schema
 from services.notifier.domain.mail_templates import TEMPLATES
 
 MESSAGE_STATUSES = ("pending", "sent", "failed")
@@ -48,9 +49,7 @@ class MessageSchema(Schema):
     sent_at = fields.DateTime(allow_none=True)
 
 
-class MessageList(Schema):
-    items = fields.List(fields.Nested(MessageSchema))
-    total = fields.Integer()
+MessageList = page_schema(MessageSchema, "MessageList")
 
 
 class WebhookCreate(Schema):
@@ -80,9 +79,7 @@ class WebhookCreated(WebhookSchema):
     secret = fields.String(metadata={"description": "shown once, at creation"})
 
 
-class WebhookList(Schema):
-    items = fields.List(fields.Nested(WebhookSchema))
-    total = fields.Integer()
+WebhookList = page_schema(WebhookSchema, "WebhookList")
 
 
 class AttemptSchema(Schema):
@@ -110,6 +107,4 @@ class DeliveryQuery(PageQuery):
     status = fields.String(validate=validate.OneOf(DELIVERY_STATUSES))
 
 
-class DeliveryList(Schema):
-    items = fields.List(fields.Nested(DeliverySchema))
-    total = fields.Integer()
+DeliveryList = page_schema(DeliverySchema, "DeliveryList")

@@ -42,11 +42,6 @@ class PageQuery(Schema):
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000))
 
 
-def list_of(item_schema: type[Schema], name: str) -> type[Schema]:
-    return Schema.from_dict({"items": fields.List(fields.Nested(item_schema)), "total": fields.Integer()},
-                            name=name)
-
-
 # ---- users --------------------------------------------------------------------------------------
 
 class UserSearchQuery(Schema):
