@@ -59,7 +59,8 @@ def test_sandbox_test_numbers(number, outcome):
 def test_sandbox_checks_luhn_expiry_and_cvc_itself():
     provider = SandboxProvider(today=lambda: TODAY)
     assert provider.charge(card("4242424242424241"), Decimal("5"), "CAD", "", "k").decline_code == "generic_decline"
-    assert provider.charge(card(exp_month=5, exp_year=2026), Decimal("5"), "CAD", "", "k").decline_code == "expired_card"
+    expired = card(exp_month=5, exp_year=2026)
+    assert provider.charge(expired, Decimal("5"), "CAD", "", "k").decline_code == "expired_card"
     assert provider.charge(card(cvc="12"), Decimal("5"), "CAD", "", "k").decline_code == "incorrect_cvc"
 
 

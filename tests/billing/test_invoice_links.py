@@ -76,8 +76,8 @@ def test_the_deployed_pay_link_is_the_web_invoice_page_too(web, path, key):
     """The real stacks set the template explicitly: theirs must land on the invoice page as well."""
     import yaml
 
-    from services.billing.config import BillingSettings
     from chassis.config import REPO_ROOT, ServiceConfig
+    from services.billing.config import BillingSettings
 
     template = yaml.safe_load((REPO_ROOT / path).read_text())[key]["BILLING_PAY_URL_TEMPLATE"]
     settings = BillingSettings.from_config(ServiceConfig(service="billing", database_url="sqlite://",

@@ -17,7 +17,7 @@ from chassis.bus.outbox import record_event
 from chassis.bus.relay import OutboxRelay
 from chassis.bus.settings import BusSettings
 from chassis.bus.tables import InboxMessage
-from chassis.bus.topology import (dead_queue_name, retry_queue_name, service_queue_name, unroutable_queue_name)
+from chassis.bus.topology import dead_queue_name, retry_queue_name, service_queue_name, unroutable_queue_name
 from chassis.config import REPO_ROOT
 from chassis.db import Database
 from services.billing.consumers import HANDLERS

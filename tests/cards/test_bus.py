@@ -104,7 +104,8 @@ def test_the_whole_trip_over_the_bus(client, db, tokens, bus, consumer):
     assert payload["bill_to"]["kind"] == "individual" and payload["bill_to"]["name"] == "Claude Éthier"
 
     # billing answers out of order and twice: paid first, then issued, then paid again (same event)
-    paid, issued = billing_event("billing.invoice_paid", session_id), billing_event("billing.invoice_issued", session_id)
+    paid = billing_event("billing.invoice_paid", session_id)
+    issued = billing_event("billing.invoice_issued", session_id)
     publish(bus, paid, issued, paid)
     assert consumer.drain(timeout=0.5) == 3
     body = client.get(f"/sessions/{session_id}", headers=headers).json

@@ -110,7 +110,8 @@ def test_junk_bodies_never_give_a_500(app, world, body):
     targets = [("POST", "/sessions", w["owner"]), ("PATCH", f"/sessions/{w['new']}", w["owner"]),
                ("POST", f"/sessions/{w['new']}/participants", w["owner"]),
                ("PATCH", f"/sessions/{w['new']}/participants/x", w["owner"]),
-               ("POST", f"/sessions/{w['new']}/submit", w["owner"]), ("POST", f"/sessions/{w['new']}/cancel", w["owner"]),
+               ("POST", f"/sessions/{w['new']}/submit", w["owner"]),
+               ("POST", f"/sessions/{w['new']}/cancel", w["owner"]),
                ("POST", "/reference/activities", w["staff"]), ("PATCH", "/reference/activities/pdsb", w["staff"])]
     for method, path, headers in targets:
         response = client.open(path, method=method, data=json.dumps(body), content_type="application/json",

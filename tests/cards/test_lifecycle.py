@@ -49,6 +49,11 @@ def billing(db, event_type: str, session_id: str, **extra):
     return event
 
 
+def audit_actions(client, session_id: str, staff) -> list[str]:
+    items = client.get(f"/audit?session_id={session_id}", headers=staff["headers"]).json["items"]
+    return [entry["action"] for entry in items]
+
+
 def status(client, session_id, headers) -> str:
     return client.get(f"/sessions/{session_id}", headers=headers).json["status"]
 
@@ -70,9 +75,9 @@ def test_quote_and_credit_card_threshold(client, trainer):
     assert accepted.status_code == 202 and accepted.json["status"] == "submitted"
 
 
-@pytest.mark.parametrize("body, field", [({}, "payment_method"), ({"payment_method": "bitcoin", "billed_to": "individual"},
-                                                                   "payment_method"),
-                                          ({"payment_method": "cheque", "billed_to": "boss"}, "billed_to")])
+@pytest.mark.parametrize("body, field", [({}, "payment_method"),
+                                         ({"payment_method": "bitcoin", "billed_to": "individual"}, "payment_method"),
+                                         ({"payment_method": "cheque", "billed_to": "boss"}, "billed_to")])
 def test_submit_bad_input(client, trainer, body, field):
     session_id = new_request(client, trainer["headers"], participants=1)
     response = client.post(f"/sessions/{session_id}/submit", json=body, headers=trainer["headers"])
@@ -122,7 +127,7 @@ def test_billing_events_move_the_status_forward_only(client, trainer, db, staff)
     assert cards_issued["payload"]["attestation_count"] == 3
     attestations = client.get(f"/sessions/{session_id}/attestations", headers=headers).json
     assert attestations["total"] == 3 and len({a["code"] for a in attestations["items"]}) == 3
-    actions = [e["action"] for e in client.get(f"/audit?session_id={session_id}", headers=staff["headers"]).json["items"]]
+    actions = audit_actions(client, session_id, staff)
     assert actions.count("paid") == 1 and actions.count("invoiced") == 1 and actions.count("cards_issued") == 1
 
 
@@ -145,13 +150,14 @@ def test_payment_after_cancellation_does_not_revive_the_request(client, trainer,
     cancelled = client.post(f"/sessions/{session_id}/cancel", json={"reason": "Session annulée"}, headers=headers)
     assert cancelled.status_code == 200 and cancelled.json["status"] == "cancelled"
     [event] = outbox(db, session_id, "cards.session_cancelled")
-    assert event["payload"] == {"session_id": session_id, "cancelled_by": trainer["user_id"], "reason": "Session annulée"}
+    assert event["payload"] == {"session_id": session_id, "cancelled_by": trainer["user_id"],
+                                "reason": "Session annulée"}
     billing(db, "billing.invoice_voided", session_id, reason="cancelled")
     billing(db, "billing.invoice_paid", session_id)
     body = client.get(f"/sessions/{session_id}", headers=headers).json
     assert body["status"] == "cancelled" and body["invoice"]["voided"] is True
     assert outbox(db, session_id, "cards.cards_issued") == []
-    actions = [e["action"] for e in client.get(f"/audit?session_id={session_id}", headers=staff["headers"]).json["items"]]
+    actions = audit_actions(client, session_id, staff)
     assert {"cancelled", "invoice_voided", "paid_after_cancel"} <= set(actions)
     assert client.post(f"/sessions/{session_id}/cancel", json={}, headers=headers).status_code == 409
 

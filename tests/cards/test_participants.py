@@ -17,7 +17,8 @@ def session_path(client, trainer):
 
 
 def names(client, path, headers):
-    return [(p["first_name"], p["last_name"]) for p in client.get(path + "/participants", headers=headers).json["items"]]
+    items = client.get(path + "/participants", headers=headers).json["items"]
+    return [(p["first_name"], p["last_name"]) for p in items]
 
 
 def upload(client, path, headers, content: bytes, filename="participants.csv"):
@@ -129,5 +130,6 @@ def test_import_needs_a_multipart_file(client, trainer, session_path):
     missing = client.post(session_path + "/participants/import", data={"other": "x"}, headers=trainer["headers"],
                           content_type="multipart/form-data")
     assert missing.status_code == 422 and "file" in missing.json["error"]["fields"]
-    assert client.post(session_path + "/participants/import", data={"file": (io.BytesIO(GOOD_ENGLISH.encode()), "a.csv")},
+    upload = {"file": (io.BytesIO(GOOD_ENGLISH.encode()), "a.csv")}
+    assert client.post(session_path + "/participants/import", data=upload,
                        content_type="multipart/form-data").status_code == 401

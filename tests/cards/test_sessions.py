@@ -162,7 +162,8 @@ def test_delete_while_new(client, trainer, staff):
     body = create(client, trainer["headers"])
     assert client.delete(f"/sessions/{body['id']}", headers=trainer["headers"]).status_code == 204
     assert client.get(f"/sessions/{body['id']}", headers=trainer["headers"]).status_code == 404
-    actions = [e["action"] for e in client.get(f"/audit?session_id={body['id']}", headers=staff["headers"]).json["items"]]
+    trail = client.get(f"/audit?session_id={body['id']}", headers=staff["headers"]).json["items"]
+    actions = [e["action"] for e in trail]
     assert actions == ["deleted", "created"]
 
 

@@ -71,7 +71,8 @@ def read_rows(content: bytes) -> list[CsvRow]:
         if not any(cell.strip() for cell in cells):
             continue
         if len(rows) >= MAX_ROWS:
-            raise CsvFileError(f"Au plus {MAX_ROWS} participants par fichier. / At most {MAX_ROWS} participants per file.")
+            raise CsvFileError(f"Au plus {MAX_ROWS} participants par fichier. / "
+                               f"At most {MAX_ROWS} participants per file.")
         values = {field: cells[index].strip() if index < len(cells) else ""
                   for index, field in enumerate(columns) if field}
         rows.append(CsvRow(line=reader.line_num, values=values))

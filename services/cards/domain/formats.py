@@ -10,6 +10,7 @@ _PHONE_DIGITS = re.compile(r"^1?([2-9]\d{2})([2-9]\d{2})(\d{4})$")
 # A trainer's card: 4 letters (3 of the last name + 1 of the first name), 3 digits, dash, 2 digits.
 CARD_NUMBER = re.compile(r"^[a-z]{4}\d{3}-\d{2}$")
 EXTENSION = re.compile(r"^\d{1,6}$")
+INVALID_PHONE = "Numéro de téléphone invalide (ex. 514-555-1234). / Invalid phone number (e.g. 514-555-1234)."
 
 
 class FormatError(ValueError):
@@ -29,10 +30,10 @@ def normalize_phone(value: str) -> str:
     """Any common way of writing a North-American number -> ``"514-555-1234"``."""
     raw = (value or "").strip()
     if re.search(r"[^\d\s().+\-]", raw):
-        raise FormatError("Numéro de téléphone invalide (ex. 514-555-1234). / Invalid phone number (e.g. 514-555-1234).")
+        raise FormatError(INVALID_PHONE)
     match = _PHONE_DIGITS.match(re.sub(r"\D", "", raw))
     if not match:
-        raise FormatError("Numéro de téléphone invalide (ex. 514-555-1234). / Invalid phone number (e.g. 514-555-1234).")
+        raise FormatError(INVALID_PHONE)
     return "-".join(match.groups())
 
 
@@ -41,7 +42,8 @@ def normalize_extension(value: str | None) -> str | None:
     if not raw:
         return None
     if not EXTENSION.match(raw):
-        raise FormatError("Le poste ne contient que des chiffres (6 au plus). / The extension is digits only (at most 6).")
+        raise FormatError("Le poste ne contient que des chiffres (6 au plus). / "
+                          "The extension is digits only (at most 6).")
     return raw
 
 

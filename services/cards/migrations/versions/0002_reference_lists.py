@@ -39,7 +39,8 @@ INSTITUTIONS = [
     "Cégep Limoilou", "Collège Ahuntsic", "Collège de Maisonneuve", "Collège Dawson", "Collège Vanier",
     "Centre de formation professionnelle 24-Juin", "Centre de formation professionnelle de Lachine",
     "Centre de formation professionnelle Fierbourg", "Centre de formation professionnelle Marie-Rollet",
-    "Centre de formation professionnelle Pierre-Dupuy", "Centre de formation professionnelle Relais de la Lièvre-Seigneurie",
+    "Centre de formation professionnelle Pierre-Dupuy",
+    "Centre de formation professionnelle Relais de la Lièvre-Seigneurie",
     "École des métiers des Faubourgs-de-Montréal", "Université de Montréal", "Université de Sherbrooke",
     "Université Laval", "Université du Québec à Trois-Rivières",
 ]
@@ -85,4 +86,5 @@ def downgrade() -> None:
     op.execute(_titles.delete().where(_titles.c.code.in_([row[0] for row in TITLES])))
     op.execute(_activities.delete().where(_activities.c.code.in_([row[0] for row in ACTIVITIES])))
     op.execute(_institutions.delete().where(_institutions.c.name.in_(INSTITUTIONS)))
-    op.execute(_organization_types.delete().where(_organization_types.c.code.in_([row[0] for row in ORGANIZATION_TYPES])))
+    op.execute(_organization_types.delete().where(
+        _organization_types.c.code.in_([row[0] for row in ORGANIZATION_TYPES])))
