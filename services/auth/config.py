@@ -3,28 +3,36 @@
 Common settings come from ``chassis.config.ServiceConfig.from_env("auth")`` (``AUTH_DATABASE_URL``,
 ``BUS_URL``, ``TOKEN_ISSUER``, ``TOKEN_AUDIENCE``, ...). Auth's own settings, with their defaults:
 
-| env var | default | meaning |
-|---|---|---|
-| ``AUTH_TRUSTED_PROXIES`` | empty | comma-separated addresses or networks (``127.0.0.1,::1``, ``10.89.0.10/32``) of the gateway: only a request whose peer is one of them has its ``X-Forwarded-For`` believed (the client is the nearest hop that is not a trusted proxy); empty: the header is ignored. It replaces ``AUTH_TRUST_PROXY``, which believed the header from anyone |
-| ``AUTH_KEY_PASSPHRASE`` | empty | encrypts the signing keys at rest; empty stores them unencrypted (a warning is logged) |
-| ``AUTH_ACCESS_TOKEN_TTL_SECONDS`` | ``900`` | access-token lifetime (15 minutes) |
-| ``AUTH_REFRESH_TTL_HOURS`` | ``12`` | refresh-token lifetime without "remember me" |
-| ``AUTH_REMEMBER_ME_TTL_DAYS`` | ``30`` | refresh-token lifetime with "remember me" |
-| ``AUTH_RESET_PASSWORD_TTL_MINUTES`` | ``60`` | validity of a forgot-password temporary password |
-| ``AUTH_INITIAL_PASSWORD_TTL_HOURS`` | ``72`` | validity of a new trainer's first temporary password |
-| ``AUTH_RESET_COOLDOWN_SECONDS`` | ``60`` | a second reset for the same account within this delay is silently ignored |
-| ``AUTH_ACCOUNT_MAX_FAILURES`` | ``5`` | failed logins on one account before a lockout |
-| ``AUTH_ADDRESS_MAX_FAILURES`` | ``20`` | failed logins from one client address before a lockout |
-| ``AUTH_FAILURE_WINDOW_SECONDS`` | ``900`` | failures older than this are forgotten |
-| ``AUTH_LOCKOUT_BASE_SECONDS`` | ``60`` | first lockout; each further lockout doubles it ... |
-| ``AUTH_LOCKOUT_MAX_SECONDS`` | ``900`` | ... up to this bound (15 minutes) |
-| ``AUTH_ACCOUNT_DELAY_AFTER_FAILURES`` | ``10`` | failed logins on one account, from any address, before each further one waits ... |
-| ``AUTH_ACCOUNT_DELAY_MAX_SECONDS`` | ``300`` | ... 2, 4, 8 ... seconds, up to this bound; forgotten after ``AUTH_FAILURE_WINDOW_SECONDS`` without a failure |
-| ``AUTH_KNOWN_ADDRESS_DAYS`` | ``90`` | an address this account logged in from within these days is not slowed by the account-wide delay (only by its own lockout) |
-| ``AUTH_EMAIL_CHANGE_TTL_HOURS`` | ``24`` | validity of the link that confirms a new email address |
-| ``AUTH_EMAIL_CHANGE_CANCEL_DAYS`` | ``7`` | validity of the "this was not me" link sent to the old address |
-| ``AUTH_SECURITY_EVENTS_KEEP_DAYS`` | ``365`` | security events older than this are deleted (a bounded delete on each write) |
-| ``AUTH_DIRECTORY_REQUESTS_PER_MINUTE`` | ``60`` | type-ahead searches (``GET /users``) per caller and minute; beyond, 429 with ``Retry-After`` |
+- ``AUTH_TRUSTED_PROXIES`` (empty): comma-separated addresses or networks (``127.0.0.1,::1``,
+  ``10.89.0.10/32``) of the gateway: only a request whose peer is one of them has its ``X-Forwarded-For``
+  believed (the client is the nearest hop that is not a trusted proxy); empty: the header is ignored. It
+  replaces ``AUTH_TRUST_PROXY``, which believed the header from anyone
+- ``AUTH_KEY_PASSPHRASE`` (empty): encrypts the signing keys at rest; empty stores them unencrypted (a warning
+  is logged)
+- ``AUTH_ACCESS_TOKEN_TTL_SECONDS`` (``900``): access-token lifetime (15 minutes)
+- ``AUTH_REFRESH_TTL_HOURS`` (``12``): refresh-token lifetime without "remember me"
+- ``AUTH_REMEMBER_ME_TTL_DAYS`` (``30``): refresh-token lifetime with "remember me"
+- ``AUTH_RESET_PASSWORD_TTL_MINUTES`` (``60``): validity of a forgot-password temporary password
+- ``AUTH_INITIAL_PASSWORD_TTL_HOURS`` (``72``): validity of a new trainer's first temporary password
+- ``AUTH_RESET_COOLDOWN_SECONDS`` (``60``): a second reset for the same account within this delay is silently
+  ignored
+- ``AUTH_ACCOUNT_MAX_FAILURES`` (``5``): failed logins on one account before a lockout
+- ``AUTH_ADDRESS_MAX_FAILURES`` (``20``): failed logins from one client address before a lockout
+- ``AUTH_FAILURE_WINDOW_SECONDS`` (``900``): failures older than this are forgotten
+- ``AUTH_LOCKOUT_BASE_SECONDS`` (``60``): first lockout; each further lockout doubles it ...
+- ``AUTH_LOCKOUT_MAX_SECONDS`` (``900``): ... up to this bound (15 minutes)
+- ``AUTH_ACCOUNT_DELAY_AFTER_FAILURES`` (``10``): failed logins on one account, from any address, before each
+  further one waits ...
+- ``AUTH_ACCOUNT_DELAY_MAX_SECONDS`` (``300``): ... 2, 4, 8 ... seconds, up to this bound; forgotten after
+  ``AUTH_FAILURE_WINDOW_SECONDS`` without a failure
+- ``AUTH_KNOWN_ADDRESS_DAYS`` (``90``): an address this account logged in from within these days is not slowed
+  by the account-wide delay (only by its own lockout)
+- ``AUTH_EMAIL_CHANGE_TTL_HOURS`` (``24``): validity of the link that confirms a new email address
+- ``AUTH_EMAIL_CHANGE_CANCEL_DAYS`` (``7``): validity of the "this was not me" link sent to the old address
+- ``AUTH_SECURITY_EVENTS_KEEP_DAYS`` (``365``): security events older than this are deleted (a bounded delete
+  on each write)
+- ``AUTH_DIRECTORY_REQUESTS_PER_MINUTE`` (``60``): type-ahead searches (``GET /users``) per caller and minute;
+  beyond, 429 with ``Retry-After``
 """
 from __future__ import annotations
 

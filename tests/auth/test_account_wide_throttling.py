@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from services.auth.app import create_app
 from services.auth.db.models import LoginThrottle, SecurityEvent
 from services.auth.db.types import utcnow
-from tests.auth.conftest import auth_config, login, register, unique_email
+from tests.auth.conftest import auth_config, register, unique_email
 
 GATEWAY = "198.51.100.10"
 

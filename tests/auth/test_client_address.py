@@ -3,8 +3,8 @@ import ipaddress
 
 import pytest
 
-from services.auth.domain.client_address import resolve
 from services.auth.config import parse_networks
+from services.auth.domain.client_address import resolve
 
 GATEWAY = parse_networks("10.89.0.10, ::1")
 

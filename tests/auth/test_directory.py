@@ -5,7 +5,7 @@ each portal's people to its own staff, masked emails for house administrators, a
 House administrators are known to auth from productions' events, through a real RabbitMQ."""
 import random
 import string
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from kombu import Connection
@@ -17,10 +17,10 @@ from chassis.bus.settings import BusSettings
 from chassis.bus.tables import OutboxMessage
 from chassis.bus.topology import dead_queue_name, retry_queue_name, service_queue_name, unroutable_queue_name
 from chassis.db import Database
-from services.auth.operations import users
 from services.auth.app import create_app
 from services.auth.consumers import HANDLERS
-from tests.auth.conftest import PASSWORD, auth_config, bearer, login, member_token, register, staff_token, unique_email
+from services.auth.operations import users
+from tests.auth.conftest import PASSWORD, auth_config, bearer, login, member_token, register, staff_token
 from tests.infra import migrated_database, rabbitmq_url, unique_exchange
 
 
@@ -147,7 +147,7 @@ def test_a_house_administrator_finds_aqpm_people_with_masked_emails_until_remove
     assert found[people["member"]["id"]] == "m•••@example.org"
     assert found[people["productions_staff"]["id"]] == "p•••@example.org"
 
-    removed_at = datetime.now(timezone.utc)
+    removed_at = datetime.now(UTC)
     _admin_event(bus, "productions.house_admin_removed", "house-1", admin["id"])
     assert _search(client, token, f"lavoie{tag}").status_code == 403
     # the "added" of an earlier moment, delivered after the removal, does not make them admin again

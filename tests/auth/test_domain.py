@@ -1,5 +1,5 @@
 """Pure rules: usernames (C1), folding for search, lockout durations, password hashing."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -26,7 +26,7 @@ def test_lockouts_double_up_to_the_bound():
     policy = LockoutPolicy(max_failures=5, window_seconds=900, base_seconds=60, max_seconds=900)
     assert [policy.lockout_seconds(n) for n in range(1, 7)] == [60, 120, 240, 480, 900, 900]
     assert policy.lockout_seconds(10_000) == 900
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     assert retry_after_seconds(now + timedelta(seconds=1.2), now) == 2
 
 

@@ -7,12 +7,20 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from services.auth.operations import users
-from services.auth.operations.security_events import record_security_event
 from services.auth.db.models import SecurityEvent
 from services.auth.db.types import utcnow
-from tests.auth.conftest import (PASSWORD, bearer, login, member_token, outbox_events, register, staff_token,
-                                 unique_email)
+from services.auth.operations import users
+from services.auth.operations.security_events import record_security_event
+from tests.auth.conftest import (
+    PASSWORD,
+    bearer,
+    login,
+    member_token,
+    outbox_events,
+    register,
+    staff_token,
+    unique_email,
+)
 
 
 def _trail(client, staff_token_, user_id, **params):

@@ -58,7 +58,8 @@ def test_lockouts_grow_but_stay_bounded(client, db):
     user = register(client)
     durations = []
     for _round in range(4):
-        with db.transaction() as session:  # measure the account's lock alone, not the address's nor the account-wide delay
+        # Measure the account's lock alone, not the address's nor the account-wide delay.
+        with db.transaction() as session:
             session.execute(delete(LoginThrottle).where(LoginThrottle.scope.in_(("address", "account_any"))))
         _fail(client, user["email"], 3)
         response = login(client, user["email"])

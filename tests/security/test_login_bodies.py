@@ -12,8 +12,8 @@ import pytest
 
 from chassis.config import ServiceConfig
 from chassis.db import Database
-from services.auth.operations import users
 from services.auth.app import create_app
+from services.auth.operations import users
 from tests.infra import PG_ADMIN_URL, migrated_database
 
 pytestmark = pytest.mark.integration
@@ -56,11 +56,11 @@ def alike(first, second) -> bool:
 
 def test_unknown_user_wrong_password_and_locked_account_are_answered_alike(auth):
     unknown, wrong = [], []
-    for step in range(MAX_FAILURES + 2):
+    for _step in range(MAX_FAILURES + 2):
         unknown.append(attempt(auth, "nobody.here@exemple.qc.ca", "Whatever-2026", "10.1.0.1"))
         wrong.append(attempt(auth, "exists.a@exemple.qc.ca", "Wrong-password-1", "10.2.0.1"))
     assert unknown[0][0] == 401 and unknown[-1][0] == 429  # the lockout did start
-    assert all(alike(a, b) for a, b in zip(unknown, wrong)), (unknown, wrong)  # step by step
+    assert all(alike(a, b) for a, b in zip(unknown, wrong, strict=True)), (unknown, wrong)  # step by step
 
     # Once locked, even the right password gets the same answer as an unknown account.
     locked_right_password = attempt(auth, "exists.a@exemple.qc.ca", PASSWORD, "10.2.0.1")

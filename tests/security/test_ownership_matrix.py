@@ -98,7 +98,8 @@ def seed(service: str, sut) -> dict[str, str]:
         return {"invoice_id": str(other.id), "payment_id": str(paid.get_json()["id"])}
     if service == "productions":
         member = sut.people["member"][0]
-        house = client.post("/houses", json={"name": f"Maison {uuid.uuid4().hex[:6]}", "delegate_ids": [member.user_id]},
+        house = client.post("/houses",
+                            json={"name": f"Maison {uuid.uuid4().hex[:6]}", "delegate_ids": [member.user_id]},
                             headers=sut.headers(sut.people["productions_staff"][0]))
         assert house.status_code == 201, house.get_json()
         house_id = house.get_json()["id"]
@@ -144,7 +145,8 @@ def test_another_owners_ids_are_neither_read_nor_written(platform, service):
             changed = snapshot(sut.db) != before
             checked += 1
             if response.status_code not in (403, 404) or changed:
-                breaches.append(f"{role} {method} {url} -> {response.status_code}{' (database changed)' if changed else ''}")
+                note = " (database changed)" if changed else ""
+                breaches.append(f"{role} {method} {url} -> {response.status_code}{note}")
     print(f"{service}: {checked} cross-owner calls checked, {allowed} (operation, staff role) pairs allowed")
     assert checked > 0
     assert breaches == []
