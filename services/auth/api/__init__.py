@@ -1,0 +1,1 @@
+"""HTTP resources of the auth service, one flask-smorest Blueprint each; schemas, fields and presenters beside them."""
