@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -115,6 +116,7 @@ def compare(rev: str, runs: int = 3) -> list[Figure]:
                 results[label].append(probe(trees[label], f"{index}{'a' if label == commit else 'b'}"))
     finally:
         subprocess.run(["git", "worktree", "remove", "--force", str(worktree)], cwd=REPO_ROOT, capture_output=True)
+        shutil.rmtree(worktree.parent, ignore_errors=True)
     made: dict = {}
     for label, measured_runs in results.items():
         for index, measured in enumerate(measured_runs):

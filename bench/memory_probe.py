@@ -71,12 +71,14 @@ def measure(label: str) -> dict[str, dict[str, float]]:
         return {"rss": {name: rss for name, (rss, _) in measured.items()},
                 "pss": {name: pss for name, (_, pss) in measured.items()}}
     finally:
-        if stack is not None:
-            stack.stop()
-            with contextlib.suppress(Exception):
-                stack.delete_bus_objects()
-        _drop(layout.database_urls.values())
-        shutil.rmtree(folder, ignore_errors=True)
+        try:
+            if stack is not None:
+                stack.stop()
+                with contextlib.suppress(Exception):
+                    stack.delete_bus_objects()
+            _drop(layout.database_urls.values())
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
