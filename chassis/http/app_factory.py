@@ -15,8 +15,9 @@ from chassis.account_status import DisabledAccounts
 from chassis.bus.health import broker_check
 from chassis.config import ServiceConfig
 from chassis.db import Database
-from chassis.errors import ErrorSchema, handle_http_exception, register_error_handlers
+from chassis.errors import ErrorSchema
 from chassis.http.content_type import install_content_type_check
+from chassis.http.error_handlers import handle_http_exception, register_error_handlers
 from chassis.http.health import install_health
 from chassis.http.input_guard import install_input_guard
 from chassis.http.metrics import install_metrics
