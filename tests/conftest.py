@@ -6,8 +6,11 @@ Loaded before any other conftest, so the worker's tag is in the environment befo
 from __future__ import annotations
 
 import inspect
+import json
 import os
 import re
+import shutil
+import tempfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -27,13 +30,14 @@ INFRASTRUCTURE = re.compile(r"\b(migrated_database|fresh_database|postgres_url|r
                             r"|sync_playwright|private_platform|psycopg|kombu|PG_ADMIN_URL|AMQP_URL)\b")
 NOT_UNIT_MARKS = ("integration", "e2e", "browser", "reliability")
 
-# A session fixture that starts a whole platform: the tests using it run on one xdist worker (one start).
-# The others are grouped by file (module fixtures: one database per module). Longest groups go first.
-SHARED_STACKS = {("browser", "platform"): "browser", ("reliability", "private_platform"): "reliability",
-                 ("fuzz", "gateway"): "fuzz-gateway", ("fuzz", "services"): "fuzz-apps",
-                 ("security", "platform"): "security"}
-FIRST = ["reliability", "browser", "fuzz-gateway", "tests/e2e/test_platform.py", "security", "fuzz-apps"]
-
+# Under ``--dist loadgroup``: the tests of a fixture that starts a whole platform run on one worker (one start),
+# and the e2e and fuzz platforms share one, one after the other (PostgreSQL's 100 connections hold two such
+# platforms at once, not three); a module with module fixtures (its database, its app) stays on one worker;
+# a test with only function and session fixtures goes to any worker. The longest groups start first.
+SHARED_STACKS = {("browser", "platform"): "browser", ("browser", "browser"): "browser",
+                 ("reliability", "private_platform"): "reliability", ("gateway", "gateway"): "gateway",
+                 ("e2e", "platform"): "stacks", ("fuzz", "gateway"): "stacks"}
+FIRST = ["reliability", "browser", "stacks"]
 
 def _source(obj) -> str:
     try:
@@ -60,12 +64,65 @@ def needs_infrastructure(item) -> bool:
     return False
 
 
-def stack_group(item) -> str:
+def pytest_configure(config):
+    if config.pluginmanager.hasplugin("xdist") and not os.environ.get("PYTEST_XDIST_WORKER"):
+        config.pluginmanager.register(GroupScheduling(), "guichet-group-scheduling")
+        # The workers, started after this, write their tests' groups there (record_groups).
+        os.environ["GUICHET_TEST_GROUPS"] = os.path.join(tempfile.mkdtemp(prefix="guichet-groups-"), "groups")
+
+
+class GroupScheduling:
+    """xdist's loadgroup reads a group from a suffix it writes into the node id, which pytest 9.2 no longer lets
+    it change (pytest-xdist issue 1386): the same scheduling, with the groups the workers wrote down."""
+
+    def pytest_xdist_make_scheduler(self, config, log):
+        if config.getvalue("dist") != "loadgroup":
+            return None
+        from xdist.scheduler import LoadScopeScheduling
+
+        class Scheduling(LoadScopeScheduling):
+            groups: dict | None = None
+
+            def _split_scope(self, nodeid: str) -> str:
+                if self.groups is None:
+                    self.groups = read_groups()
+                return self.groups.get(nodeid) or nodeid
+
+        config.option.loadscopereorder = False  # our order: the longest groups first
+        return Scheduling(config, log)
+
+
+def record_groups(items) -> None:
+    path = os.environ.get("GUICHET_TEST_GROUPS")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if path and worker:
+        groups = {item.nodeid: mark.args[0] for item in items if (mark := item.get_closest_marker("xdist_group"))}
+        Path(f"{path}.{worker}.tmp").write_text(json.dumps(groups))
+        os.replace(f"{path}.{worker}.tmp", f"{path}.{worker}")
+
+
+def pytest_unconfigure(config):
+    path = os.environ.get("GUICHET_TEST_GROUPS")
+    if path and not os.environ.get("PYTEST_XDIST_WORKER"):
+        shutil.rmtree(Path(path).parent, ignore_errors=True)
+
+
+def read_groups() -> dict:
+    for found in sorted(Path(os.environ["GUICHET_TEST_GROUPS"]).parent.glob("groups.gw*")):
+        return json.loads(found.read_text())
+    return {}
+
+
+def stack_group(item) -> str | None:
     folder = Path(item.path).relative_to(TESTS).parts[0]
     for (where, fixture), group in SHARED_STACKS.items():
         if folder == where and fixture in item.fixturenames:
             return group
-    return Path(item.path).relative_to(TESTS.parent).as_posix()
+    scopes = {definition.scope for definitions in item._fixtureinfo.name2fixturedefs.values()
+              for definition in definitions}
+    if scopes & {"module", "class", "package"}:
+        return Path(item.path).relative_to(TESTS.parent).as_posix()
+    return None
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m selects, and before xdist reads the groups
@@ -73,18 +130,30 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if not needs_infrastructure(item):
             item.add_marker(pytest.mark.unit)
-        item.add_marker(pytest.mark.xdist_group(stack_group(item)))
+        group = stack_group(item)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
     rank = {group: index for index, group in enumerate(FIRST)}
     items.sort(key=lambda item: rank.get(stack_group(item), len(FIRST)))  # stable: files keep their order
+    record_groups(items)
 
 
-def pytest_terminal_summary(terminalreporter):
+@pytest.hookimpl(wrapper=True, tryfirst=True)  # around the terminal's own: after its last line
+def pytest_sessionfinish(session):
+    result = yield
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and not os.environ.get("PYTEST_XDIST_WORKER"):
+        loud_line_for_missing_infrastructure(reporter)
+    return result
+
+
+def loud_line_for_missing_infrastructure(reporter) -> None:
     from tests.infra import IN_CI, MISSING
 
     if IN_CI:
         return  # under CI=true missing infrastructure fails the tests instead
     by_reason = defaultdict(list)
-    for report in terminalreporter.stats.get("skipped", []):
+    for report in reporter.stats.get("skipped", []):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         if MISSING in reason:
             what = reason.split(f"{MISSING}: ", 1)[-1].split(":", 1)[0].split(" (", 1)[0]
@@ -92,7 +161,7 @@ def pytest_terminal_summary(terminalreporter):
     if not by_reason:
         return
     total = sum(len(nodeids) for nodeids in by_reason.values())
-    details = "; ".join(f"{what}: {len(nodeids)} in {', '.join(sorted(set(nodeids))[:4])}"
-                        + (" ..." if len(set(nodeids)) > 4 else "") for what, nodeids in sorted(by_reason.items()))
-    terminalreporter.write_sep("!", f"SKIPPED FOR MISSING INFRASTRUCTURE: {total} tests", red=True, bold=True)
-    terminalreporter.write_line(f"({details}); deploy/dev/ensure-infra.sh installs and starts them", red=True)
+    details = "; ".join(f"{what}: {', '.join(sorted(set(nodeids))[:3])}" + (" ..." if len(set(nodeids)) > 3 else "")
+                        for what, nodeids in sorted(by_reason.items()))
+    reporter.write_sep("!", "deploy/dev/ensure-infra.sh installs and starts what is missing", red=True)
+    reporter.write_line(f"SKIPPED FOR MISSING INFRASTRUCTURE: {total} tests ({details})", red=True, bold=True)
