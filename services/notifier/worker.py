@@ -2,7 +2,7 @@
 
 The consumer (chassis bus) turns events into pending emails and webhook deliveries inside its
 transaction; the delivery loops send them, with retries and backoff, woken by the commits that staged them
-(``delivery.wakeup``: PostgreSQL NOTIFY, so they may run in another process).
+(``chassis.bus.wakeup``: PostgreSQL NOTIFY, so they may run in another process).
 
 Roles:
 - ``all`` (default): the consumer, and both delivery loops as threads of the same process;

@@ -70,7 +70,7 @@ def emails_by_number(folder: Path) -> tuple[Counter, Counter]:
         with open(path, "rb") as handle:
             headers = parser.parse(handle, headersonly=True)
         # A copy re-sent after a crash between the SMTP acceptance and the notifier's bookkeeping has the
-        # same Message-ID (services/notifier/mail/compose.py): one email, not a duplicate.
+        # same Message-ID (services/notifier/domain/mail_compose.py): one email, not a duplicate.
         message_id = str(headers["Message-ID"] or path.name)
         if message_id in seen:
             continue

@@ -4,7 +4,7 @@ Each one is killed while it has work in hand (the worker while requests are bein
 relay while invoices are issued and paid, the notifier while it is sending emails) and started again
 one second later, as an orchestrator would. Same outcome as scenario 1: lost 0, duplicated 0.
 
-The notifier takes due emails with a 5-minute lease (``services/notifier/delivery/claiming.py``); the
+The notifier takes due emails with a 5-minute lease (``services/notifier/operations/claiming.py``); the
 emails a killed notifier had taken wait for that lease. By default the test makes that time pass
 (it moves the dead worker's leases to now, the state the database would reach 5 minutes later) and
 reports how many there were; ``RELIABILITY_REAL_LEASES=1`` waits the real 5 minutes instead.

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from services.notifier.domain.portals import CARDS, PRODUCTIONS
 
-# The login page of each portal (services/web/account/views.py "/", portal_productions/views.py "/aqpm/").
+# The login page of each portal (services/web/account/views.py "/", services/web/portal_productions/entry.py "/aqpm/").
 PORTAL_HOMES = {CARDS: "/", PRODUCTIONS: "/aqpm/"}
 
 

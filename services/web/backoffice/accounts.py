@@ -12,7 +12,7 @@ from services.web.clients import auth
 from services.web.i18n import tr
 from services.web.web_session import CARDS_STAFF, PRODUCTIONS_STAFF, api, login_required
 
-# What each kind and outcome of auth's security trail means to staff (services/auth/accounts/security_events.py).
+# What each kind and outcome of auth's security trail means to staff (services/auth/operations/security_events.py).
 EVENT_KINDS = {
     "login": ("Connexion", "Log in"), "login_lockout": ("Blocage des connexions", "Login lockout"),
     "email_change_requested": ("Changement de courriel demandé", "Email change requested"),
