@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 from collections import defaultdict
 from pathlib import Path
@@ -136,6 +137,21 @@ def pytest_collection_modifyitems(config, items):
     rank = {group: index for index, group in enumerate(FIRST)}
     items.sort(key=lambda item: rank.get(stack_group(item), len(FIRST)))  # stable: files keep their order
     record_groups(items)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """The generated cases an xdist worker sent (tests/fuzz), added up for the run's count."""
+    if cases := getattr(node, "workeroutput", {}).get("fuzz_cases"):
+        from tests.fuzz.conftest import CASES
+
+        for route, service, role, count in cases:
+            CASES[(route, service, role)] += count
+
+
+def pytest_terminal_summary(terminalreporter):
+    if fuzz := sys.modules.get("tests.fuzz.conftest"):
+        fuzz.report_cases(terminalreporter)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)  # around the terminal's own: after its last line

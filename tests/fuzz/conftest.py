@@ -87,7 +87,14 @@ def gateway(tmp_path_factory):
         stack.delete_bus_objects()
 
 
-def pytest_terminal_summary(terminalreporter):
+def pytest_sessionfinish(session):
+    """An xdist worker hands its count to the controller, which adds them up (tests/conftest.py)."""
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["fuzz_cases"] = [[*key, count] for key, count in CASES.items()]
+
+
+def report_cases(terminalreporter):
+    """Printed and written by tests/conftest.py at the end of the run (on xdist's controller when parallel)."""
     if not CASES:
         return
     report = {}
