@@ -90,6 +90,17 @@ def create_account_status_table(op) -> None:
                     sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False))
 
 
+def drop_account_status_table(op) -> None:
+    op.drop_table("account_status")
+
+
+def account_status_revision():
+    """``upgrade, downgrade`` of a revision that only adds ``account_status`` (four services have one)."""
+    from alembic import op
+
+    return (lambda: create_account_status_table(op)), (lambda: drop_account_status_table(op))
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m chassis.migrations <svc>``: that service's database (``<SVC>_DATABASE_URL``) to head."""
     import sys

@@ -1,9 +1,4 @@
-"""Auth: users, signing keys, refresh tokens, login throttling; the chassis outbox and inbox.
-
-Revision ID: auth_0001
-Revises:
-Create Date: 2024-01-01
-"""
+"""Auth: users, signing keys, refresh tokens, login throttling; the chassis outbox and inbox."""
 import sqlalchemy as sa
 from alembic import op
 
@@ -12,8 +7,6 @@ from services.auth.db.types import UtcDateTime
 
 revision = "auth_0001"
 down_revision = None
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -4,18 +4,12 @@
 login; its refreshed tokens stay restricted until the password is changed from it. A login with the
 real password ends the pending change (and those sessions) instead of inheriting it (issue 16).
 Sessions open at upgrade time keep the former behaviour: restricted when the account was.
-
-Revision ID: auth_0002
-Revises: auth_0001
-Create Date: 2026-12-07
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "auth_0002"
 down_revision = "auth_0001"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,20 +1,14 @@
 """Staff can disable an account: ``users.disabled_at`` and the chassis ``account_status`` table that
 auth's own token checks read, as every other service's do (chassis.account_status).
-
-Revision ID: auth_0003
-Revises: auth_0002
-Create Date: 2026-12-07
 """
 import sqlalchemy as sa
 from alembic import op
 
-from chassis.migrations import create_account_status_table
+from chassis.migrations import create_account_status_table, drop_account_status_table
 from services.auth.db.types import UtcDateTime
 
 revision = "auth_0003"
 down_revision = "auth_0002"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
@@ -24,6 +18,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table("account_status")
+    drop_account_status_table(op)
     with op.batch_alter_table("users") as batch:
         batch.drop_column("disabled_at")

@@ -7,10 +7,6 @@ of the link tokens are stored.
 
 ``security_events``: who, what, when, from where and with what outcome (logins, throttling, email
 and password changes, resets, refresh-token reuse, account disabling); kept one year.
-
-Revision ID: auth_0004
-Revises: auth_0003
-Create Date: 2026-12-07
 """
 import sqlalchemy as sa
 from alembic import op
@@ -19,8 +15,6 @@ from services.auth.db.types import UtcDateTime
 
 revision = "auth_0004"
 down_revision = "auth_0003"
-branch_labels = None
-depends_on = None
 
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 

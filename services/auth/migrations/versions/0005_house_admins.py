@@ -1,9 +1,5 @@
 """The user directory's read model of house administrators (fed by productions' events) and its
 per-caller rate-limit windows (issue 17, item 1).
-
-Revision ID: auth_0005
-Revises: auth_0004
-Create Date: 2026-12-07
 """
 import sqlalchemy as sa
 from alembic import op
@@ -12,8 +8,6 @@ from services.auth.db.types import UtcDateTime
 
 revision = "auth_0005"
 down_revision = "auth_0004"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

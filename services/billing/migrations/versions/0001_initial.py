@@ -1,9 +1,4 @@
-"""Billing tables, with the chassis outbox and inbox.
-
-Revision ID: 0001_initial
-Revises:
-Create Date: 2026-01-01
-"""
+"""Billing tables, with the chassis outbox and inbox."""
 import sqlalchemy as sa
 from alembic import op
 
@@ -11,8 +6,6 @@ from chassis.migrations import create_bus_tables, drop_bus_tables
 
 revision = "0001_initial"
 down_revision = None
-branch_labels = None
-depends_on = None
 
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 Money = sa.Numeric(12, 2)

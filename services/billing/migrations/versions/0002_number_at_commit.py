@@ -4,18 +4,12 @@ The invoice and its lines are inserted first, and the number (from the locked ye
 by the last statements before the commit, so the counter stays locked as briefly as possible
 (``services/billing/operations/numbering.py``). A committed invoice always has its number; the
 unique constraint on ``number`` still holds (nulls are distinct).
-
-Revision ID: 0002_number_at_commit
-Revises: 0001_initial
-Create Date: 2026-11-23
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0002_number_at_commit"
 down_revision = "0001_initial"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,18 +1,12 @@
 """Each invoice keeps the credit-card minimum that cards announced with the submission (C9).
 
 Invoices issued before cards sent it were issued under the $5.00 minimum of the time.
-
-Revision ID: 0004_invoice_card_minimum
-Revises: 0003_account_status
-Create Date: 2026-12-07
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_invoice_card_minimum"
 down_revision = "0003_account_status"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

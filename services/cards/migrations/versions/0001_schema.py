@@ -1,9 +1,4 @@
-"""schema: reference lists, trainers, sessions, participants, attestations, audit, outbox and inbox
-
-Revision ID: 0001_schema
-Revises: 
-Create Date: 2026-11-23
-"""
+"""schema: reference lists, trainers, sessions, participants, attestations, audit, outbox and inbox"""
 import sqlalchemy as sa
 from alembic import op
 
@@ -11,8 +6,6 @@ from chassis.migrations import create_bus_tables, drop_bus_tables
 
 revision = '0001_schema'
 down_revision = None
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,9 +1,5 @@
 """data: the shipped French reference lists (organization types, institutions, activities, titles)
 
-Revision ID: 0002_reference_lists
-Revises: 0001_schema
-Create Date: 2026-11-23
-
 Staff add and retire entries afterwards through ``POST/PATCH /reference/{kind}``; this revision
 only inserts the starting lists (and removes exactly those on downgrade when unused).
 """
@@ -12,8 +8,6 @@ from alembic import op
 
 revision = "0002_reference_lists"
 down_revision = "0001_schema"
-branch_labels = None
-depends_on = None
 
 ORGANIZATION_TYPES = [
     # code, French label, English label, requires an accredited institution

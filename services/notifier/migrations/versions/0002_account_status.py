@@ -1,22 +1,7 @@
-"""The accounts auth disabled, as this service learns them from auth's events (chassis.account_status).
-
-Revision ID: 0002_account_status
-Revises: 0001_initial
-Create Date: 2026-12-07
-"""
-from alembic import op
-
-from chassis.migrations import create_account_status_table
+"""The accounts auth disabled, as this service learns them from auth's events (chassis.account_status)."""
+from chassis.migrations import account_status_revision
 
 revision = "0002_account_status"
 down_revision = "0001_initial"
-branch_labels = None
-depends_on = None
 
-
-def upgrade() -> None:
-    create_account_status_table(op)
-
-
-def downgrade() -> None:
-    op.drop_table("account_status")
+upgrade, downgrade = account_status_revision()

@@ -1,9 +1,4 @@
-"""Initial schema: users read model, houses, producers, sheets, access, hand-offs, audit; outbox and inbox.
-
-Revision ID: 0001
-Revises: 
-Create Date: 2026-11-23 13:50:08.158515
-"""
+"""Initial schema: users read model, houses, producers, sheets, access, hand-offs, audit; outbox and inbox."""
 import sqlalchemy as sa
 from alembic import op
 
@@ -11,8 +6,6 @@ from chassis.migrations import create_bus_tables, drop_bus_tables
 
 revision = '0001'
 down_revision = None
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
