@@ -76,7 +76,7 @@ def gateway(tmp_path_factory):
         try:
             requests.get(f"{base}/healthz", timeout=1)
             break
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
                 pytest.fail("nginx did not start: " + process.stderr.read().decode()
