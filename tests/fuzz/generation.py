@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from functools import partial
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
@@ -30,7 +31,7 @@ def fuzz_every_role(operation, headers_by_role: dict[str, dict], examples: int, 
     for role, auth in headers_by_role.items():
         for mode, number in ((GenerationMode.POSITIVE, examples), (GenerationMode.NEGATIVE, max(1, examples // 2))):
             try:
-                _fuzz(operation, auth, mode, number, call, lambda: count(role))
+                _fuzz(operation, auth, mode, number, call, partial(count, role))
             except Unsatisfiable:  # nothing is invalid by the document here (e.g. one free string in the path)
                 continue
             except Exception as error:  # hypothesis re-raises the minimal failing case

@@ -31,7 +31,8 @@ def string_query_parameters() -> list:
                 schema = parameter.get("schema", {})
                 free_text = schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(schema)
                 if parameter.get("in") == "query" and free_text:
-                    found.append(pytest.param(service, path, parameter["name"], id=f"{service} {path}?{parameter['name']}"))
+                    found.append(pytest.param(service, path, parameter["name"],
+                                              id=f"{service} {path}?{parameter['name']}"))
     return found
 
 
