@@ -17,8 +17,6 @@ from services.billing.config import BillingSettings
 from services.billing.db.models import CancelledSession, Invoice, InvoiceLine
 from services.billing.domain.document import DocumentLine, InvoiceDocument, Seller
 from services.billing.domain.lines import card_lines, checked_total
-from services.billing.domain.numbered_pdf import draw_unnumbered
-from services.billing.domain.pdf import render_invoice_pdf
 from services.billing.operations import audit
 from services.billing.operations.clock import local_date, montreal_today, utc_now
 from services.billing.operations.dialect import insert_ignoring_conflict
@@ -59,6 +57,9 @@ def issue_invoice(session: Session, payload: dict, settings: BillingSettings) ->
     )
     session.add(invoice)
     session.flush()
+    # reportlab (about 18 MiB) loads with the first invoice drawn, not in every billing process at rest.
+    from services.billing.domain.numbered_pdf import draw_unnumbered
+
     unnumbered_pdf = draw_unnumbered(lambda number: invoice_document(invoice, settings, number),
                                      seller_of(settings), year)
     correlation_id = current_correlation_id()
@@ -157,6 +158,8 @@ def invoice_document(invoice: Invoice, settings: BillingSettings, number: str | 
 
 
 def invoice_pdf(invoice: Invoice, settings: BillingSettings) -> bytes:
+    from services.billing.domain.pdf import render_invoice_pdf
+
     return render_invoice_pdf(invoice_document(invoice, settings), seller_of(settings))
 
 

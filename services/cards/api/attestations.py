@@ -16,7 +16,6 @@ from services.cards.api.context import database, settings
 from services.cards.api.presenters import attestation_view, full_name, verification_view
 from services.cards.db.models import Attestation, CardSession, Participant
 from services.cards.domain import codes, statuses
-from services.cards.domain.attestation_pdf import CardContent, render_one, render_sheet
 from services.cards.operations import lifecycle
 from services.cards.operations.throttle import Throttle
 
@@ -53,9 +52,17 @@ def _trainers(s: CardSession) -> str:
     return ", ".join(names)
 
 
-def _card(a: Attestation) -> CardContent:
+def _renderer():
+    """The card PDF renderer, imported on the first PDF asked for: reportlab holds about 18 MiB that an API
+    process at rest has no use for."""
+    from services.cards.domain import attestation_pdf
+
+    return attestation_pdf
+
+
+def _card(a: Attestation):
     s = a.session
-    return CardContent(name=full_name(a.participant), activity=s.activity.label, end_date=s.end_date,
+    return _renderer().CardContent(name=full_name(a.participant), activity=s.activity.label, end_date=s.end_date,
                        trainers=_trainers(s), code=a.code, verification_url=settings().verification_url(a.code),
                        revoked=a.status != lifecycle.VALID)
 
@@ -95,7 +102,7 @@ def attestation_pdf(code):
     """La carte d'un participant en PDF / One participant's card as PDF (owner or staff)"""
     with database().reading() as db_session:
         attestation = _attestation_for(db_session, code)
-        return _pdf(render_one(_card(attestation)), f"attestation-{attestation.code}.pdf")
+        return _pdf(_renderer().render_one(_card(attestation)), f"attestation-{attestation.code}.pdf")
 
 
 @blp.route("/attestations/<code>/reissue", methods=["POST"])
@@ -148,4 +155,5 @@ def session_attestations_pdf(session_id):
     with database().reading() as db_session:
         s = _issued_session(db_session, session_id)
         cards = [_card(a) for a in _session_attestations(db_session, s, valid_only=True)]
-        return _pdf(render_sheet(cards, f"Attestations — {s.organization_name}"), f"attestations-{s.id}.pdf")
+        sheet = _renderer().render_sheet(cards, f"Attestations — {s.organization_name}")
+        return _pdf(sheet, f"attestations-{s.id}.pdf")
