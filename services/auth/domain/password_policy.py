@@ -11,8 +11,6 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
-from zxcvbn import matching, zxcvbn
-
 # zxcvbn's score, 0 to 4; 3 is "safely unguessable: moderate protection from an offline slow-hash
 # attack" (under 10^10 guesses is 2), the level zxcvbn's authors recommend requiring.
 MIN_SCORE = 3
@@ -76,11 +74,18 @@ def _one_substitute_per_letter(password: str, table: dict) -> dict:
     return subtable
 
 
-# zxcvbn's l33t matcher looks this function up at each call (repeats are analysed recursively too).
-matching.relevant_l33t_subtable = _one_substitute_per_letter
-
 # zxcvbn keeps the user inputs in a module-level dictionary during a call: one check at a time.
 _LOCK = threading.Lock()
+
+
+def _estimator():
+    """zxcvbn, imported on the first password checked (under ``_LOCK``): its word-frequency lists hold
+    about 14 MiB that an auth process which checks no password has no use for."""
+    from zxcvbn import matching, zxcvbn
+
+    # Its l33t matcher looks this function up at each call (repeats are analysed recursively too).
+    matching.relevant_l33t_subtable = _one_substitute_per_letter
+    return zxcvbn
 
 
 def user_inputs(first_name: str | None, last_name: str | None, *details: str | None) -> list[str]:
@@ -104,7 +109,7 @@ def guessability_problem(password: str, inputs: list[str]) -> str | None:
     """None when ``password`` is hard enough to guess, else the "Texte. / Text." message saying why."""
     checked = password[:CHECKED_LENGTH]
     with _LOCK:
-        result = zxcvbn(checked, user_inputs=inputs, max_length=CHECKED_LENGTH)
+        result = _estimator()(checked, user_inputs=inputs, max_length=CHECKED_LENGTH)
     if result["score"] >= MIN_SCORE:
         return None
     reason = _WARNINGS.get(result["feedback"].get("warning") or "")
