@@ -19,6 +19,8 @@ live as long as the process (``bus.dead_letters("cards")`` lists them, ``.replay
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import replace
 
 from chassis.bus.consumer import Consumer
@@ -30,8 +32,10 @@ from chassis.db import Database
 
 
 class EmbeddedBus:
-    def __init__(self, exchange: str = "guichet.events", settings: BusSettings | None = None):
+    def __init__(self, exchange: str = "guichet.events", settings: BusSettings | None = None,
+                 clock: Callable[[], float] = time.monotonic):
         base = settings or BusSettings.from_env()
+        self.clock = clock  # the relays' idle wait is measured on it (a test freezes it)
         self.settings = replace(base, url="memory://", exchange=exchange)
         self._services: list[tuple[str, Database, HandlerTable]] = []
         self._stop = threading.Event()
@@ -47,7 +51,7 @@ class EmbeddedBus:
                      for name, db, handlers in self._services if handlers]
         for consumer in consumers:
             consumer.declare()
-        relays = [OutboxRelay(db, self.settings, producer=name) for name, db, _ in self._services]
+        relays = [OutboxRelay(db, self.settings, producer=name, clock=self.clock) for name, db, _ in self._services]
         self._stop.clear()
         for worker in consumers:
             self._spawn(f"bus-consumer-{worker.service}", worker.run_forever)
