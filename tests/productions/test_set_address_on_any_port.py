@@ -41,7 +41,7 @@ def platform(tmp_path_factory):
             if requests.get(f"{base}/api/auth/healthz", timeout=1).status_code == 200 and \
                     "Demo accounts" in log_path.read_text():
                 break
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # a loaded machine answers late: ask again
             pass
         time.sleep(0.5)
     else:
