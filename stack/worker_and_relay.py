@@ -22,6 +22,7 @@ import os
 import signal
 import sys
 import threading
+import time
 
 
 def _run_relay(service: str, stop: threading.Event, failures: list[BaseException]) -> None:
@@ -40,7 +41,19 @@ def _run_relay(service: str, stop: threading.Event, failures: list[BaseException
     except BaseException as error:
         failures.append(error)
         get_logger(service, component="relay").exception("relay.crashed")
-        os.kill(os.getpid(), signal.SIGTERM)  # the consumer finishes its batch; the process exits with 1
+        _stop_the_worker()  # the consumer finishes its batch; the process exits with 1
+
+
+def _stop_the_worker(patience: float = 30.0) -> None:
+    """SIGTERM this process once the worker has set its handler: a relay that fails at once may get here
+    first, and SIGTERM's default action would end the process without the consumer's clean stop and exit
+    code. A worker that never sets one is ended with code 1 all the same."""
+    deadline = time.monotonic() + patience
+    while signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
+        os._exit(1)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def main(argv: list[str] | None = None) -> int:

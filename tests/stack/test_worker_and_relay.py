@@ -11,6 +11,8 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
+
 from chassis.config import REPO_ROOT
 
 CONFIG = """
@@ -24,29 +26,33 @@ CONFIG = """
                                bus_url="memory://", bus_exchange="guichet.standin")
 """
 WORKER = """
+    import time
+
     from chassis.bus.runner import stop_on_signals
 
     def main():
+        time.sleep({slow_start})  # a worker still importing and configuring when the relay fails
         print("worker.started", flush=True)
         stop_on_signals().wait(60)
         print("worker.stopped", flush=True)
 """
 
 
-def _stand_in(tmp_path: Path, relay_fails: bool) -> subprocess.Popen:
+def _stand_in(tmp_path: Path, relay_fails: bool, slow_start: float = 0.0) -> subprocess.Popen:
     package = tmp_path / "services" / "standin"
     package.mkdir(parents=True)
     (tmp_path / "services" / "__init__.py").write_text("")
     (package / "__init__.py").write_text("")
     (package / "config.py").write_text(textwrap.dedent(CONFIG.format(relay_fails=relay_fails, folder=tmp_path)))
-    (package / "worker.py").write_text(textwrap.dedent(WORKER))
+    (package / "worker.py").write_text(textwrap.dedent(WORKER.format(slow_start=slow_start)))
     env = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{REPO_ROOT}"}
     return subprocess.Popen([sys.executable, "-m", "stack.worker_and_relay", "standin"], cwd=tmp_path, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def test_a_crashed_relay_ends_the_process_with_code_1(tmp_path):
-    process = _stand_in(tmp_path, relay_fails=True)
+@pytest.mark.parametrize("slow_start", [0.0, 1.5])
+def test_a_crashed_relay_ends_the_process_with_code_1(tmp_path, slow_start):
+    process = _stand_in(tmp_path, relay_fails=True, slow_start=slow_start)
     output, _ = process.communicate(timeout=60)
     assert process.returncode == 1, output
     assert "relay.crashed" in output and "worker.stopped" in output
