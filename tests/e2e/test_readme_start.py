@@ -1,65 +1,17 @@
 """README's first command, run as a newcomer would: it serves, and an account works end to end."""
-import os
-import signal
-import socket
-import subprocess
-import time
-from pathlib import Path
 
+import psutil
 import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _readme_start_command() -> list[str]:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    line = next(line for line in readme.splitlines() if line.startswith("./guichet start"))
-    return line.split("#")[0].split()
+from tests import readme_start
+from tests.readme_start import readme_platform
 
 
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory):
-    port = _free_port()
-    data_dir = tmp_path_factory.mktemp("embedded")
-    env = {**os.environ, "PORT": str(port), "GUICHET_DATA_DIR": str(data_dir),
-           "GUICHET_DEMO_PASSWORD": "Demo-password-1234"}
-    for name in list(env):  # the embedded defaults, not the test suite's servers
-        if name.endswith("_DATABASE_URL") or name in {"BUS_URL", "AUTH_JWKS_URL", "PUBLIC_BASE_URL"}:
-            env.pop(name)
-    log = open(data_dir / "stdout.log", "w")
-    process = subprocess.Popen(_readme_start_command(), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                               start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            break
-        try:
-            if requests.get(f"{base}/api/auth/healthz", timeout=1).status_code == 200 and \
-                    "Demo accounts" in (data_dir / "stdout.log").read_text():
-                break
-        except (requests.ConnectionError, requests.Timeout):  # a loaded machine answers late: ask again
-            pass
-        time.sleep(0.5)
-    else:
-        os.killpg(process.pid, signal.SIGKILL)
-        pytest.fail("the platform did not start in 120 s:\n" + (data_dir / "stdout.log").read_text()[-3000:])
-    if process.poll() is not None:
-        pytest.fail("the platform exited:\n" + (data_dir / "stdout.log").read_text()[-3000:])
-    yield {"base": base, "log": data_dir / "stdout.log", "data_dir": data_dir}
-    os.killpg(process.pid, signal.SIGINT)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-    log.close()
+    with readme_platform(tmp_path_factory.mktemp("embedded"), "Demo-password-1234") as started:
+        yield {"base": started.base, "log": started.log, "data_dir": started.data_dir}
 
 
 def test_banner_prints_the_demo_accounts(platform):
@@ -112,3 +64,18 @@ def test_the_web_front_end_answers_at_the_root(platform):
     page = requests.get(f"{platform['base']}/", timeout=10)
     assert page.status_code == 200
     assert "Connexion" in page.text or "connexion" in page.text
+
+
+def test_a_start_that_fails_leaves_no_platform_behind(tmp_path, monkeypatch):
+    monkeypatch.setattr(readme_start, "START_SECONDS", 0.5)  # gives up before the platform answers
+    with pytest.raises(pytest.fail.Exception, match="did not start"):
+        with readme_platform(tmp_path, "Demo-password-1234"):
+            pass
+    left = []
+    for process in psutil.process_iter(["pid"]):
+        try:
+            if process.environ().get("GUICHET_DATA_DIR") == str(tmp_path):
+                left.append(process.info["pid"])
+        except (psutil.AccessDenied, psutil.NoSuchProcess, psutil.ZombieProcess):
+            continue
+    assert left == []

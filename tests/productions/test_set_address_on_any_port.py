@@ -6,53 +6,22 @@ own /set-demo page, which must answer.
 """
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 import time
 from urllib.parse import urlsplit
 
 import pytest
 import requests
 
-from tests.e2e.test_readme_start import ROOT, _free_port, _readme_start_command
+from tests.readme_start import readme_platform
 
 PASSWORD = "Demo-password-5678"
 
 
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory):
-    port = _free_port()
-    assert port != 8000
-    data_dir = tmp_path_factory.mktemp("embedded-any-port")
-    env = {**os.environ, "PORT": str(port), "GUICHET_DATA_DIR": str(data_dir), "GUICHET_DEMO_PASSWORD": PASSWORD}
-    for name in list(env):  # the embedded defaults, as on a newcomer's shell
-        if name.endswith("_DATABASE_URL") or name in {"BUS_URL", "AUTH_JWKS_URL", "PUBLIC_BASE_URL",
-                                                      "PRODUCTIONS_SET_URL", "WEB_API_BASE_URL"}:
-            env.pop(name)
-    log_path = data_dir / "stdout.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(_readme_start_command(), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            if requests.get(f"{base}/api/auth/healthz", timeout=1).status_code == 200 and \
-                    "Demo accounts" in log_path.read_text():
-                break
-        except (requests.ConnectionError, requests.Timeout):  # a loaded machine answers late: ask again
-            pass
-        time.sleep(0.5)
-    else:
-        os.killpg(process.pid, signal.SIGKILL)
-        pytest.fail("the platform did not start:\n" + log_path.read_text()[-3000:])
-    yield base
-    os.killpg(process.pid, signal.SIGINT)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+    with readme_platform(tmp_path_factory.mktemp("embedded-any-port"), PASSWORD) as started:
+        assert urlsplit(started.base).port != 8000
+        yield started.base
 
 
 def _token(base: str, login: str) -> dict:
