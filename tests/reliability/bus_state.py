@@ -3,14 +3,7 @@ from __future__ import annotations
 
 from kombu import Connection
 
-
-def queue_exists(bus_url: str, name: str) -> bool:
-    try:
-        with Connection(bus_url, connect_timeout=3) as connection:
-            connection.channel().queue_declare(name, passive=True)
-        return True
-    except Exception:
-        return False
+from stack.running import queue_exists  # noqa: F401  (the stack's own check, re-exported for the scenarios)
 
 
 def queue_depth(bus_url: str, name: str) -> int | None:
