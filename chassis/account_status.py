@@ -23,9 +23,10 @@ from chassis.bus.tables import AccountStatus
 from chassis.config import env
 from chassis.events.envelope import Envelope
 from chassis.logging import get_logger
+from chassis.i18n import N_, _
 
 DISABLED_EVENT, ENABLED_EVENT = "auth.user_disabled", "auth.user_enabled"
-ACCOUNT_DISABLED = "Ce compte est désactivé. / This account is disabled."
+ACCOUNT_DISABLED = N_("Ce compte est désactivé.")
 log = get_logger("chassis.account_status")
 
 

@@ -1,4 +1,4 @@
-"""The contract's error body, for every 4xx and 5xx a service returns.
+"""The contract's error body, for every 4xx and 5xx a service returns, in the language of the moment.
 
 ``{"error": {"code": "...", "message": "...", "fields": {"field": ["message", ...]}}}``
 Raise an ``ApiError`` (or one of its subclasses) from a view; anything else that escapes
@@ -9,19 +9,22 @@ from __future__ import annotations
 
 from marshmallow import INCLUDE, Schema, fields
 
+from chassis.i18n import N_, translate
+from chassis.validation_messages import source_of
+
 _CODES = {
-    400: ("bad_request", "La requête est mal formée. / The request is malformed."),
-    401: ("unauthorized", "Authentification requise. / Authentication required."),
-    403: ("forbidden", "Accès refusé. / Access denied."),
-    404: ("not_found", "Ressource introuvable. / Resource not found."),
-    405: ("method_not_allowed", "Méthode non permise. / Method not allowed."),
-    409: ("conflict", "Conflit avec l'état actuel. / Conflict with the current state."),
-    413: ("payload_too_large", "Le contenu envoyé est trop volumineux. / The request body is too large."),
-    415: ("unsupported_media_type", "Type de contenu non pris en charge. / Unsupported content type."),
-    422: ("validation_error", "Certains champs sont invalides. / Some fields are invalid."),
-    429: ("too_many_requests", "Trop de tentatives, réessayez plus tard. / Too many attempts, try again later."),
-    500: ("internal_error", "Erreur interne. / Internal error."),
-    503: ("unavailable", "Service temporairement indisponible. / Service temporarily unavailable."),
+    400: ("bad_request", N_("La requête est mal formée.")),
+    401: ("unauthorized", N_("Authentification requise.")),
+    403: ("forbidden", N_("Accès refusé.")),
+    404: ("not_found", N_("Ressource introuvable.")),
+    405: ("method_not_allowed", N_("Méthode non permise.")),
+    409: ("conflict", N_("Conflit avec l'état actuel.")),
+    413: ("payload_too_large", N_("Le contenu envoyé est trop volumineux.")),
+    415: ("unsupported_media_type", N_("Type de contenu non pris en charge.")),
+    422: ("validation_error", N_("Certains champs sont invalides.")),
+    429: ("too_many_requests", N_("Trop de tentatives, réessayez plus tard.")),
+    500: ("internal_error", N_("Erreur interne.")),
+    503: ("unavailable", N_("Service temporairement indisponible.")),
 }
 
 
@@ -85,12 +88,22 @@ class TooManyRequests(ApiError):
     status, code = 429, "too_many_requests"
 
 
+def _translated(messages):
+    """Field messages in the language of the moment, however nested (a list's items, a nested object's
+    fields). Messages raised already translated pass through; French source strings are translated here."""
+    if isinstance(messages, dict):
+        return {name: _translated(value) for name, value in messages.items()}
+    if isinstance(messages, list | tuple):
+        return [_translated(value) for value in messages]
+    return translate(source_of(str(messages)))
+
+
 def error_body(status: int, code: str | None = None, message: str | None = None, fields: dict | None = None,
                extra: dict | None = None) -> dict:
-    default_code, default_message = _CODES.get(status, ("error", "Erreur. / Error."))
-    body = {"code": code or default_code, "message": message or default_message}
+    default_code, default_message = _CODES.get(status, ("error", N_("Erreur.")))
+    body = {"code": code or default_code, "message": translate(str(message or default_message))}
     if fields:
-        body["fields"] = fields
+        body["fields"] = _translated(fields)
     if extra:
         body.update(extra)
     return {"error": body}

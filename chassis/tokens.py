@@ -18,6 +18,7 @@ from flask import current_app, g, request
 
 from chassis.account_status import ACCOUNT_DISABLED
 from chassis.errors import Forbidden, Unauthorized
+from chassis.i18n import N_, _
 
 ALGORITHMS = ["RS256"]
 REQUIRED_CLAIMS = ["exp", "iat", "sub", "jti", "aud", "iss"]
@@ -98,10 +99,10 @@ class TokenVerifier:
             claims = jwt.decode(token, key, algorithms=ALGORITHMS, audience=self.audience, issuer=self.issuer,
                                 leeway=self.leeway, options={"require": REQUIRED_CLAIMS})
         except (jwt.PyJWTError, ValueError, KeyError) as error:
-            raise Unauthorized("Jeton invalide ou expiré. / Invalid or expired token.") from error
+            raise Unauthorized(_("Jeton invalide ou expiré.")) from error
         roles = claims.get("roles") or []
         if not isinstance(roles, list):
-            raise Unauthorized("Jeton invalide ou expiré. / Invalid or expired token.")
+            raise Unauthorized(_("Jeton invalide ou expiré."))
         return Principal(user_id=str(claims["sub"]), roles=tuple(roles), claims=claims)
 
 
@@ -130,7 +131,7 @@ def current_principal() -> Principal:
     if principal is None:
         token = bearer_token()
         if token is None:
-            raise Unauthorized("Authentification requise. / Authentication required.")
+            raise Unauthorized(_("Authentification requise."))
         principal = current_app.extensions["token_verifier"].verify(token)
         disabled = current_app.extensions.get("disabled_accounts")
         if disabled is not None and disabled.contains(principal.user_id):
@@ -143,8 +144,7 @@ def optional_principal() -> Principal | None:
     return current_principal() if bearer_token() else None
 
 
-PASSWORD_CHANGE_REQUIRED = ("Changez d'abord votre mot de passe temporaire. / "
-                            "Change your temporary password first.")
+PASSWORD_CHANGE_REQUIRED = N_("Changez d'abord votre mot de passe temporaire.")
 
 
 def require_auth(*roles: str, allow_pending_password_change: bool = False):
@@ -161,7 +161,7 @@ def require_auth(*roles: str, allow_pending_password_change: bool = False):
             if principal.claims.get("pwd_change_required") and not allow_pending_password_change:
                 raise Forbidden(PASSWORD_CHANGE_REQUIRED, code="password_change_required")
             if roles and not principal.has_role(*roles):
-                raise Forbidden("Ce rôle n'a pas accès à cette action. / Your role may not do this.")
+                raise Forbidden(_("Ce rôle n'a pas accès à cette action."))
             return view(*args, **kwargs)
         return wrapper
     return decorate

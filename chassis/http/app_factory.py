@@ -1,4 +1,4 @@
-"""The shape of every service's Flask app: errors, request ids, health, metrics, OpenAPI, tokens.
+"""The shape of every service's Flask app: errors, request ids, languages, health, metrics, OpenAPI, tokens.
 
 A service's ``create_app`` calls ``create_service_app`` and registers its blueprints on the
 returned ``Api``. The OpenAPI document is served at ``/openapi.json`` and Swagger UI at ``/docs``.
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from flask import Flask
 from flask_smorest import Api
 
+from chassis import validation_messages
 from chassis.account_status import DisabledAccounts
 from chassis.bus.health import broker_check
 from chassis.config import ServiceConfig
@@ -19,9 +20,11 @@ from chassis.errors import ErrorSchema
 from chassis.http.content_type import install_content_type_check
 from chassis.http.error_handlers import handle_http_exception, register_error_handlers
 from chassis.http.health import install_health
+from chassis.http.i18n import install_i18n
 from chassis.http.input_guard import install_input_guard
 from chassis.http.metrics import install_metrics
 from chassis.http.request_context import install_request_context
+from chassis.i18n import Catalogue
 from chassis.logging import configure_logging
 from chassis.tokens import TokenVerifier
 
@@ -71,8 +74,10 @@ def create_service_app(config: ServiceConfig, *, title: str, description: str = 
     app.extensions["disabled_accounts"] = DisabledAccounts(db)
     app.extensions["service_config"] = config
 
+    validation_messages.install()
     api = ServiceApi(app)
     register_error_handlers(app)
+    install_i18n(app, Catalogue.of_service(config.service))
     install_request_context(app, config.service)
     install_content_type_check(app)
     install_input_guard(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask, current_app, request
 
 from chassis.errors import ApiError
+from chassis.i18n import N_, _
 
 
 def accepts_multipart(view):
@@ -22,11 +23,10 @@ def install_content_type_check(app: Flask) -> None:
         view = current_app.view_functions.get(request.endpoint or "")
         if getattr(view, "accepts_multipart", False):
             if request.mimetype != "multipart/form-data":
-                raise ApiError("Envoyez un fichier en multipart/form-data. / Send a multipart/form-data file.",
+                raise ApiError(_("Envoyez un fichier en multipart/form-data."),
                                status=415, code="unsupported_media_type")
             return None
         if not request.is_json:
-            raise ApiError("Le corps doit être du JSON (Content-Type: application/json). / "
-                           "The body must be JSON (Content-Type: application/json).",
+            raise ApiError(_("Le corps doit être du JSON (Content-Type: application/json)."),
                            status=415, code="unsupported_media_type")
         return None

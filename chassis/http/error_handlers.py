@@ -5,6 +5,7 @@ from flask import Flask, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from chassis.errors import DATABASE_RETRY_AFTER_SECONDS, ApiError, error_body
+from chassis.i18n import N_, _
 
 
 def flatten_webargs_messages(messages) -> dict:
@@ -39,7 +40,7 @@ def handle_http_exception(error: HTTPException):
     if "messages" in data:  # webargs / flask-smorest validation
         fields = flatten_webargs_messages(data["messages"])
         if status == 400 and any("Invalid JSON" in str(m) for m in fields.get("_schema", [])):
-            message = "Le corps JSON est mal formé. / The JSON body is malformed."
+            message = _("Le corps JSON est mal formé.")
     elif "errors" in data:
         fields = data["errors"]
     message = message or data.get("message")
@@ -78,8 +79,7 @@ def handle_database_refused_value(error: Exception):
 
     get_logger(getattr(g, "service_name", "unknown")).warning(
         "database_refused_value", path=request.path, error=type(error).__name__)
-    return _json(422, error_body(422, message="Une valeur ne peut pas être enregistrée. / "
-                                             "A value cannot be stored."))
+    return _json(422, error_body(422, message=_("Une valeur ne peut pas être enregistrée.")))
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 
-# status -> (code, French, English); any other status gets the 400 text.
+# status -> (code, French, English); any other status gets the 400 text. gunicorn answers before any
+# header is read, so it cannot know the caller's language: French, the platform's default (the English
+# stays here for the log line and the reader of this table).
 _ERRORS = {
     400: ("bad_request", "La requête est mal formée.", "The request is malformed."),
     403: ("forbidden", "Requête refusée.", "Request forbidden."),
@@ -27,11 +29,12 @@ _ERRORS = {
 
 def json_error_response(status: int, reason: str, detail: str) -> bytes:
     """The whole HTTP answer gunicorn writes for ``status`` (``detail`` is gunicorn's own message)."""
-    code, french, english = _ERRORS.get(status, _ERRORS[400])
+    code, french, _english = _ERRORS.get(status, _ERRORS[400])
     if detail and status < 500:  # which header or line was refused helps the caller; a 5xx says nothing more
-        english = f"{english.rstrip('.')} ({detail})."
-    body = json.dumps({"error": {"code": code, "message": f"{french} / {english}"}}).encode()
+        french = f"{french.rstrip('.')} ({detail})."
+    body = json.dumps({"error": {"code": code, "message": french}}).encode()
     head = (f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
+            f"Content-Language: fr\r\n"
             f"Content-Length: {len(body)}\r\n\r\n")
     return head.encode("latin-1") + body
 

@@ -14,14 +14,13 @@ import re
 from flask import Flask, request
 
 from chassis.errors import ApiError, ValidationFailed
+from chassis.i18n import N_, _
 
 NUL = "\x00"
-MESSAGE = "Caractère nul interdit. / The NUL character is not allowed."
-SURROGATE_MESSAGE = ("Caractère invalide (demi-paire UTF-16 isolée). / "
-                     "Invalid character (unpaired UTF-16 surrogate).")
+MESSAGE = N_("Caractère nul interdit.")
+SURROGATE_MESSAGE = N_("Caractère invalide (demi-paire UTF-16 isolée).")
 MAX_JSON_DEPTH = 32
-TOO_DEEP_MESSAGE = (f"Le contenu JSON est imbriqué sur plus de {MAX_JSON_DEPTH} niveaux. / "
-                    f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep.")
+TOO_DEEP_MESSAGE = N_("Le contenu JSON est imbriqué sur plus de %(depth)s niveaux.")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -52,7 +51,7 @@ def bad_strings(value) -> dict[str, list[str]]:
                 found.setdefault(path or "_schema", [message])
             continue
         if depth >= MAX_JSON_DEPTH and isinstance(item, (dict, list)):
-            raise TooDeeplyNested(TOO_DEEP_MESSAGE)
+            raise TooDeeplyNested(_(TOO_DEEP_MESSAGE, depth=MAX_JSON_DEPTH))
         if isinstance(item, dict):
             for key, child in item.items():
                 key_text = str(key)
@@ -71,7 +70,7 @@ def _json_body():
     try:
         return request.get_json(silent=True)
     except RecursionError:  # the parser itself gave up on the nesting
-        raise TooDeeplyNested(TOO_DEEP_MESSAGE) from None
+        raise TooDeeplyNested(_(TOO_DEEP_MESSAGE, depth=MAX_JSON_DEPTH)) from None
 
 
 def install_input_guard(app: Flask) -> None:
