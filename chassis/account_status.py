@@ -22,8 +22,8 @@ from chassis.bus.handlers import HandlerTable
 from chassis.bus.tables import AccountStatus
 from chassis.config import env
 from chassis.events.envelope import Envelope
+from chassis.i18n import N_
 from chassis.logging import get_logger
-from chassis.i18n import N_, _
 
 DISABLED_EVENT, ENABLED_EVENT = "auth.user_disabled", "auth.user_enabled"
 ACCOUNT_DISABLED = N_("Ce compte est désactivé.")

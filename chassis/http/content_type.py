@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask, current_app, request
 
 from chassis.errors import ApiError
-from chassis.i18n import N_, _
+from chassis.i18n import _
 
 
 def accepts_multipart(view):

@@ -5,7 +5,7 @@ from flask import Flask, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from chassis.errors import DATABASE_RETRY_AFTER_SECONDS, ApiError, error_body
-from chassis.i18n import N_, _
+from chassis.i18n import _
 
 
 def flatten_webargs_messages(messages) -> dict:
