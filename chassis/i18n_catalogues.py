@@ -3,6 +3,7 @@
 ``python -m chassis.i18n_catalogues check``    every marked string has its English, and no English is stale
 ``python -m chassis.i18n_catalogues update``   adds the new strings (empty, to translate) and drops the stale
 ``python -m chassis.i18n_catalogues compile``  ``.po`` -> ``.mo`` (``./guichet install`` and the images run it)
+Each takes folders to work on only those (``update services/cards``); without, every catalogue.
 
 One catalogue per folder that speaks: ``chassis/`` and each ``services/<name>/``, at
 ``<folder>/translations/en/LC_MESSAGES/messages.po``. Strings are found by Babel's extractors in Python
@@ -119,17 +120,19 @@ def speakers() -> list[Speaker]:
 
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "check"
+    chosen = [Path(folder).resolve() for folder in argv[1:]]  # e.g. services/cards: that catalogue only
+    selected = [speaker for speaker in speakers() if not chosen or speaker.folder in chosen]
     if command == "compile":
-        for speaker in speakers():
+        for speaker in selected:
             speaker.compile()
         return 0
     if command == "update":
-        for speaker in speakers():
+        for speaker in selected:
             speaker.update()
         return 0
     if command == "check":
         failed = False
-        for speaker in speakers():
+        for speaker in selected:
             missing, stale = speaker.problems()
             for text in missing:
                 print(f"{speaker.po_file}: no English for {text!r}")
