@@ -25,7 +25,7 @@ from services.auth.api import (
 from services.auth.config import load_config
 from services.auth.operations.context import AuthContext
 
-DESCRIPTION = ("Comptes, connexion et jetons d'accès de Guichet. / Guichet accounts, log in and access tokens. "
+DESCRIPTION = ("Guichet accounts, log in and access tokens. "
                "Access tokens are RS256 JWTs verified with `/.well-known/jwks.json`.")
 
 

@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _create_user(db: Database, args) -> int:
-    password = args.password or getpass.getpass("Mot de passe / Password: ")
+    password = args.password or getpass.getpass("Password: ")
     if len(password) < MIN_LENGTH:
         print(f"password: at least {MIN_LENGTH} characters", file=sys.stderr)
         return 2

@@ -17,7 +17,7 @@ from services.productions.config import (
 from services.productions.operations.handoffs import HandoffSettings
 from services.productions.operations.signing import HandoffKeys
 
-DESCRIPTION = """Maisons de production, producteurs, fiches de production, accès au SET (portail AQPM).
+DESCRIPTION = """Production houses, producers, production sheets, SET access (AQPM portal).
 
 Mounted at `/api/productions/` by the gateway. Roles: `member`, `productions_staff`.
 The SET side verifies hand-off tokens with `GET /.well-known/jwks.json` and consumes them once

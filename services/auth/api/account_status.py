@@ -8,7 +8,7 @@ from services.auth.api.schemas import ProfileSchema
 from services.auth.domain.roles import STAFF_ROLES
 from services.auth.operations.account_status import set_disabled
 
-blp = Blueprint("account_status", __name__, description="Comptes désactivés / Disabled accounts")
+blp = Blueprint("account_status", __name__, description="Disabled accounts")
 
 
 def _set(user_id: str, disabled: bool) -> dict:

@@ -1,6 +1,7 @@
 """Self-registration (P1) and forgot-password (C2, P2): ``POST /register``, ``POST /password/forgot``."""
 from flask_smorest import Blueprint
 
+from chassis.i18n import N_, _
 from services.auth.api.context import auth_context, client_address, database
 from services.auth.api.guards import duplicates_as_conflict
 from services.auth.api.presenters import profile
@@ -8,10 +9,9 @@ from services.auth.api.schemas import AcceptedSchema, ForgotPasswordSchema, Prof
 from services.auth.operations import passwords, users
 
 blp = Blueprint("accounts", __name__,
-                description="Inscription et mot de passe oublié / Registration, forgotten password")
+                description="Registration, forgotten password")
 
-RESET_ACCEPTED = ("Si un compte correspond, un courriel contenant un mot de passe temporaire vient d'être envoyé. / "
-                  "If an account matches, an email with a temporary password has been sent.")
+RESET_ACCEPTED = N_("Si un compte correspond, un courriel contenant un mot de passe temporaire vient d'être envoyé.")
 
 
 @blp.route("/register", methods=["POST"])
@@ -32,4 +32,4 @@ def register(body):
 def forgot_password(body):
     """Ask for a temporary password by card number (or username) or by email. Always 202, same body."""
     passwords.request_reset(auth_context(), body.get("card_number"), body.get("email"), client_address())
-    return {"message": RESET_ACCEPTED}
+    return {"message": _(RESET_ACCEPTED)}

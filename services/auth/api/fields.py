@@ -6,8 +6,6 @@ from marshmallow import fields, validate
 from services.auth.domain.passwords import MAX_LENGTH, MIN_LENGTH
 
 LANGUAGES = ("fr", "en")
-PASSWORD_LENGTH = (f"Entre {MIN_LENGTH} et {MAX_LENGTH} caractères. / "
-                   f"Between {MIN_LENGTH} and {MAX_LENGTH} characters.")
 
 
 class Trimmed(fields.String):
@@ -36,7 +34,8 @@ def email_field(**kwargs):
 
 
 def new_password_field(**kwargs):
-    return fields.String(validate=validate.Length(min=MIN_LENGTH, max=MAX_LENGTH, error=PASSWORD_LENGTH), **kwargs)
+    """Its length message is marshmallow's own ("Entre 10 et 128 caractères."), translated by chassis."""
+    return fields.String(validate=validate.Length(min=MIN_LENGTH, max=MAX_LENGTH), **kwargs)
 
 
 def language_field(**kwargs):

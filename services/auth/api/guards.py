@@ -7,9 +7,10 @@ from flask_smorest.utils import deepupdate
 from sqlalchemy.exc import IntegrityError
 
 from chassis.errors import Conflict
+from chassis.i18n import N_
 from chassis.tokens import require_auth
 
-DUPLICATE = "Ce compte existe déjà. / This account already exists."
+DUPLICATE = N_("Ce compte existe déjà.")
 
 
 def require_user(*roles: str, allow_pending_password_change: bool = False):

@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 from services.auth.api.context import auth_context
 from services.auth.api.schemas import JwksSchema
 
-blp = Blueprint("jwks", __name__, description="Clés publiques / Public keys")
+blp = Blueprint("jwks", __name__, description="Public keys")
 
 
 @blp.route("/.well-known/jwks.json", methods=["GET"])

@@ -11,7 +11,7 @@ from services.auth.api.presenters import my_profile
 from services.auth.api.schemas import MePatchSchema, MeProfileSchema, PasswordChangeSchema
 from services.auth.operations import email_changes, passwords, users
 
-blp = Blueprint("me", __name__, description="Mon profil / My profile")
+blp = Blueprint("me", __name__, description="My profile")
 
 
 @blp.route("/me", methods=["GET"])
@@ -31,10 +31,9 @@ def get_me():
 @require_user()
 @blp.arguments(MePatchSchema)
 @blp.response(200, MeProfileSchema)
-@blp.alt_response(409, description="Courriel déjà utilisé / Email already in use")
-@blp.alt_response(422, description="`current_password` manquant ou incorrect (compte comme une connexion "
-                                   "échouée) / missing or wrong `current_password` (counts as a failed login)")
-@blp.alt_response(429, description="Trop de tentatives ; en-tête Retry-After / Too many attempts")
+@blp.alt_response(409, description="Email already in use")
+@blp.alt_response(422, description="Missing or wrong `current_password` (counts as a failed login)")
+@blp.alt_response(429, description="Too many attempts; Retry-After header")
 def patch_me(body):
     """Change the caller's language, and the email with ``current_password``: the email stays the
     login until the link sent to the new address is followed (24 h); the old address is told, with a

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from chassis.i18n import N_
 from services.auth.api.fields import (
     LowerCardNumber,
     Trimmed,
@@ -15,12 +16,10 @@ from services.auth.domain.password_policy import guessability_problem, user_inpu
 from services.auth.domain.passwords import MAX_LENGTH
 from services.auth.domain.usernames import CARD_NUMBER
 
-EMAILS_DIFFER = "Les adresses courriel ne correspondent pas. / The email addresses do not match."
-PASSWORDS_DIFFER = "Les mots de passe ne correspondent pas. / The passwords do not match."
-CARD_FORMAT = ("Numéro de carte attendu : 4 lettres, 3 chiffres, un tiret, 2 chiffres (ex. ethc123-04). / "
-               "Expected card number: 4 letters, 3 digits, a dash, 2 digits (e.g. ethc123-04).")
-ONE_OF_CARD_OR_EMAIL = ("Indiquez soit le numéro de carte, soit le courriel. / "
-                        "Give either the card number or the email.")
+EMAILS_DIFFER = N_("Les adresses courriel ne correspondent pas.")
+PASSWORDS_DIFFER = N_("Les mots de passe ne correspondent pas.")
+CARD_FORMAT = N_("Numéro de carte attendu : 4 lettres, 3 chiffres, un tiret, 2 chiffres (ex. ethc123-04).")
+ONE_OF_CARD_OR_EMAIL = N_("Indiquez soit le numéro de carte, soit le courriel.")
 
 
 # --- requests ---------------------------------------------------------------------------------
@@ -104,8 +103,8 @@ class StaffUserPatchSchema(Schema):
     language = language_field()
 
 
-QUERY_TOO_SHORT = "Tapez au moins 2 caractères. / Type at least 2 characters."
-QUERY_TOO_LONG = "Au plus 100 caractères. / At most 100 characters."
+QUERY_TOO_SHORT = N_("Tapez au moins 2 caractères.")
+QUERY_TOO_LONG = N_("Au plus 100 caractères.")
 
 
 class UserSearchQuerySchema(Schema):
@@ -113,24 +112,22 @@ class UserSearchQuerySchema(Schema):
     q = Trimmed(required=True, error_messages={"required": QUERY_TOO_SHORT},
                 validate=[validate.Length(min=2, error=QUERY_TOO_SHORT),
                           validate.Length(max=100, error=QUERY_TOO_LONG)],
-                metadata={"description": "Début du prénom, du nom ou du courriel (sans accents ni casse), "
-                                         "2 caractères ou plus / Start of the first name, last name or email"})
+                metadata={"description": "Start of the first name, last name or email (accents and case ignored), "
+                                         "2 characters or more"})
     limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=10))
 
 
 class MePatchSchema(Schema):
-    email = email_field(metadata={"description": "Nouvelle adresse : exige current_password ; devient l'identifiant "
-                                                 "une fois confirmée par le lien envoyé / New address: needs "
-                                                 "current_password; becomes the login once confirmed by the link"})
+    email = email_field(metadata={"description": "New address: needs current_password; becomes the login "
+                                                 "once confirmed by the link"})
     current_password = fields.String(validate=validate.Length(min=1, max=MAX_LENGTH), load_only=True, metadata={
-        "description": "Mot de passe actuel, obligatoire pour changer de courriel / Current password, "
-                       "required to change the email"})
+        "description": "Current password, required to change the email"})
     language = language_field()
 
 
 class LinkTokenSchema(Schema):
     token = fields.String(required=True, validate=validate.Length(min=10, max=200), metadata={
-        "description": "Le jeton du lien reçu par courriel / The token of the emailed link"})
+        "description": "The token of the emailed link"})
 
 
 class SecurityEventQuerySchema(Schema):
@@ -168,14 +165,12 @@ class DirectoryEntrySchema(Schema):
     id = fields.String()
     first_name = fields.String()
     last_name = fields.String()
-    email = fields.String(metadata={"description": "Complet pour le personnel, masqué (m•••@example.org) pour "
-                                                  "un administrateur de maison / Full for staff, masked for a "
-                                                  "house administrator"})
+    email = fields.String(metadata={"description": "Full for staff, masked for a house administrator"})
 
 
 class DirectoryPageSchema(Schema):
     items = fields.List(fields.Nested(DirectoryEntrySchema))
-    total = fields.Integer(metadata={"description": "Le nombre d'éléments de ``items`` / The number of items"})
+    total = fields.Integer(metadata={"description": "The number of items"})
 
 
 class JwksSchema(Schema):
@@ -184,10 +179,9 @@ class JwksSchema(Schema):
 
 class MeProfileSchema(ProfileSchema):
     pending_email = fields.String(allow_none=True, metadata={
-        "description": "Nouvelle adresse en attente de confirmation (le lien envoyé à cette adresse) / "
-                       "New address waiting for its confirmation link"})
+        "description": "New address waiting for its confirmation link"})
     pending_email_expires_at = fields.AwareDateTime(allow_none=True, metadata={
-        "description": "Quand le lien de confirmation expire / When the confirmation link expires"})
+        "description": "When the confirmation link expires"})
 
 
 class EmailConfirmedSchema(Schema):
@@ -207,7 +201,7 @@ class SecurityEventSchema(Schema):
                                                   "password_reset_requested, refresh_token_reuse, account_disabled, "
                                                   "account_enabled"})
     outcome = fields.String(metadata={"description": "success, failure, throttled, locked, revoked, conflict"})
-    address = fields.String(allow_none=True, metadata={"description": "Adresse du client / Client address"})
+    address = fields.String(allow_none=True, metadata={"description": "Client address"})
     details = fields.Dict()
     occurred_at = fields.AwareDateTime()
 

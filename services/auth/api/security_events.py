@@ -11,14 +11,14 @@ from services.auth.domain.roles import STAFF_ROLES
 from services.auth.operations import users
 from services.auth.operations.security_events import list_for_user
 
-blp = Blueprint("security_events", __name__, description="Journal de sécurité des comptes / Account security trail")
+blp = Blueprint("security_events", __name__, description="Account security trail")
 
 
 @blp.route("/users/<string:user_id>/security-events", methods=["GET"])
 @require_user(*STAFF_ROLES)
 @blp.arguments(SecurityEventQuerySchema, location="query")
 @blp.response(200, SecurityEventPageSchema)
-@blp.alt_response(404, description="Inconnu, ou d'un autre portail / Unknown, or of the other portal")
+@blp.alt_response(404, description="Unknown, or of the other portal")
 def list_security_events(query, user_id):
     """Staff: the account's security events, newest first (kept one year): logins and their
     failures, throttling and lockouts, email and password changes, resets, refresh-token reuse,

@@ -12,7 +12,7 @@ from services.auth.api.context import auth_context, client_address
 from services.auth.api.schemas import LoginSchema, RefreshTokenSchema, TokensSchema
 from services.auth.operations import sessions
 
-blp = Blueprint("sessions", __name__, description="Connexion, renouvellement et déconnexion / Log in, refresh, log out")
+blp = Blueprint("sessions", __name__, description="Log in, refresh, log out")
 
 
 @blp.route("/login", methods=["POST"])

@@ -10,7 +10,7 @@ from services.auth.api.schemas import ProfileSchema, TrainerCreateSchema
 from services.auth.domain.roles import CARDS_STAFF
 from services.auth.operations import users
 
-blp = Blueprint("trainers", __name__, description="Comptes des formateurs / Trainer accounts")
+blp = Blueprint("trainers", __name__, description="Trainer accounts")
 
 
 @blp.route("/trainers", methods=["POST"])

@@ -5,6 +5,7 @@ from flask import g
 from flask_smorest import Blueprint
 
 from chassis.errors import Forbidden, TooManyRequests
+from chassis.i18n import N_
 from services.auth.api.context import caller, database, settings
 from services.auth.api.guards import duplicates_as_conflict, require_user
 from services.auth.api.presenters import directory_entry, profile
@@ -13,10 +14,9 @@ from services.auth.db.types import utcnow
 from services.auth.domain.roles import STAFF_ROLES
 from services.auth.operations import directory, users
 
-blp = Blueprint("users", __name__, description="Annuaire des utilisateurs / User directory")
+blp = Blueprint("users", __name__, description="User directory")
 
-TOO_MANY_SEARCHES = ("Trop de recherches dans l'annuaire, réessayez dans un moment. / "
-                     "Too many directory searches, try again in a moment.")
+TOO_MANY_SEARCHES = N_("Trop de recherches dans l'annuaire, réessayez dans un moment.")
 
 
 def directory_caller(view):
@@ -43,8 +43,8 @@ def directory_caller(view):
 @directory_caller
 @blp.arguments(UserSearchQuerySchema, location="query")
 @blp.response(200, DirectoryPageSchema)
-@blp.alt_response(403, description="Ni personnel ni administrateur de maison / Neither staff nor house administrator")
-@blp.alt_response(429, description="Trop de recherches cette minute / Too many searches this minute")
+@blp.alt_response(403, description="Neither staff nor house administrator")
+@blp.alt_response(429, description="Too many searches this minute")
 def search(query):
     """Type-ahead for staff and production house administrators: at most 10 people whose first
     name, last name or email start with the words of ``q`` (accents and case ignored). ASSTSAS staff
@@ -59,7 +59,7 @@ def search(query):
 @blp.route("/users/<string:user_id>", methods=["GET"])
 @require_user(*STAFF_ROLES)
 @blp.response(200, ProfileSchema)
-@blp.alt_response(404, description="Inconnu, ou d'un autre portail / Unknown, or of the other portal")
+@blp.alt_response(404, description="Unknown, or of the other portal")
 def get_user(user_id):
     """Staff: the profile of one person of their own portal (ASSTSAS staff: trainers and ASSTSAS
     staff; AQPM staff: members and AQPM staff). The other portal's people are 404 to them."""

@@ -11,6 +11,8 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
+from chassis.i18n import N_, _
+
 # zxcvbn's score, 0 to 4; 3 is "safely unguessable: moderate protection from an offline slow-hash
 # attack" (under 10^10 guesses is 2), the level zxcvbn's authors recommend requiring.
 MIN_SCORE = 3
@@ -19,43 +21,29 @@ MIN_SCORE = 3
 # password): a start of 64 characters that is not guessable makes the password not guessable.
 CHECKED_LENGTH = 64
 
-TOO_GUESSABLE = ("Ce mot de passe est trop facile à deviner", "This password is too easy to guess")
-ADVICE = ("Ajoutez un ou deux mots peu courants, ou choisissez une phrase que vous seul connaissez.",
-          "Add another word or two (uncommon words are better), or pick a phrase only you know.")
-USES_YOUR_DETAILS = ("il reprend votre nom ou votre courriel", "it uses your name or email")
+# The messages are gettext messages: French here, English in auth's catalogue, shown in the caller's language.
+TOO_GUESSABLE = N_("Ce mot de passe est trop facile à deviner.")
+TOO_GUESSABLE_BECAUSE = N_("Ce mot de passe est trop facile à deviner : %(reason)s.")
+ADVICE = N_("Ajoutez un ou deux mots peu courants, ou choisissez une phrase que vous seul connaissez.")
+USES_YOUR_DETAILS = N_("il reprend votre nom ou votre courriel")
 
-# zxcvbn's warnings (English only in the library), in French and English.
+# zxcvbn's warnings (English only in the library) -> our own reason, translated like any message.
 _WARNINGS = {
-    "Straight rows of keys are easy to guess.": (
-        "une rangée de touches du clavier se devine facilement", "straight rows of keys are easy to guess"),
-    "Short keyboard patterns are easy to guess.": (
-        "un court motif du clavier se devine facilement", "short keyboard patterns are easy to guess"),
-    'Repeats like "aaa" are easy to guess.': (
-        "une répétition comme « aaa » se devine facilement", 'repeats like "aaa" are easy to guess'),
-    'Repeats like "abcabcabc" are only slightly harder to guess than "abc".': (
-        "une répétition comme « abcabcabc » se devine presque aussi facilement que « abc »",
-        'repeats like "abcabcabc" are only slightly harder to guess than "abc"'),
-    'Sequences like "abc" or "6543" are easy to guess.': (
-        "une suite comme « abc » ou « 6543 » se devine facilement",
-        'sequences like "abc" or "6543" are easy to guess'),
-    "Recent years are easy to guess.": (
-        "une année récente se devine facilement", "recent years are easy to guess"),
-    "Dates are often easy to guess.": (
-        "une date se devine souvent facilement", "dates are often easy to guess"),
-    "This is a top-10 common password.": (
-        "c'est l'un des 10 mots de passe les plus courants", "this is a top-10 common password"),
-    "This is a top-100 common password.": (
-        "c'est l'un des 100 mots de passe les plus courants", "this is a top-100 common password"),
-    "This is a very common password.": (
-        "c'est un mot de passe très courant", "this is a very common password"),
-    "This is similar to a commonly used password.": (
-        "il ressemble à un mot de passe courant", "this is similar to a commonly used password"),
-    "A word by itself is easy to guess.": (
-        "un mot seul se devine facilement", "a word by itself is easy to guess"),
-    "Names and surnames by themselves are easy to guess.": (
-        "un prénom ou un nom seul se devine facilement", "names and surnames by themselves are easy to guess"),
-    "Common names and surnames are easy to guess.": (
-        "les prénoms et les noms courants se devinent facilement", "common names and surnames are easy to guess"),
+    "Straight rows of keys are easy to guess.": N_("une rangée de touches du clavier se devine facilement"),
+    "Short keyboard patterns are easy to guess.": N_("un court motif du clavier se devine facilement"),
+    'Repeats like "aaa" are easy to guess.': N_("une répétition comme « aaa » se devine facilement"),
+    'Repeats like "abcabcabc" are only slightly harder to guess than "abc".': N_(
+        "une répétition comme « abcabcabc » se devine presque aussi facilement que « abc »"),
+    'Sequences like "abc" or "6543" are easy to guess.': N_("une suite comme « abc » ou « 6543 » se devine facilement"),
+    "Recent years are easy to guess.": N_("une année récente se devine facilement"),
+    "Dates are often easy to guess.": N_("une date se devine souvent facilement"),
+    "This is a top-10 common password.": N_("c'est l'un des 10 mots de passe les plus courants"),
+    "This is a top-100 common password.": N_("c'est l'un des 100 mots de passe les plus courants"),
+    "This is a very common password.": N_("c'est un mot de passe très courant"),
+    "This is similar to a commonly used password.": N_("il ressemble à un mot de passe courant"),
+    "A word by itself is easy to guess.": N_("un mot seul se devine facilement"),
+    "Names and surnames by themselves are easy to guess.": N_("un prénom ou un nom seul se devine facilement"),
+    "Common names and surnames are easy to guess.": N_("les prénoms et les noms courants se devinent facilement"),
 }
 
 
@@ -100,13 +88,14 @@ def user_inputs(first_name: str | None, last_name: str | None, *details: str | N
             continue
         words.append(detail)
         if "@" in detail:
-            local, _, domain = detail.partition("@")
+            local, _at, domain = detail.partition("@")
             words += [local, domain.split(".")[0], *local.replace("-", ".").replace("_", ".").split(".")]
     return [w.strip().lower() for w in words if len(w.strip()) >= 2]
 
 
 def guessability_problem(password: str, inputs: list[str]) -> str | None:
-    """None when ``password`` is hard enough to guess, else the "Texte. / Text." message saying why."""
+    """None when ``password`` is hard enough to guess, else the message saying why, in the language of
+    the moment (zxcvbn's own English feedback is never shown: its warning picks one of our reasons)."""
     checked = password[:CHECKED_LENGTH]
     with _LOCK:
         result = _estimator()(checked, user_inputs=inputs, max_length=CHECKED_LENGTH)
@@ -115,6 +104,5 @@ def guessability_problem(password: str, inputs: list[str]) -> str | None:
     reason = _WARNINGS.get(result["feedback"].get("warning") or "")
     if reason is None and any(match.get("dictionary_name") == "user_inputs" for match in result["sequence"]):
         reason = USES_YOUR_DETAILS
-    fr = f"{TOO_GUESSABLE[0]} : {reason[0]}." if reason else f"{TOO_GUESSABLE[0]}."
-    en = f"{TOO_GUESSABLE[1]}: {reason[1]}." if reason else f"{TOO_GUESSABLE[1]}."
-    return f"{fr} {ADVICE[0]} / {en} {ADVICE[1]}"
+    problem = _(TOO_GUESSABLE_BECAUSE, reason=_(reason)) if reason else _(TOO_GUESSABLE)
+    return f"{problem} {_(ADVICE)}"

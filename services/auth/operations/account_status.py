@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from chassis.account_status import DISABLED_EVENT, ENABLED_EVENT, record_status
 from chassis.errors import Conflict
+from chassis.i18n import N_
 from chassis.tokens import Principal
 from services.auth.db.models import User
 from services.auth.db.types import utcnow
@@ -20,7 +21,7 @@ from services.auth.operations import security_events as trail
 from services.auth.operations import users
 from services.auth.operations.sessions import revoke_other_sessions
 
-NOT_YOURSELF = "Vous ne pouvez pas désactiver votre propre compte. / You cannot disable your own account."
+NOT_YOURSELF = N_("Vous ne pouvez pas désactiver votre propre compte.")
 
 
 def set_disabled(session: Session, staff: Principal, user_id: str, disabled: bool, address: str) -> User:

@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from chassis.i18n import N_
 from chassis.tokens import Principal
 from services.auth.db.models import DirectoryRequestWindow, KnownHouseAdmin, User
 from services.auth.db.types import UtcDateTime
@@ -28,8 +29,7 @@ from services.auth.operations.users import search_users
 MIN_QUERY_LENGTH = 2
 MAX_RESULTS = 10
 WINDOW = timedelta(minutes=1)
-RESERVED = ("L'annuaire est réservé au personnel et aux administrateurs de maisons de production. / "
-            "The directory is for staff and production house administrators only.")
+RESERVED = N_("L'annuaire est réservé au personnel et aux administrateurs de maisons de production.")
 
 
 def administers_a_house(session: Session, user_id: str) -> bool:

@@ -25,6 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from chassis.errors import Conflict, NotFound, ValidationFailed
+from chassis.i18n import N_
 from chassis.logging import get_logger
 from services.auth import events
 from services.auth.db.models import EmailChange, RefreshToken, User
@@ -36,11 +37,9 @@ from services.auth.operations.context import AuthContext
 from services.auth.operations.sessions import check_not_throttled, record_failed_attempt
 from services.auth.operations.users import EMAIL_TAKEN, email_taken, issue_temporary_password, refuse_taken_email
 
-PASSWORD_REQUIRED = ("Entrez votre mot de passe actuel pour changer de courriel. / "
-                     "Enter your current password to change your email.")
-WRONG_PASSWORD = "Le mot de passe actuel est incorrect. / The current password is incorrect."
-LINK_INVALID = ("Ce lien n'est plus valide (déjà utilisé, remplacé ou expiré). / "
-                "This link is no longer valid (already used, replaced or expired).")
+PASSWORD_REQUIRED = N_("Entrez votre mot de passe actuel pour changer de courriel.")
+WRONG_PASSWORD = N_("Le mot de passe actuel est incorrect.")
+LINK_INVALID = N_("Ce lien n'est plus valide (déjà utilisé, remplacé ou expiré).")
 
 
 @dataclass(frozen=True)

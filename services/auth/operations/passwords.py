@@ -7,6 +7,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from chassis.errors import ValidationFailed
+from chassis.i18n import N_
 from chassis.logging import get_logger
 from services.auth import events
 from services.auth.db.models import RefreshToken, User
@@ -29,9 +30,8 @@ from services.auth.operations.sessions import (
 )
 from services.auth.operations.users import issue_temporary_password, new_password_problem
 
-WRONG_OLD_PASSWORD = "L'ancien mot de passe est incorrect. / The old password is incorrect."
-SAME_PASSWORD = ("Le nouveau mot de passe doit être différent de l'ancien. / "
-                 "The new password must differ from the old one.")
+WRONG_OLD_PASSWORD = N_("L'ancien mot de passe est incorrect.")
+SAME_PASSWORD = N_("Le nouveau mot de passe doit être différent de l'ancien.")
 
 
 def change_password(ctx: AuthContext, user_id: str, session_id: str | None, old_password: str,

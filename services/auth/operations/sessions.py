@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from chassis.account_status import ACCOUNT_DISABLED
 from chassis.errors import Forbidden, TooManyRequests, Unauthorized
+from chassis.i18n import N_
 from services.auth.db.models import RefreshToken, User
 from services.auth.db.types import utcnow
 from services.auth.domain.passwords import verify_password
@@ -31,8 +32,8 @@ from services.auth.domain.usernames import is_card_number, normalize_card_number
 from services.auth.operations import security_events as trail
 from services.auth.operations.context import AuthContext
 
-INVALID_CREDENTIALS = "Identifiant ou mot de passe invalide. / Invalid login or password."
-INVALID_REFRESH = "Session expirée ou révoquée : reconnectez-vous. / Session expired or revoked: log in again."
+INVALID_CREDENTIALS = N_("Identifiant ou mot de passe invalide.")
+INVALID_REFRESH = N_("Session expirée ou révoquée : reconnectez-vous.")
 
 
 @dataclass(frozen=True)

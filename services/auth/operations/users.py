@@ -10,6 +10,7 @@ from sqlalchemy import String, cast, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from chassis.errors import Conflict, NotFound
+from chassis.i18n import N_
 from chassis.logging import get_logger
 from chassis.tokens import Principal
 from services.auth import events
@@ -22,10 +23,9 @@ from services.auth.domain.portals import staff_sees
 from services.auth.domain.text import fold, normalize_email, search_terms
 from services.auth.domain.usernames import normalize_card_number, username_from_card
 
-EMAIL_TAKEN = "Cette adresse courriel est déjà utilisée. / This email address is already in use."
-NOT_FOUND = "Utilisateur introuvable. / User not found."
-CARD_TAKEN = ("Ce numéro de carte (ou ce nom d'utilisateur) est déjà utilisé. / "
-              "This card number (or username) is already in use.")
+EMAIL_TAKEN = N_("Cette adresse courriel est déjà utilisée.")
+NOT_FOUND = N_("Utilisateur introuvable.")
+CARD_TAKEN = N_("Ce numéro de carte (ou ce nom d'utilisateur) est déjà utilisé.")
 
 
 @dataclass(frozen=True)

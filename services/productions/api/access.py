@@ -15,7 +15,7 @@ from services.productions.domain.access import AQPM_ROLES
 from services.productions.operations import access
 from services.productions.operations.lookups import managed_sheet
 
-blp = Blueprint("access", __name__, description="Accès au SET / SET access (P6, P7)")
+blp = Blueprint("access", __name__, description="SET access (P6, P7)")
 
 
 @aqpm_list(blp, "/sheets/<sheet_id>/access", PageQuery, AccessOut, "AccessList")

@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from chassis.errors import ValidationFailed
+from chassis.i18n import _
 from chassis.paging import paged
 from services.productions.api.context import caller, database
 from services.productions.api.listing import aqpm_list
@@ -13,7 +14,7 @@ from services.productions.api.schemas import AuditOut, AuditQuery
 from services.productions.db.models import AuditEntry, KnownUser
 from services.productions.operations.lookups import house_for, is_staff
 
-blp = Blueprint("audit", __name__, description="Journal d'audit / Audit trail (X4)")
+blp = Blueprint("audit", __name__, description="Audit trail (X4)")
 
 
 def _names(session, ids: set[str]) -> dict[str, str]:
@@ -33,7 +34,7 @@ def list_audit(query):
             house_for(session, query["house_id"], principal)
             statement = statement.where(AuditEntry.house_id == query["house_id"])
         elif not is_staff(principal):
-            raise ValidationFailed(fields={"house_id": ["Indiquez la maison. / Give the house."]})
+            raise ValidationFailed(fields={"house_id": [_("Indiquez la maison.")]})
         if query["sheet_id"]:
             statement = statement.where(AuditEntry.sheet_id == query["sheet_id"])
         if query["action"]:

@@ -9,7 +9,7 @@ from services.productions.api.context import database, handoff_keys, handoff_set
 from services.productions.api.schemas import HandoffVerified, HandoffVerify
 from services.productions.operations.handoffs import verify_and_use
 
-blp = Blueprint("handoffs", __name__, description="Transfert vers le SET / SET hand-off (P7)")
+blp = Blueprint("handoffs", __name__, description="SET hand-off (P7)")
 
 
 @blp.route("/.well-known/jwks.json", methods=["GET"])

@@ -24,7 +24,7 @@ from services.productions.domain.names import comparison_key
 from services.productions.operations import houses
 from services.productions.operations.lookups import administered_house_ids, house_for, is_staff
 
-blp = Blueprint("houses", __name__, description="Maisons de production / Production houses (P4)")
+blp = Blueprint("houses", __name__, description="Production houses (P4)")
 
 
 @aqpm_list(blp, "/houses", HouseListQuery, HouseOut, "HouseList")

@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from chassis.errors import NotFound
+from chassis.i18n import _
 from chassis.paging import paged
 from chassis.tokens import require_auth
 from services.productions.api.context import caller, database
@@ -17,7 +18,7 @@ from services.productions.domain.names import comparison_key
 from services.productions.operations.lookups import administered_house_ids, is_staff
 from services.productions.operations.producers import create_producer as create
 
-blp = Blueprint("producers", __name__, description="Producteurs / Producers (P3)")
+blp = Blueprint("producers", __name__, description="Producers (P3)")
 
 
 def _visible_producers(session, principal):
@@ -62,5 +63,5 @@ def get_producer(producer_id):
     with database().reading() as session:
         producer = session.scalar(_visible_producers(session, principal).where(Producer.id == producer_id))
         if producer is None:
-            raise NotFound("Producteur introuvable. / Producer not found.")
+            raise NotFound(_("Producteur introuvable."))
         return producer_dict(producer)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from chassis.i18n import N_, _
 from services.productions.domain.names import tidy
 from services.productions.domain.sheets import PRODUCTION_TYPES
 from services.productions.operations.audit import ACTIONS
@@ -32,7 +33,7 @@ class LongText(fields.String):
 
 def _unique(values: list) -> None:
     if len(set(values)) != len(values):
-        raise ValidationError("Chaque valeur ne peut paraître qu'une fois. / Each value may appear only once.")
+        raise ValidationError(_("Chaque valeur ne peut paraître qu'une fois."))
 
 
 # ---- paging and lists ---------------------------------------------------------------------------
@@ -77,7 +78,7 @@ class HouseUpdate(Schema):
     @validates_schema
     def _not_empty(self, data, **kwargs):
         if not data:
-            raise ValidationError("Indiquez name ou status. / Give name or status.", "_schema")
+            raise ValidationError(_("Indiquez name ou status."), "_schema")
 
 
 class AdminAdd(Schema):
@@ -124,7 +125,7 @@ class ProducerCreate(Schema):
     email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=320))
     phone = Text(load_default=None, allow_none=True,
                  validate=validate.Regexp(r"^[0-9 +().#x-]{7,40}$",
-                                          error="Numéro de téléphone invalide. / Invalid phone number."))
+                                          error=N_("Numéro de téléphone invalide.")))
 
 
 class ProducerOut(Schema):
@@ -162,7 +163,7 @@ class SheetUpdate(_SheetFields):
     @validates_schema
     def _not_empty(self, data, **kwargs):
         if not data:
-            raise ValidationError("Indiquez au moins un champ à modifier. / Give at least one field to change.",
+            raise ValidationError(_("Indiquez au moins un champ à modifier."),
                                   "_schema")
 
 

@@ -15,7 +15,7 @@ from services.productions.domain.access import AQPM_ROLES, SheetRelation
 from services.productions.operations import sheets
 from services.productions.operations.lookups import accessible_sheet_ids, administered_house_ids, is_staff, sheet_for
 
-blp = Blueprint("sheets", __name__, description="Fiches de production / Production sheets (P5)")
+blp = Blueprint("sheets", __name__, description="Production sheets (P5)")
 
 
 @aqpm_list(blp, "/sheets", SheetListQuery, SheetOut, "SheetList")

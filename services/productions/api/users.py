@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from chassis.errors import Forbidden
+from chassis.i18n import _
 from services.productions.api.context import caller, database
 from services.productions.api.listing import aqpm_list
 from services.productions.api.schemas import UserOut, UserSearchQuery
@@ -12,7 +13,7 @@ from services.productions.db.models import KnownUser
 from services.productions.domain.names import comparison_key
 from services.productions.operations.lookups import administers_any_house, is_staff
 
-blp = Blueprint("users", __name__, description="Utilisateurs inscrits / Registered users (P4, P6)")
+blp = Blueprint("users", __name__, description="Registered users (P4, P6)")
 
 
 @aqpm_list(blp, "/users", UserSearchQuery, UserOut, "UserList")
@@ -23,7 +24,7 @@ def search_users(query):
     principal = caller()
     with database().reading() as session:
         if not (is_staff(principal) or administers_any_house(session, principal.user_id)):
-            raise Forbidden("Réservé aux administrateurs de maisons. / For house administrators only.")
+            raise Forbidden(_("Réservé aux administrateurs de maisons."))
         words = comparison_key(query["q"]).split()[:5]
         rows = session.scalars(select(KnownUser)
                                .where(KnownUser.nameable.is_(True),

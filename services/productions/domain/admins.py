@@ -1,11 +1,12 @@
 """House administrators (P4): delegates by default, and a warning past a few extra ones."""
 from __future__ import annotations
 
+from chassis.i18n import N_, _
+
 RECOMMENDED_EXTRA_ADMINS = 4
 
-EXTRA_ADMINS_WARNING = ("L'AQPM recommande de ne pas ajouter plus de 3 ou 4 administrateurs additionnels "
-                        "({count} actuellement). / AQPM recommends no more than 3 or 4 additional "
-                        "administrators ({count} now).")
+EXTRA_ADMINS_WARNING = N_("L'AQPM recommande de ne pas ajouter plus de 3 ou 4 administrateurs additionnels "
+                          "(%(count)s actuellement).")
 
 
 def extra_admin_count(delegate_flags: list[bool]) -> int:
@@ -16,5 +17,5 @@ def extra_admin_count(delegate_flags: list[bool]) -> int:
 def extra_admins_warning(delegate_flags: list[bool]) -> str | None:
     count = extra_admin_count(delegate_flags)
     if count > RECOMMENDED_EXTRA_ADMINS:
-        return EXTRA_ADMINS_WARNING.format(count=count)
+        return _(EXTRA_ADMINS_WARNING, count=count)
     return None

@@ -3,21 +3,22 @@ from __future__ import annotations
 
 from datetime import date
 
+from chassis.i18n import N_
+
 PRODUCTION_TYPES = {
-    "feature_film": "Long métrage / Feature film",
-    "short_film": "Court métrage / Short film",
-    "series": "Série / Series",
-    "tv_movie": "Téléfilm / TV movie",
-    "documentary": "Documentaire / Documentary",
-    "commercial": "Publicité / Commercial",
-    "music_video": "Vidéoclip / Music video",
-    "web_series": "Websérie / Web series",
-    "corporate": "Vidéo corporative / Corporate video",
-    "other": "Autre / Other",
+    "feature_film": N_("Long métrage"),
+    "short_film": N_("Court métrage"),
+    "series": N_("Série"),
+    "tv_movie": N_("Téléfilm"),
+    "documentary": N_("Documentaire"),
+    "commercial": N_("Publicité"),
+    "music_video": N_("Vidéoclip"),
+    "web_series": N_("Websérie"),
+    "corporate": N_("Vidéo corporative"),
+    "other": N_("Autre"),
 }
 
-DATES_MESSAGE = ("La fin du tournage doit être le même jour ou après le début. / "
-                 "The shooting end must be on or after the start.")
+DATES_MESSAGE = N_("La fin du tournage doit être le même jour ou après le début.")
 
 
 def shooting_dates_errors(start: date | None, end: date | None) -> dict:

@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from chassis.errors import Conflict, Forbidden, NotFound
+from chassis.i18n import N_, _
 from chassis.tokens import Principal
 from services.productions import events
 from services.productions.db.models import KnownUser, Sheet, SheetAccess
@@ -20,8 +21,7 @@ from services.productions.operations.lookups import (
 )
 from services.productions.operations.signing import HandoffKeys
 
-MANAGERS_ONLY = ("Seuls les administrateurs de la maison gèrent les accès. / "
-                 "Only the house's administrators manage access.")
+MANAGERS_ONLY = N_("Seuls les administrateurs de la maison gèrent les accès.")
 
 
 def _grant_of(session: Session, sheet_id: str, user_id: str) -> SheetAccess | None:
@@ -36,7 +36,7 @@ def _changed(session: Session, event_type: str, action: str, sheet: Sheet, user_
 
 def grant_access(session: Session, principal: Principal, sheet_id: str, user_id: str) -> tuple[SheetAccess, bool]:
     """The grant, and whether it is new (granting twice is one grant)."""
-    sheet, _ = managed_sheet(session, sheet_id, principal, MANAGERS_ONLY)
+    sheet, _relation = managed_sheet(session, sheet_id, principal, MANAGERS_ONLY)
     nameable_user_or_422(session, user_id)
     existing = _grant_of(session, sheet.id, user_id)
     if existing is not None:
@@ -46,18 +46,17 @@ def grant_access(session: Session, principal: Principal, sheet_id: str, user_id:
     try:
         session.flush()
     except IntegrityError:
-        raise Conflict("Cet accès vient d'être accordé. / This access was just granted.") from None
+        raise Conflict(_("Cet accès vient d'être accordé.")) from None
     _changed(session, events.ACCESS_GRANTED, "access_granted", sheet, user_id, principal.user_id)
     session.refresh(grant)
     return grant, True
 
 
 def revoke_access(session: Session, principal: Principal, sheet_id: str, user_id: str) -> None:
-    sheet, _ = managed_sheet(session, sheet_id, principal, MANAGERS_ONLY)
+    sheet, _relation = managed_sheet(session, sheet_id, principal, MANAGERS_ONLY)
     grant = _grant_of(session, sheet.id, user_id)
     if grant is None:
-        raise NotFound("Cet utilisateur n'a pas accès à cette production. / "
-                       "This user has no access to this production.")
+        raise NotFound(_("Cet utilisateur n'a pas accès à cette production."))
     session.delete(grant)
     _changed(session, events.ACCESS_REVOKED, "access_revoked", sheet, user_id, principal.user_id)
 
@@ -70,12 +69,10 @@ def go_to_set(session: Session, principal: Principal, sheet_id: str, keys: Hando
         raise NotFound(UNKNOWN_SHEET)
     relation = sheet_relation(session, sheet, principal.user_id, is_staff(principal))
     if not relation.can_go_to_set:
-        raise Forbidden("Vous n'êtes pas autorisé à faire des demandes au SET pour cette production. / "
-                        "You are not authorized to make SET requests for this production.")
+        raise Forbidden(_("Vous n'êtes pas autorisé à faire des demandes au SET pour cette production."))
     if not sheet.house.is_active:
-        raise Conflict("La maison de production est inactive. / The production house is inactive.")
+        raise Conflict(_("La maison de production est inactive."))
     user = session.get(KnownUser, principal.user_id)
     if user is None:
-        raise Conflict("Votre profil n'est pas encore synchronisé; réessayez dans un instant. / "
-                       "Your profile is not synchronized yet; try again in a moment.")
+        raise Conflict(_("Votre profil n'est pas encore synchronisé; réessayez dans un instant."))
     return issue(session, keys, settings, sheet, user)

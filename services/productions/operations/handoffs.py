@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from chassis.db import Database
 from chassis.errors import Conflict, Forbidden, Unauthorized
+from chassis.i18n import N_, _
 from services.productions import events
 from services.productions.db.models import Handoff, KnownUser, Sheet
 from services.productions.domain.handoff import HandoffSubject, expiry, handoff_claims, redirect_url
@@ -24,7 +25,7 @@ from services.productions.operations.lookups import has_sheet_access, is_house_a
 from services.productions.operations.signing import ALGORITHM, HandoffKeys
 
 REQUIRED_CLAIMS = ["exp", "iat", "nbf", "sub", "jti", "aud", "iss"]
-INVALID = "Jeton de transfert invalide ou expiré. / Invalid or expired hand-off token."
+INVALID = N_("Jeton de transfert invalide ou expiré.")
 
 
 @dataclass(frozen=True)
@@ -83,12 +84,12 @@ def verify_and_use(db: Database, keys: HandoffKeys, settings: HandoffSettings, t
         used = session.execute(update(Handoff).where(Handoff.jti == handoff.jti, Handoff.used_at.is_(None))
                                .values(used_at=datetime.now(UTC)))
         if used.rowcount != 1:
-            raise Conflict("Ce jeton de transfert a déjà été utilisé. / This hand-off token was already used.",
+            raise Conflict(_("Ce jeton de transfert a déjà été utilisé."),
                            code="token_already_used")
         sheet = session.get(Sheet, handoff.sheet_id)
         allowed = sheet is not None and sheet.house.is_active and (
             has_sheet_access(session, sheet.id, handoff.user_id) or is_house_admin(session, sheet.house_id,
                                                                                     handoff.user_id))
     if not allowed:  # the "used" mark was committed: a token refused once is never good again
-        raise Forbidden("Cet accès au SET a été retiré. / This SET access was withdrawn.")
+        raise Forbidden(_("Cet accès au SET a été retiré."))
     return claims

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from chassis.i18n import N_, _
 from chassis.tokens import Principal
 from services.productions import events
 from services.productions.db.models import House, HouseAdmin
@@ -18,7 +19,7 @@ from services.productions.domain.names import comparison_key
 from services.productions.operations import audit
 from services.productions.operations.lookups import house_for, is_staff, nameable_user_or_422
 
-NAME_TAKEN = "Une maison porte déjà ce nom. / A house already has this name."
+NAME_TAKEN = N_("Une maison porte déjà ce nom.")
 
 
 def _name_taken(session: Session, name: str, except_id: str | None = None) -> bool:
@@ -78,8 +79,7 @@ def update_house(session: Session, principal: Principal, house_id: str, body: di
     """Administrators may rename their house; only AQPM staff change its status (active / inactive)."""
     house = house_for(session, house_id, principal)
     if "status" in body and body["status"] != house.status and not is_staff(principal):
-        raise Forbidden("Seul le personnel de l'AQPM change le statut d'une maison. / "
-                        "Only AQPM staff change a house's status.")
+        raise Forbidden(_("Seul le personnel de l'AQPM change le statut d'une maison."))
     changes = {}
     if "name" in body and body["name"] != house.name:
         if _name_taken(session, body["name"], except_id=house.id):
@@ -101,14 +101,14 @@ def add_admin(session: Session, principal: Principal, house_id: str, user_id: st
     Only staff may name a delegate."""
     house = house_for(session, house_id, principal)
     if delegate and not is_staff(principal):
-        raise Forbidden("Seul le personnel de l'AQPM nomme les délégués. / Only AQPM staff name delegates.")
+        raise Forbidden(_("Seul le personnel de l'AQPM nomme les délégués."))
     nameable_user_or_422(session, user_id)
     if any(admin.user_id == user_id for admin in house.admins):
         return house, False
     try:
         _add_admin(session, house, user_id, principal.user_id, delegate=delegate)
     except IntegrityError:
-        raise Conflict("Cet administrateur vient d'être ajouté. / This administrator was just added.") from None
+        raise Conflict(_("Cet administrateur vient d'être ajouté.")) from None
     return house, True
 
 
@@ -117,9 +117,9 @@ def remove_admin(session: Session, principal: Principal, house_id: str, user_id:
     house = house_for(session, house_id, principal)
     admin = next((a for a in house.admins if a.user_id == user_id), None)
     if admin is None:
-        raise NotFound("Cet utilisateur n'administre pas cette maison. / This user does not administer this house.")
+        raise NotFound(_("Cet utilisateur n'administre pas cette maison."))
     if not can_remove_admin(actor_is_staff=is_staff(principal), target_is_delegate=admin.delegate):
-        raise Forbidden("Seul le personnel de l'AQPM retire un délégué. / Only AQPM staff remove a delegate.")
+        raise Forbidden(_("Seul le personnel de l'AQPM retire un délégué."))
     house.admins.remove(admin)
     session.flush()
     events.emit(session, events.HOUSE_ADMIN_REMOVED, {

@@ -6,14 +6,14 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from chassis.errors import Forbidden, NotFound, ValidationFailed
+from chassis.i18n import N_
 from chassis.tokens import Principal
 from services.productions.db.models import House, HouseAdmin, KnownUser, Sheet, SheetAccess
 from services.productions.domain.access import STAFF, SheetRelation
 
-UNKNOWN_USER = ("Aucun utilisateur inscrit ne correspond; la personne doit d'abord s'inscrire. / "
-                "No registered user matches; the person must register first.")
-UNKNOWN_HOUSE = "Maison de production introuvable. / Production house not found."
-UNKNOWN_SHEET = "Fiche de production introuvable. / Production sheet not found."
+UNKNOWN_USER = N_("Aucun utilisateur inscrit ne correspond; la personne doit d'abord s'inscrire.")
+UNKNOWN_HOUSE = N_("Maison de production introuvable.")
+UNKNOWN_SHEET = N_("Fiche de production introuvable.")
 
 
 def is_staff(principal: Principal) -> bool:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chassis.errors import Conflict, ValidationFailed
+from chassis.i18n import N_
 from chassis.tokens import Principal
 from services.productions import events
 from services.productions.db.models import House, ProducerHouse, Sheet
@@ -23,10 +24,9 @@ from services.productions.operations.lookups import (
 
 OPTIONAL_FIELDS = ("producer_id", "production_type", "shooting_start", "shooting_end", "location",
                    "union_agreements", "description")
-INACTIVE_HOUSE = ("La maison de production est inactive. / The production house is inactive.")
-UNKNOWN_PRODUCER = ("Producteur introuvable pour cette maison. / No such producer for this house.")
-EDITORS_ONLY = ("Seuls les administrateurs de la maison modifient la fiche. / "
-                "Only the house's administrators edit the sheet.")
+INACTIVE_HOUSE = N_("La maison de production est inactive.")
+UNKNOWN_PRODUCER = N_("Producteur introuvable pour cette maison.")
+EDITORS_ONLY = N_("Seuls les administrateurs de la maison modifient la fiche.")
 
 
 def _check_dates(start, end) -> None:
