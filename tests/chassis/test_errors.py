@@ -7,7 +7,16 @@ def test_missing_field_is_422_with_field_errors(client, tokens):
     assert response.status_code == 422
     error = response.get_json()["error"]
     assert error["code"] == "validation_error"
-    assert error["fields"] == {"title": ["Missing data for required field."]}
+    assert error["fields"] == {"title": ["Champ obligatoire."]}  # no Accept-Language: French
+
+
+def test_field_errors_and_message_are_in_the_callers_language(client, tokens):
+    response = client.post("/notes", json={"title": 3, "extra": 1},
+                           headers={**tokens.headers("u1", ["trainer"]), "Accept-Language": "en-CA,en;q=0.8"})
+    assert response.status_code == 422 and response.headers["Content-Language"] == "en"
+    error = response.get_json()["error"]
+    assert error["message"] == "Some fields are invalid."
+    assert error["fields"] == {"title": ["Not a valid string."], "extra": ["Unknown field."]}
 
 
 def test_wrong_type_and_unknown_field_are_reported_per_field(client, tokens):
@@ -85,6 +94,6 @@ def test_nul_characters_are_refused_in_bodies_and_query_strings(client, tokens):
     body = client.post("/notes", json={"title": "a\x00b"}, headers=tokens.headers("u1", ["trainer"]))
     assert body.status_code == 422
     assert body.get_json()["error"]["fields"] == {
-        "title": ["Caractère nul interdit. / The NUL character is not allowed."]}
+        "title": ["Caractère nul interdit."]}
     query = client.get("/whoami?q=a%00b", headers=tokens.headers("u1", ["trainer"]))
     assert query.status_code == 422 and "q" in query.get_json()["error"]["fields"]

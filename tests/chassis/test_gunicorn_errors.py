@@ -13,13 +13,15 @@ def _parse(raw: bytes) -> tuple[str, dict, dict]:
     return f"HTTP/1.1 {response.status_code} {response.reason}", response.headers, response.json()
 
 
-def test_a_client_error_says_what_gunicorn_refused_in_both_languages():
+def test_a_client_error_says_what_gunicorn_refused_in_french():
+    # gunicorn refuses the request before any header is read: the platform's default language.
     status, headers, body = _parse(json_error_response(400, "Bad Request", "Invalid HTTP Header: 'X-NOTE'"))
 
     assert status == "HTTP/1.1 400 Bad Request"
     assert headers["Content-Type"] == "application/json" and headers["Connection"] == "close"
+    assert headers["Content-Language"] == "fr"
     assert body == {"error": {"code": "bad_request", "message": (
-        "La requête est mal formée. / The request is malformed (Invalid HTTP Header: 'X-NOTE').")}}
+        "La requête est mal formée (Invalid HTTP Header: 'X-NOTE').")}}
 
 
 def test_each_status_keeps_its_own_code_and_a_server_error_tells_nothing_more():
