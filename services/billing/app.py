@@ -11,15 +11,14 @@ from services.billing.domain.log_scrubbing import install_card_scrubbing
 from services.billing.domain.payments import make_provider
 from services.billing.domain.payments.provider import PaymentProvider
 
-DESCRIPTION = """Factures et paiements des demandes de cartes (ASSTSAS).
-Invoices and payments for card requests: one invoice per submitted session, card payments through
+DESCRIPTION = """Invoices and payments for card requests: one invoice per submitted session, card payments through
 the configured provider (sandbox by default), cheques and direct deposits recorded by staff."""
 
 
 def create_app(config: ServiceConfig | None = None, db: Database | None = None,
                token_verifier: TokenVerifier | None = None, payment_provider: PaymentProvider | None = None):
     config = config or load_config()
-    service = create_service_app(config, title="Guichet — Facturation / Billing", description=DESCRIPTION,
+    service = create_service_app(config, title="Guichet — Billing", description=DESCRIPTION,
                                  db=db, token_verifier=token_verifier)
     install_card_scrubbing()
     settings = BillingSettings.from_config(config)

@@ -10,15 +10,13 @@ from chassis.tokens import TokenVerifier
 from services.cards.api import attestations, participants, reference, sessions, staff
 from services.cards.config import CardsSettings, load_config
 
-DESCRIPTION = ("Guichet — Demande de cartes : demandes de cartes des formateurs, participants, paiement, "
-               "attestations et vérification publique. / Trainers' card requests, participants, payment, "
-               "attestations and public verification.")
+DESCRIPTION = "Guichet — Cards: trainers' card requests, participants, payment, attestations and public verification."
 
 
 def create_app(config: ServiceConfig | None = None, db: Database | None = None,
                token_verifier: TokenVerifier | None = None) -> Flask:
     config = config or load_config()
-    service = create_service_app(config, title="Guichet — Cartes / Cards", description=DESCRIPTION, db=db,
+    service = create_service_app(config, title="Guichet — Cards", description=DESCRIPTION, db=db,
                                  token_verifier=token_verifier)
     service.app.extensions["cards_settings"] = CardsSettings.from_config(config)
     for module in (reference, sessions, participants, attestations, staff):

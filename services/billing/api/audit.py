@@ -12,7 +12,7 @@ from services.billing.api.schemas import AuditList, AuditQuery
 from services.billing.db.models import AuditEntry, PaymentAllocation
 from services.billing.operations.payments import STAFF_ROLE
 
-blp = Blueprint("audit", __name__, description="Journal d'audit / Audit trail (X4)")
+blp = Blueprint("audit", __name__, description="Audit trail (X4)")
 
 
 @blp.route("/audit", methods=["GET"])

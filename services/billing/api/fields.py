@@ -6,9 +6,10 @@ from decimal import Decimal, InvalidOperation
 
 from marshmallow import ValidationError, fields
 
+from chassis.i18n import N_, _
+
 _MONEY = re.compile(r"^\d{1,9}(\.\d{1,2})?$")
-MONEY_MESSAGE = ("Montant invalide : un nombre positif d'au plus deux décimales, par ex. \"24.00\". / "
-                 "Invalid amount: a positive number with at most two decimals, e.g. \"24.00\".")
+MONEY_MESSAGE = (N_("Montant invalide : un nombre positif d'au plus deux décimales, par ex. \"24.00\"."))
 
 
 class Trimmed(fields.String):
@@ -31,7 +32,7 @@ class MoneyInput(fields.Field):
         except InvalidOperation:
             raise ValidationError(MONEY_MESSAGE) from None
         if amount <= 0:
-            raise ValidationError("Le montant doit être positif. / The amount must be positive.")
+            raise ValidationError(_("Le montant doit être positif."))
         return amount
 
     def _serialize(self, value, attr, obj, **kwargs):

@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from chassis.errors import NotFound
+from chassis.i18n import _
 from chassis.paging import paged
 from chassis.tokens import current_principal, require_auth
 from services.billing.api import context
@@ -15,14 +16,14 @@ from services.billing.db.models import Invoice
 from services.billing.operations.invoices import invoice_pdf
 from services.billing.operations.payments import STAFF_ROLE, invoice_visible_to
 
-blp = Blueprint("invoices", __name__, description="Factures / Invoices (C8, C10, X3)")
+blp = Blueprint("invoices", __name__, description="Invoices (C8, C10, X3)")
 READERS = ("trainer", STAFF_ROLE)
 
 
 def visible_invoice(session, invoice_id: str) -> Invoice:
     invoice = session.get(Invoice, invoice_id) if len(invoice_id) <= 36 else None
     if not invoice_visible_to(invoice, current_principal()):
-        raise NotFound("Facture introuvable. / Invoice not found.")
+        raise NotFound(_("Facture introuvable."))
     return invoice
 
 
@@ -59,7 +60,7 @@ def get_invoice(invoice_id: str):
 
 @blp.route("/invoices/<invoice_id>/pdf", methods=["GET"])
 @require_auth(*READERS)
-@blp.response(200, description="La facture en PDF. / The invoice as PDF.", content_type="application/pdf")
+@blp.response(200, description="The invoice as PDF.", content_type="application/pdf")
 def get_invoice_pdf(invoice_id: str):
     """The invoice PDF, drawn from its current state (balance and status included)."""
     with context.database().reading() as session:

@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from chassis.errors import ApiError, Forbidden, NotFound, error_body
+from chassis.i18n import _
 from chassis.paging import paged
 from chassis.tokens import current_principal, require_auth
 from services.billing.api import context
@@ -31,7 +32,7 @@ from services.billing.operations.payments import (
     record_manual_payment,
 )
 
-blp = Blueprint("payments", __name__, description="Paiements / Payments (C9, C10, X4)")
+blp = Blueprint("payments", __name__, description="Payments (C9, C10, X4)")
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 _KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
 
@@ -40,15 +41,13 @@ def _idempotency_key(required: bool) -> str | None:
     key = request.headers.get(IDEMPOTENCY_HEADER)
     if key is None:
         if required:
-            raise ApiError("L'en-tête Idempotency-Key est requis pour un paiement par carte. / "
-                           "The Idempotency-Key header is required for a card payment.",
+            raise ApiError(_("L'en-tête Idempotency-Key est requis pour un paiement par carte."),
                            status=400, code="idempotency_key_required",
-                           fields={IDEMPOTENCY_HEADER: ["Requis. / Required."]})
+                           fields={IDEMPOTENCY_HEADER: [_("Requis.")]})
         return None
     if not _KEY_PATTERN.match(key):
-        raise ApiError("Idempotency-Key invalide (1 à 255 caractères visibles). / "
-                       "Invalid Idempotency-Key (1 to 255 visible characters).", status=400,
-                       code="bad_request", fields={IDEMPOTENCY_HEADER: ["Invalide. / Invalid."]})
+        raise ApiError(_("Idempotency-Key invalide (1 à 255 caractères visibles)."), status=400,
+                       code="bad_request", fields={IDEMPOTENCY_HEADER: [_("Invalide.")]})
     return key
 
 
@@ -78,7 +77,7 @@ def _fingerprint(invoice_id: str, data: dict) -> str:
 @require_auth("trainer", STAFF_ROLE)
 @blp.arguments(InvoicePaymentInput)
 @blp.response(201, PaymentOutput)
-@blp.alt_response(402, description="payment_declined: la carte est refusée (`error.reason`). / card declined.")
+@blp.alt_response(402, description="payment_declined: the card is declined (`error.reason`).")
 @blp.alt_response(409, description="Facture payée ou annulée, ou Idempotency-Key réutilisée autrement.")
 @blp.doc(parameters=[{"in": "header", "name": IDEMPOTENCY_HEADER, "schema": {"type": "string", "maxLength": 255},
                       "description": "Required for credit_card: the same key replays the first response "
@@ -89,8 +88,7 @@ def pay_invoice(data: dict, invoice_id: str):
     principal = current_principal()
     is_card = data["method"] == "credit_card"
     if not is_card and not principal.has_role(STAFF_ROLE):
-        raise Forbidden("Seul le personnel enregistre les chèques et les dépôts. / "
-                        "Only staff record cheques and deposits.")
+        raise Forbidden(_("Seul le personnel enregistre les chèques et les dépôts."))
     key = _idempotency_key(required=is_card)
     with context.database().transaction() as session:
         key_row = None
@@ -162,5 +160,5 @@ def get_payment(payment_id: str):
     with context.database().reading() as session:
         payment = session.get(Payment, payment_id) if len(payment_id) <= 36 else None
         if payment is None:
-            raise NotFound("Paiement introuvable. / Payment not found.")
+            raise NotFound(_("Paiement introuvable."))
         return payment_view(payment)

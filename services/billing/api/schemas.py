@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
+from chassis.i18n import N_, _
 from chassis.page_schema import page_of
 from services.billing.api.fields import MoneyInput, Trimmed, money_output
 from services.billing.domain.cards import is_expired, luhn_valid, normalize_number
 from services.billing.domain.numbering import NUMBER_PATTERN
 from services.billing.operations.clock import montreal_today
 
-INVOICE_NUMBER = validate.Regexp(NUMBER_PATTERN, error="Numéro de facture attendu : AAAA-NNNNNN. / "
-                                                       "Expected invoice number: YYYY-NNNNNN.")
+INVOICE_NUMBER = validate.Regexp(NUMBER_PATTERN, error=N_("Numéro de facture attendu : AAAA-NNNNNN."))
 STAFF_METHODS = ("cheque", "direct_deposit")
 
 
@@ -47,24 +47,24 @@ class CardInput(Schema):
     exp_month = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=12))
     exp_year = fields.Integer(required=True, strict=True, validate=validate.Range(min=2000, max=2100))
     cvc = fields.String(required=True, validate=validate.Regexp(
-        r"^\d{3,4}$", error="Le CVC compte 3 ou 4 chiffres. / The CVC has 3 or 4 digits."))
+        r"^\d{3,4}$", error=N_("Le CVC compte 3 ou 4 chiffres.")))
     holder = Trimmed(required=True, validate=validate.Length(min=1, max=100))
 
     @validates("number")
     def _luhn(self, value, **_kwargs):
         if not luhn_valid(normalize_number(value)):
-            raise ValidationError("Numéro de carte invalide. / Invalid card number.")
+            raise ValidationError(_("Numéro de carte invalide."))
 
     @validates_schema
     def _not_expired(self, data, **_kwargs):
         if "exp_month" in data and "exp_year" in data and is_expired(data["exp_month"], data["exp_year"],
                                                                        montreal_today()):
-            raise ValidationError("La carte est expirée. / The card has expired.", "exp_year")
+            raise ValidationError(_("La carte est expirée."), "exp_year")
 
 
 def _not_in_future(value):
     if value > montreal_today():
-        raise ValidationError("La date ne peut pas être dans le futur. / The date cannot be in the future.")
+        raise ValidationError(_("La date ne peut pas être dans le futur."))
 
 
 class InvoicePaymentInput(Schema):
@@ -81,8 +81,8 @@ class InvoicePaymentInput(Schema):
     @validates_schema
     def _by_method(self, data, **_kwargs):
         errors: dict[str, list[str]] = {}
-        required = "Champ requis pour ce mode de paiement. / Required for this payment method."
-        forbidden = "Champ non permis pour ce mode de paiement. / Not allowed for this payment method."
+        required = _("Champ requis pour ce mode de paiement.")
+        forbidden = _("Champ non permis pour ce mode de paiement.")
         if data.get("method") == "credit_card":
             if "card" not in data:
                 errors["card"] = [required]
@@ -119,10 +119,9 @@ class StaffPaymentInput(Schema):
         allocations = data.get("allocations") or []
         numbers = [a["invoice_number"] for a in allocations]
         if len(set(numbers)) != len(numbers):
-            raise ValidationError("Une facture figure deux fois. / An invoice appears twice.", "allocations")
+            raise ValidationError(_("Une facture figure deux fois."), "allocations")
         if "amount" in data and allocations and sum(a["amount"] for a in allocations) != data["amount"]:
-            raise ValidationError("Le montant doit égaler la somme des répartitions. / "
-                                  "The amount must equal the sum of the allocations.", "amount")
+            raise ValidationError(_("Le montant doit égaler la somme des répartitions."), "amount")
 
 
 # ----- output --------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from chassis.i18n import Catalogue, _, format_date, speaking
 from chassis.money import to_money
 
 
@@ -20,10 +21,12 @@ class TotalMismatch(ValueError):
 
 
 def card_lines(participant_count: int, unit_price: Decimal, activity_label: str, end_date: str,
-               organization_name: str) -> list[Line]:
+               organization_name: str, language: str = "fr") -> list[Line]:
+    """The lines, described in the invoice's language (they are kept as written, like the invoice)."""
     price = to_money(unit_price)
-    description = (f"Cartes de formation / Training cards — {activity_label}, "
-                   f"{organization_name} ({end_date})")
+    with speaking(language, Catalogue.of_service("billing")):
+        description = _("Cartes de formation — %(activity)s, %(organization)s (%(date)s)",
+                        activity=activity_label, organization=organization_name, date=format_date(end_date))
     return [Line(description=description[:500], quantity=participant_count, unit_price=price,
                  amount=to_money(price * participant_count))]
 

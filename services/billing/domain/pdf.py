@@ -1,4 +1,8 @@
-"""The invoice PDF (X3), drawn with reportlab: one page, standard fonts, compressed (a few KB)."""
+"""The invoice PDF (X3), drawn with reportlab: one page, standard fonts, compressed (a few KB).
+
+Its words, money and dates are in the invoice's language (``InvoiceDocument.language``), through the billing
+catalogue. Importing this module loads reportlab (about 18 MiB): callers import it on the first invoice drawn.
+"""
 from __future__ import annotations
 
 import io
@@ -8,46 +12,18 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
-from chassis.money import money_display
+from chassis.i18n import N_, Catalogue, _, format_date, format_money, speaking
 from services.billing.domain.document import InvoiceDocument, Seller
 
-LABELS = {
-    "fr": {
-        "title": "FACTURE", "number": "Numéro de facture", "date": "Date", "status": "Statut",
-        "seller": "Vendeur", "buyer": "Facturé à", "attention": "À l'attention de",
-        "description": "Description", "quantity": "Qté", "unit_price": "Prix unitaire", "amount": "Montant",
-        "total": "Total", "paid": "Payé", "balance": "Solde à payer", "how_to_pay": "Comment payer",
-        "status_open": "À payer", "status_paid": "Payée", "status_void": "Annulée",
-        "cheque": ("Paiement par chèque : libellez le chèque à l'ordre de {seller} et inscrivez-y "
-                   "obligatoirement le numéro de facture {number}. Postez-le à l'adresse du vendeur ci-dessus."),
-        "direct_deposit": ("Dépôt direct : versez le solde au compte ci-dessous et indiquez le numéro de facture "
-                           "{number} comme référence du dépôt."),
-        "credit_card": ("Carte de crédit : payez en ligne à l'adresse ci-dessous (solde minimal de {minimum}). "
-                        "Les données de votre carte ne sont jamais conservées."),
-        "shipping": "Les cartes sont expédiées à la réception du paiement.",
-        "settled": "Facture payée : il n'y a plus rien à payer. Merci!",
-        "settled_shipping": "Les cartes sont expédiées sous peu, si ce n'est déjà fait.",
-        "voided": "Facture annulée : il n'y a rien à payer.",
-        "session": "Session", "reference": "Référence", "colon": " : ",
-    },
-    "en": {
-        "title": "INVOICE", "number": "Invoice number", "date": "Date", "status": "Status",
-        "seller": "Seller", "buyer": "Bill to", "attention": "Attention",
-        "description": "Description", "quantity": "Qty", "unit_price": "Unit price", "amount": "Amount",
-        "total": "Total", "paid": "Paid", "balance": "Balance due", "how_to_pay": "How to pay",
-        "status_open": "Due", "status_paid": "Paid", "status_void": "Void",
-        "cheque": ("Payment by cheque: make the cheque payable to {seller} and write the invoice number "
-                   "{number} on it. Mail it to the seller's address above."),
-        "direct_deposit": ("Direct deposit: deposit the balance into the account below and give the invoice "
-                           "number {number} as the deposit reference."),
-        "credit_card": ("Credit card: pay online at the address below (minimum balance {minimum}). "
-                        "Your card data is never kept."),
-        "shipping": "Cards are shipped once payment is received.",
-        "settled": "Invoice paid: nothing is left to pay. Thank you!",
-        "settled_shipping": "The cards are shipped shortly, if they have not been already.",
-        "voided": "Invoice void: there is nothing to pay.",
-        "session": "Session", "reference": "Reference", "colon": ": ",
-    },
+CATALOGUE = Catalogue.of_service("billing")
+STATUSES = {"open": N_("À payer"), "paid": N_("Payée"), "void": N_("Annulée")}
+HOW_TO_PAY = {
+    "cheque": N_("Paiement par chèque : libellez le chèque à l'ordre de %(seller)s et inscrivez-y "
+                 "obligatoirement le numéro de facture %(number)s. Postez-le à l'adresse du vendeur ci-dessus."),
+    "direct_deposit": N_("Dépôt direct : versez le solde au compte ci-dessous et indiquez le numéro de facture "
+                         "%(number)s comme référence du dépôt."),
+    "credit_card": N_("Carte de crédit : payez en ligne à l'adresse ci-dessous (solde minimal de %(minimum)s). "
+                      "Les données de votre carte ne sont jamais conservées."),
 }
 
 LEFT = 20 * mm
@@ -72,20 +48,25 @@ class _Writer:
 def render_invoice_pdf(document: InvoiceDocument, seller: Seller, compress: bool = True) -> bytes:
     """The PDF of ``document``; ``compress=False`` leaves the page's text as it is written (a few KB
     more), for ``domain.numbered_pdf`` to stamp the number in it."""
-    labels = LABELS.get(document.language, LABELS["fr"])
+    with speaking(document.language, CATALOGUE):
+        return _render(document, seller, compress)
+
+
+def _render(document: InvoiceDocument, seller: Seller, compress: bool) -> bytes:
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=LETTER, pageCompression=1 if compress else 0)
-    canvas.setTitle(f"{labels['title']} {document.number}")
+    title = _("FACTURE %(number)s", number=document.number)
+    canvas.setTitle(title)
     canvas.setAuthor(seller.name)
     out = _Writer(canvas, LETTER[1] - 22 * mm)
 
-    out.line(f"{labels['title']} {document.number}", "Helvetica-Bold", 18, gap=8 * mm)
-    out.line(f"{labels['number']}{labels['colon']}{document.number}")
-    out.line(f"{labels['date']}{labels['colon']}{document.issued_on.isoformat()}")
-    out.line(f"{labels['status']}{labels['colon']}{labels['status_' + document.status]}")
+    out.line(title, "Helvetica-Bold", 18, gap=8 * mm)
+    out.line(_("Numéro de facture : %(number)s", number=document.number))
+    out.line(_("Date : %(date)s", date=format_date(document.issued_on)))
+    out.line(_("Statut : %(status)s", status=_(STATUSES[document.status])))
     out.skip()
 
-    out.line(labels["seller"], "Helvetica-Bold", 11)
+    out.line(_("Vendeur"), "Helvetica-Bold", 11)
     out.line(seller.name)
     for address_line in seller.address:
         out.line(address_line)
@@ -93,58 +74,57 @@ def render_invoice_pdf(document: InvoiceDocument, seller: Seller, compress: bool
     out.skip()
 
     bill_to = document.bill_to
-    out.line(labels["buyer"], "Helvetica-Bold", 11)
+    out.line(_("Facturé à"), "Helvetica-Bold", 11)
     out.line(bill_to.get("name", ""))
     if bill_to.get("attention"):
-        out.line(f"{labels['attention']}{labels['colon']}{bill_to['attention']}")
+        out.line(_("À l'attention de : %(name)s", name=bill_to["attention"]))
     out.line(bill_to.get("address", ""))
     out.line(f"{bill_to.get('city', '')} {bill_to.get('postal_code', '')}".strip())
     out.line(bill_to.get("email", ""), size=9)
     out.skip()
-    out.line(f"{labels['session']}{labels['colon']}{document.session_summary}", size=9)
+    out.line(_("Session : %(summary)s", summary=document.session_summary), size=9)
     out.skip()
 
-    _draw_lines(out, document, labels)
+    _draw_lines(out, document)
     out.skip()
 
     if document.status == "void":
-        out.line(labels["voided"], "Helvetica-Bold", 11)
+        out.line(_("Facture annulée : il n'y a rien à payer."), "Helvetica-Bold", 11)
     elif document.status == "paid" or document.balance <= 0:
         # A paid invoice (a copy downloaded later) says so, and never invites to pay again.
-        out.line(labels["settled"], "Helvetica-Bold", 11)
+        out.line(_("Facture payée : il n'y a plus rien à payer. Merci!"), "Helvetica-Bold", 11)
         out.skip()
-        out.line(labels["settled_shipping"], size=9)
+        out.line(_("Les cartes sont expédiées sous peu, si ce n'est déjà fait."), size=9)
     else:
-        _draw_how_to_pay(out, document, seller, labels)
+        _draw_how_to_pay(out, document, seller)
         out.skip()
-        out.line(labels["shipping"], size=9)
+        out.line(_("Les cartes sont expédiées à la réception du paiement."), size=9)
 
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
 
 
-def _draw_how_to_pay(out: _Writer, document: InvoiceDocument, seller: Seller, labels: dict) -> None:
-    out.line(labels["how_to_pay"], "Helvetica-Bold", 11)
-    minimum = money_display(document.card_minimum, document.language)
-    out.line(labels[document.payment_method].format(seller=seller.name, number=document.number, minimum=minimum))
+def _draw_how_to_pay(out: _Writer, document: InvoiceDocument, seller: Seller) -> None:
+    out.line(_("Comment payer"), "Helvetica-Bold", 11)
+    out.line(_(HOW_TO_PAY[document.payment_method], seller=seller.name, number=document.number,
+               minimum=format_money(document.card_minimum)))
     if document.payment_method == "direct_deposit":
         for bank_line in seller.bank_details:
             out.line(bank_line, x=LEFT + 6 * mm)
-        out.line(f"{labels['reference']}{labels['colon']}{document.number}", "Helvetica-Bold", x=LEFT + 6 * mm)
+        out.line(_("Référence : %(number)s", number=document.number), "Helvetica-Bold", x=LEFT + 6 * mm)
     if document.payment_method == "credit_card" and document.pay_url:
         out.line(document.pay_url, "Helvetica-Bold", x=LEFT + 6 * mm)
 
 
-def _draw_lines(out: _Writer, document: InvoiceDocument, labels: dict) -> None:
-    language = document.language
+def _draw_lines(out: _Writer, document: InvoiceDocument) -> None:
     columns = (LEFT, LEFT + 100 * mm, LEFT + 120 * mm, RIGHT)
     canvas = out.canvas
     canvas.setFont("Helvetica-Bold", 10)
-    canvas.drawString(columns[0], out.y, labels["description"])
-    canvas.drawRightString(columns[1] + 12 * mm, out.y, labels["quantity"])
-    canvas.drawRightString(columns[2] + 25 * mm, out.y, labels["unit_price"])
-    canvas.drawRightString(columns[3], out.y, labels["amount"])
+    canvas.drawString(columns[0], out.y, "Description")  # the same word in both languages
+    canvas.drawRightString(columns[1] + 12 * mm, out.y, _("Qté"))
+    canvas.drawRightString(columns[2] + 25 * mm, out.y, _("Prix unitaire"))
+    canvas.drawRightString(columns[3], out.y, _("Montant"))
     out.y -= 2 * mm
     canvas.line(LEFT, out.y, RIGHT, out.y)
     out.y -= 4.5 * mm
@@ -152,17 +132,19 @@ def _draw_lines(out: _Writer, document: InvoiceDocument, labels: dict) -> None:
         top = out.y
         canvas.setFont("Helvetica", 10)
         canvas.drawRightString(columns[1] + 12 * mm, top, str(line.quantity))
-        canvas.drawRightString(columns[2] + 25 * mm, top, money_display(line.unit_price, language))
-        canvas.drawRightString(columns[3], top, money_display(line.amount, language))
+        canvas.drawRightString(columns[2] + 25 * mm, top, format_money(line.unit_price))
+        canvas.drawRightString(columns[3], top, format_money(line.amount))
         for part in simpleSplit(line.description, "Helvetica", 10, 95 * mm):
             canvas.drawString(columns[0], out.y, part)
             out.y -= 4.2 * mm
     canvas.line(LEFT, out.y + 2 * mm, RIGHT, out.y + 2 * mm)
     out.y -= 2 * mm
-    for label, value, font in ((labels["total"], document.total, "Helvetica"),
-                               (labels["paid"], document.amount_paid, "Helvetica"),
-                               (labels["balance"], document.balance, "Helvetica-Bold")):
+    for label, value, font in ((_("Total (%(currency)s)", currency=document.currency), document.total, "Helvetica"),
+                               (_("Payé (%(currency)s)", currency=document.currency), document.amount_paid,
+                                "Helvetica"),
+                               (_("Solde à payer (%(currency)s)", currency=document.currency), document.balance,
+                                "Helvetica-Bold")):
         canvas.setFont(font, 10)
-        canvas.drawRightString(columns[2] + 25 * mm, out.y, f"{label} ({document.currency})")
-        canvas.drawRightString(columns[3], out.y, money_display(value, language))
+        canvas.drawRightString(columns[2] + 25 * mm, out.y, label)
+        canvas.drawRightString(columns[3], out.y, format_money(value))
         out.y -= 5 * mm

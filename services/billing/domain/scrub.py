@@ -9,7 +9,7 @@ import re
 
 from services.billing.domain.cards import luhn_valid, normalize_number
 
-MASK = "[carte masquée / card redacted]"
+MASK = "[card redacted]"  # a marker in logs, for operators
 SENSITIVE_KEYS = {"card", "card_number", "number", "cvc", "cvv", "cvc2", "pan", "exp_month", "exp_year"}
 _CANDIDATE = re.compile(r"(?<!\d)(?:\d[ -]?){11,18}\d(?!\d)")
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chassis.errors import Conflict
+from chassis.i18n import _
 from services.billing.db.models import IdempotencyKey
 from services.billing.operations.clock import as_utc, utc_now
 from services.billing.operations.dialect import insert_ignoring_conflict
@@ -45,12 +46,10 @@ def claim(session: Session, owner_id: str, key: str, fingerprint: str,
         row.request_hash, row.response_status, row.response_body, row.created_at = fingerprint, None, None, now
         return row, None
     if row.request_hash != fingerprint:
-        raise Conflict("Cette clé d'idempotence a déjà servi pour une autre requête. / "
-                       "This Idempotency-Key was already used for a different request.",
+        raise Conflict(_("Cette clé d'idempotence a déjà servi pour une autre requête."),
                        code="idempotency_key_reused")
     if row.response_status is None:
-        raise Conflict("Une requête avec cette clé d'idempotence est en cours. / "
-                       "A request with this Idempotency-Key is in progress.", code="idempotency_key_in_use")
+        raise Conflict(_("Une requête avec cette clé d'idempotence est en cours."), code="idempotency_key_in_use")
     return row, StoredResponse(row.response_status, row.response_body or {})
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chassis.correlation import correlation_scope, current_correlation_id
+from chassis.i18n import N_, format_date, language_of
 from chassis.money import ZERO, money_text, to_money
 from services.billing import events
 from services.billing.config import BillingSettings
@@ -40,14 +41,15 @@ def issue_invoice(session: Session, payload: dict, settings: BillingSettings) ->
         return None
     if session.get(CancelledSession, session_id) is not None:
         return None
+    language = language_of(payload.get("language"))
     lines = card_lines(payload["participant_count"], Decimal(payload["unit_price"]), payload["activity_label"],
-                       payload["end_date"], payload["organization_name"])
+                       payload["end_date"], payload["organization_name"], language)
     total = checked_total(lines, Decimal(payload["total"]))
     year = montreal_today().year
     invoice = Invoice(
         number=None, session_id=session_id, owner_user_id=payload["trainer"]["user_id"], status="open",
         payment_method=payload["payment_method"], currency=payload["currency"], total=total, amount_paid=ZERO,
-        balance=total, refund_due=ZERO, language=payload.get("language") or "fr", bill_to=dict(payload["bill_to"]),
+        balance=total, refund_due=ZERO, language=language, bill_to=dict(payload["bill_to"]),
         card_minimum=to_money(payload["card_minimum"]),
         trainer=dict(payload["trainer"]), organization_name=payload["organization_name"],
         activity_label=payload["activity_label"], session_end_date=_date(payload["end_date"]),
@@ -115,8 +117,7 @@ def cancel_for_session(session: Session, payload: dict) -> Invoice | None:
         audit.record(session, audit.SYSTEM_ACTOR, "refund_due", invoice_id=invoice.id,
                      details={"number": invoice.number, "amount": money_text(invoice.amount_paid),
                               "cancelled_by": actor, "reason": payload.get("reason")},
-                     note="Session annulée après paiement : remboursement à faire. / "
-                          "Session cancelled after payment: refund to be made.")
+                     note=N_("Session annulée après paiement : remboursement à faire."))
     if invoice.status == "open":
         invoice.status, invoice.voided_at, invoice.balance = "void", now, ZERO
         audit.record(session, audit.SYSTEM_ACTOR, "invoice_voided", invoice_id=invoice.id,
@@ -145,7 +146,8 @@ def seller_of(settings: BillingSettings) -> Seller:
 def invoice_document(invoice: Invoice, settings: BillingSettings, number: str | None = None) -> InvoiceDocument:
     """What the PDF shows; ``number`` stands for the invoice's own before it has one."""
     number = invoice.number if number is None else number
-    summary = f"{invoice.activity_label} — {invoice.organization_name} — {invoice.session_end_date.isoformat()}"
+    end_date = format_date(invoice.session_end_date, invoice.language)
+    summary = f"{invoice.activity_label} — {invoice.organization_name} — {end_date}"
     return InvoiceDocument(
         number=number, issued_on=local_date(invoice.issued_at), status=invoice.status,
         language=invoice.language, payment_method=invoice.payment_method, currency=invoice.currency,

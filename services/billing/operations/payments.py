@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from chassis.errors import ApiError, Conflict, NotFound, ValidationFailed
+from chassis.i18n import N_, _, format_money
 from chassis.logging import get_logger
 from chassis.money import ZERO, money_text, to_money
 from chassis.tokens import Principal
@@ -48,15 +49,15 @@ def invoice_visible_to(invoice: Invoice | None, principal: Principal) -> bool:
 
 
 def _not_found() -> NotFound:
-    return NotFound("Facture introuvable. / Invoice not found.")
+    return NotFound(_("Facture introuvable."))
 
 
 def _require_open(invoice: Invoice) -> None:
     if invoice.status == "paid":
-        raise Conflict(f"La facture {invoice.number} est déjà payée. / Invoice {invoice.number} is already paid.",
+        raise Conflict(_("La facture %(number)s est déjà payée.", number=invoice.number),
                        code="invoice_paid")
     if invoice.status == "void":
-        raise Conflict(f"La facture {invoice.number} est annulée. / Invoice {invoice.number} is void.",
+        raise Conflict(_("La facture %(number)s est annulée.", number=invoice.number),
                        code="invoice_void")
 
 
@@ -69,9 +70,8 @@ def pay_by_card(session: Session, invoice_id: str, principal: Principal, card: C
     _require_open(invoice)
     amount = to_money(invoice.balance)
     if amount < invoice.card_minimum:
-        raise ApiError(f"Le paiement par carte exige un solde d'au moins {money_text(invoice.card_minimum)} $ "
-                       f"(solde : {money_text(amount)} $). / Card payment needs a balance of at least "
-                       f"${money_text(invoice.card_minimum)} (balance: ${money_text(amount)}).",
+        raise ApiError(_("Le paiement par carte exige un solde d'au moins %(minimum)s (solde : %(balance)s).",
+                         minimum=format_money(invoice.card_minimum), balance=format_money(amount)),
                        status=422, code="balance_below_card_minimum")
     try:
         result = safe_charge(provider, card, amount, invoice.currency, f"Facture {invoice.number}",
@@ -96,9 +96,8 @@ def pay_by_card(session: Session, invoice_id: str, principal: Principal, card: C
     return payment
 
 
-_PROCESSING_ERROR = ("Le service de paiement ne répond pas. Aucun montant n'a été prélevé ; "
-                     "réessayez dans un moment. / "
-                     "The payment service is not responding. Nothing was charged; try again in a moment.")
+_PROCESSING_ERROR = N_("Le service de paiement ne répond pas. Aucun montant n'a été prélevé ; réessayez dans "
+                       "un moment.")
 
 
 def record_manual_payment(session: Session, principal: Principal, method: str, reference: str,
@@ -112,13 +111,12 @@ def record_manual_payment(session: Session, principal: Principal, method: str, r
         amount = to_money(allocation.amount)
         if amount > invoice.balance:
             errors[f"allocations.{index}.amount" if len(allocations) > 1 or allocation.invoice_number else "amount"] = [
-                f"Le montant ({money_text(amount)} $) dépasse le solde de la facture {invoice.number} "
-                f"({money_text(invoice.balance)} $). / The amount (${money_text(amount)}) exceeds the balance "
-                f"of invoice {invoice.number} (${money_text(invoice.balance)})."]
+                _("Le montant (%(amount)s) dépasse le solde de la facture %(number)s (%(balance)s).",
+                  amount=format_money(amount), number=invoice.number, balance=format_money(invoice.balance))]
         pairs.append((invoice, amount))
     if errors:
-        raise ValidationFailed("Trop-perçu refusé. / Overpayment refused.", fields=errors, code="overpayment")
-    total = to_money(sum((amount for _, amount in pairs), ZERO))
+        raise ValidationFailed(_("Trop-perçu refusé."), fields=errors, code="overpayment")
+    total = to_money(sum((amount for _invoice, amount in pairs), ZERO))
     payment = Payment(method=method, amount=total, currency="CAD", reference=reference,
                       received_on=received_on or montreal_today(), recorded_by=principal.user_id,
                       created_at=utc_now())
@@ -141,7 +139,7 @@ def _lock_allocated_invoices(session: Session, allocations: list[Allocation]) ->
             if key[0] == "id":
                 raise _not_found()
             missing[f"allocations.{index}.invoice_number"] = [
-                f"Aucune facture ne porte le numéro {key[1]}. / No invoice has number {key[1]}."]
+                _("Aucune facture ne porte le numéro %(number)s.", number=key[1])]
     if missing:
         raise ValidationFailed(fields=missing)
     return [found[key] for key in keys]

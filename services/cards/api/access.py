@@ -16,12 +16,13 @@ from sqlalchemy import Row, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session, joinedload, lazyload, with_expression
 
 from chassis.errors import Forbidden, NotFound
+from chassis.i18n import N_, _
 from chassis.tokens import Principal
 from services.cards.db.models import Activity, CardSession, Institution, OrganizationType, Participant, Trainer
 
 STAFF = "cards_staff"
 TRAINER = "trainer"
-SESSION_NOT_FOUND = "Demande introuvable. / Request not found."
+SESSION_NOT_FOUND = N_("Demande introuvable.")
 
 
 def is_staff(principal: Principal) -> bool:
@@ -127,6 +128,5 @@ def load_session(db_session: Session, principal: Principal, session_id: str, *, 
     if card_session is None:
         raise NotFound(SESSION_NOT_FOUND)
     if manage and not staff and card_session.trainer_user_id != principal.user_id:
-        raise Forbidden("Seul le formateur principal peut modifier cette demande. / "
-                        "Only the first trainer may change this request.")
+        raise Forbidden(_("Seul le formateur principal peut modifier cette demande."))
     return card_session

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from chassis.errors import Conflict, NotFound
+from chassis.i18n import N_
 from chassis.tokens import current_principal, require_auth
 from services.cards.api import schemas
 from services.cards.api.access import STAFF, TRAINER, load_session
@@ -19,11 +20,10 @@ from services.cards.domain import codes, statuses
 from services.cards.operations import lifecycle
 from services.cards.operations.throttle import Throttle
 
-blp = Blueprint("attestations", __name__, description="Attestations émises / Issued attestations (X3, C13)")
+blp = Blueprint("attestations", __name__, description="Issued attestations (X3, C13)")
 
-NOT_FOUND = "Code de vérification inconnu. / Unknown verification code."
-NOT_ISSUED = ("Les attestations sont émises une fois la demande payée. / "
-              "Attestations are issued once the request is paid.")
+NOT_FOUND = N_("Code de vérification inconnu.")
+NOT_ISSUED = N_("Les attestations sont émises une fois la demande payée.")
 PDF_RESPONSE = {"200": {"description": "PDF", "content": {"application/pdf": {
     "schema": {"type": "string", "format": "binary"}}}}}
 
@@ -61,10 +61,13 @@ def _renderer():
 
 
 def _card(a: Attestation):
+    """A card in its request's language (the trainer's), like the request's invoice and emails."""
     s = a.session
-    return _renderer().CardContent(name=full_name(a.participant), activity=s.activity.label, end_date=s.end_date,
-                       trainers=_trainers(s), code=a.code, verification_url=settings().verification_url(a.code),
-                       revoked=a.status != lifecycle.VALID)
+    activity = (s.activity.label_en if s.language == "en" else None) or s.activity.label
+    return _renderer().CardContent(name=full_name(a.participant), activity=activity, end_date=s.end_date,
+                                   trainers=_trainers(s), code=a.code,
+                                   verification_url=settings().verification_url(a.code),
+                                   revoked=a.status != lifecycle.VALID, language=s.language)
 
 
 def _attestation_for(db_session, code: str) -> Attestation:
@@ -79,9 +82,9 @@ def _attestation_for(db_session, code: str) -> Attestation:
 
 @blp.route("/attestations/<code>")
 @blp.response(200, schemas.VerificationOut)
-@blp.alt_response(429, description="Trop d'essais, voir Retry-After / too many attempts, see Retry-After")
+@blp.alt_response(429, description="Too many attempts, see Retry-After")
 def verify(code):
-    """Public : vérifier une attestation / Public: verify an attestation (no birth date, no contact)"""
+    """Public: verify an attestation (no birth date, no contact)"""
     config = settings()
     throttle = Throttle(database(), config.verify_max_failures, config.verify_window_seconds)
     key = client_key(client_address(request, config.trusted_proxy_hops))
@@ -99,7 +102,7 @@ def verify(code):
 @require_auth(TRAINER, STAFF)
 @blp.doc(responses=PDF_RESPONSE)
 def attestation_pdf(code):
-    """La carte d'un participant en PDF / One participant's card as PDF (owner or staff)"""
+    """One participant's card as PDF (owner or staff)"""
     with database().reading() as db_session:
         attestation = _attestation_for(db_session, code)
         return _pdf(_renderer().render_one(_card(attestation)), f"attestation-{attestation.code}.pdf")
@@ -109,7 +112,7 @@ def attestation_pdf(code):
 @require_auth(STAFF)
 @blp.response(201, schemas.AttestationOut)
 def reissue(code):
-    """Personnel : réémettre une attestation perdue (nouveau code, l'ancien est révoqué) / Staff: reissue"""
+    """Staff: reissue a lost attestation (new code, the old one is revoked)"""
     principal = current_principal()
     with database().transaction() as db_session:
         old = _attestation_for(db_session, code)
@@ -139,7 +142,7 @@ def _session_attestations(db_session, s: CardSession, valid_only: bool) -> list[
 @require_auth(TRAINER, STAFF)
 @blp.response(200, schemas.AttestationListOut)
 def session_attestations(session_id):
-    """Les attestations d'une demande payée, révoquées comprises / A paid request's attestations"""
+    """A paid request's attestations"""
     with database().reading() as db_session:
         s = _issued_session(db_session, session_id)
         rows = _session_attestations(db_session, s, valid_only=False)
@@ -151,7 +154,7 @@ def session_attestations(session_id):
 @require_auth(TRAINER, STAFF)
 @blp.doc(responses=PDF_RESPONSE)
 def session_attestations_pdf(session_id):
-    """Feuille imprimable de toutes les cartes valides / Printable sheet of all valid cards (once paid)"""
+    """Printable sheet of all valid cards (once paid)"""
     with database().reading() as db_session:
         s = _issued_session(db_session, session_id)
         cards = [_card(a) for a in _session_attestations(db_session, s, valid_only=True)]

@@ -1,13 +1,19 @@
-"""Request fields with the contract's habits: trimmed, length-limited, bilingual messages."""
+"""Request fields with the contract's habits: trimmed, length-limited, messages in the caller's language.
+
+Messages are French source strings marked ``N_`` (the fields are built at import time); marshmallow's
+``{min}``-style placeholders are filled after translation (``chassis.validation_messages``)."""
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-REQUIRED = "Champ obligatoire. / Required field."
-NULL = "Ce champ ne peut pas être vide. / This field may not be null."
-INVALID_TEXT = "Texte attendu. / A string is expected."
-INVALID_DATE = "Date invalide (AAAA-MM-JJ). / Invalid date (YYYY-MM-DD)."
-INVALID_EMAIL = "Courriel invalide. / Invalid email address."
+from chassis.i18n import N_, translate
+from chassis.validation_messages import source_of
+
+REQUIRED = N_("Champ obligatoire.")
+NULL = N_("Ce champ ne peut pas être vide.")
+INVALID_TEXT = N_("Texte attendu.")
+INVALID_DATE = N_("Date invalide (AAAA-MM-JJ).")
+INVALID_EMAIL = N_("Courriel invalide.")
 
 
 def _messages(invalid: str) -> dict:
@@ -15,9 +21,9 @@ def _messages(invalid: str) -> dict:
 
 
 class StrictSchema(Schema):
-    """Unknown fields are refused (marshmallow's default RAISE) with a bilingual message."""
-    error_messages = {"unknown": "Champ inconnu. / Unknown field.",
-                      "type": "Objet JSON attendu. / A JSON object is expected."}
+    """Unknown fields are refused (marshmallow's default RAISE), in the caller's language."""
+    error_messages = {"unknown": N_("Champ inconnu."),
+                      "type": N_("Objet JSON attendu.")}
 
 
 class Text(fields.String):
@@ -26,7 +32,7 @@ class Text(fields.String):
     def __init__(self, max_length: int, *, min_length: int = 1, extra_validators=(), **kwargs):
         length = validate.Length(
             min=min_length, max=max_length,
-            error=f"Entre {min_length} et {max_length} caractères. / Between {min_length} and {max_length} characters.")
+            error=N_("Entre {min} et {max} caractères."))
         kwargs.setdefault("error_messages", _messages(INVALID_TEXT))
         super().__init__(validate=[length, *extra_validators], **kwargs)
 
@@ -42,21 +48,27 @@ def Day(**kwargs) -> fields.Date:  # noqa: N802
     return fields.Date(error_messages=_messages(INVALID_DATE), **kwargs)
 
 
+class _OneOf(validate.OneOf):
+    """``OneOf`` whose message, translated when raised, names the allowed values (``{choices}``)."""
+
+    def _format_error(self, value) -> str:
+        return translate(source_of(self.error)).format(input=value, choices=self.choices_text)
+
+
 def Choice(values, **kwargs) -> fields.String:  # noqa: N802
-    allowed = ", ".join(values)
-    return fields.String(validate=validate.OneOf(values, error=f"Valeur permise : {allowed}. / Allowed: {allowed}."),
+    return fields.String(validate=_OneOf(values, error=N_("Valeur permise : {choices}.")),
                          error_messages=_messages(INVALID_TEXT), **kwargs)
 
 
 def Flag(**kwargs) -> fields.Boolean:  # noqa: N802
-    return fields.Boolean(error_messages=_messages("Vrai ou faux attendu. / A boolean is expected."), **kwargs)
+    return fields.Boolean(error_messages=_messages(N_("Vrai ou faux attendu.")), **kwargs)
 
 
-INVALID_INTEGER = "Nombre entier attendu. / An integer is expected."
+INVALID_INTEGER = N_("Nombre entier attendu.")
 
 
 class PageArgs(StrictSchema):
     limit = fields.Integer(load_default=50, error_messages=_messages(INVALID_INTEGER),
-                           validate=validate.Range(min=1, max=200, error="Entre 1 et 200. / Between 1 and 200."))
+                           validate=validate.Range(min=1, max=200, error=N_("Entre 1 et 200.")))
     offset = fields.Integer(load_default=0, error_messages=_messages(INVALID_INTEGER),
-                            validate=validate.Range(min=0, max=10**9, error="Entre 0 et 10⁹. / Between 0 and 10⁹."))
+                            validate=validate.Range(min=0, max=10**9, error=N_("Entre 0 et 10⁹.")))

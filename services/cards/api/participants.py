@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from chassis.errors import NotFound
 from chassis.http.content_type import accepts_multipart
+from chassis.i18n import _
 from chassis.tokens import current_principal, require_auth
 from services.cards.api import schemas
 from services.cards.api.access import STAFF, TRAINER, load_session
@@ -16,7 +17,7 @@ from services.cards.api.presenters import participant_view
 from services.cards.db.models import Participant, participant_count
 from services.cards.operations import participants
 
-blp = Blueprint("participants", __name__, description="Participants d'une demande / Participants of a request (C7, X5)")
+blp = Blueprint("participants", __name__, description="Participants of a request (C7, X5)")
 
 
 def _participant(db_session, s, participant_id: str) -> Participant:
@@ -24,7 +25,7 @@ def _participant(db_session, s, participant_id: str) -> Participant:
     participant = db_session.scalar(select(Participant).where(Participant.id == participant_id,
                                                               Participant.session_id == s.id))
     if participant is None:
-        raise NotFound("Participant introuvable. / Participant not found.")
+        raise NotFound(_("Participant introuvable."))
     return participant
 
 
@@ -34,7 +35,7 @@ class Participants(MethodView):
     @blp.arguments(schemas.PageArgs, location="query")
     @blp.response(200, schemas.ParticipantListOut)
     def get(self, args, session_id):
-        """Liste des participants / Participant list"""
+        """Participant list"""
         with database().reading() as db_session:
             s = load_session(db_session, current_principal(), session_id)
             rows = db_session.scalars(select(Participant).where(Participant.session_id == s.id)
@@ -46,9 +47,9 @@ class Participants(MethodView):
     @require_auth(TRAINER, STAFF)
     @blp.arguments(schemas.ParticipantIn)
     @blp.response(201, schemas.ParticipantOut)
-    @blp.alt_response(409, description="Même personne déjà inscrite / same person already registered")
+    @blp.alt_response(409, description="Same person already registered")
     def post(self, data, session_id):
-        """Ajouter un participant (« Sauvegarder et ajouter », « OK ») / Add a participant"""
+        """Add a participant"""
         principal = current_principal()
         with database().transaction() as db_session:
             s = load_session(db_session, principal, session_id, manage=True, for_update=True,
@@ -62,7 +63,7 @@ class ParticipantItem(MethodView):
     @require_auth(TRAINER, STAFF)
     @blp.response(200, schemas.ParticipantOut)
     def get(self, session_id, participant_id):
-        """Fiche du participant / Participant record"""
+        """Participant record"""
         with database().reading() as db_session:
             s = load_session(db_session, current_principal(), session_id)
             return participant_view(_participant(db_session, s, participant_id))
@@ -71,14 +72,14 @@ class ParticipantItem(MethodView):
     @blp.arguments(schemas.ParticipantPatch(partial=True))
     @blp.response(200, schemas.ParticipantOut)
     def patch(self, data, session_id, participant_id):
-        """Modifier la fiche / Edit the record (while the request is new)"""
+        """Edit the record (while the request is new)"""
         return _act_on(session_id, participant_id, lambda db_session, s, participant, actor: (
             participants.change_participant(db_session, s, participant, actor, data)))
 
     @require_auth(TRAINER, STAFF)
     @blp.response(204)
     def delete(self, session_id, participant_id):
-        """Supprimer / Remove a participant (while the request is new)"""
+        """Remove a participant (while the request is new)"""
         _act_on(session_id, participant_id, participants.remove_participant)
 
 
@@ -87,10 +88,10 @@ class ParticipantItem(MethodView):
 @require_auth(TRAINER, STAFF)
 @blp.arguments(schemas.ImportIn, location="files")
 @blp.response(201, schemas.ImportOut)
-@blp.alt_response(422, description="Aucun ajout ; `error.errors` liste `{line, fields}` / nothing added; "
+@blp.alt_response(422, description="Nothing added; "
                                    "`error.errors` lists `{line, fields}`")
 def import_csv(files, session_id):
-    """Importer des participants d'un CSV (tout ou rien) / Import participants from CSV (all or nothing)"""
+    """Import participants from CSV (all or nothing)"""
     principal = current_principal()
     upload = files["file"]
     content = upload.stream.read(participants.MAX_UPLOAD_BYTES + 1)

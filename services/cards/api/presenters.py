@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import Row
 
+from chassis.i18n import _
 from services.cards.api.context import settings
 from services.cards.db.models import Attestation, AuditEntry, CardSession, Participant, participant_count
 from services.cards.domain import statuses
@@ -29,7 +30,7 @@ def session_view(s: CardSession | Row) -> dict:
     """A request, from its entity (after a write) or from a row of ``access.session_rows`` (a read)."""
     count = participant_count(s)
     return {
-        "id": s.id, "status": s.status, "status_label": statuses.LABELS[s.status][0],
+        "id": s.id, "status": s.status, "status_label": _(statuses.LABELS[s.status]),
         "trainer": trainer_block(s), "second_trainer": second_trainer_block(s),
         "organization_type": s.organization_type, "organization_type_label": s.organization_type_label,
         "organization_name": s.organization_name, "institution_id": s.institution_id, "location": s.location,

@@ -10,7 +10,7 @@ from services.cards.api.context import database
 from services.cards.operations import reference_lists
 from services.cards.operations.reference_data import forget_cached, listing
 
-blp = Blueprint("reference", __name__, description="Listes de référence / Reference lists (X8)")
+blp = Blueprint("reference", __name__, description="Reference lists (X8)")
 
 
 @blp.route("/reference")
@@ -18,7 +18,7 @@ blp = Blueprint("reference", __name__, description="Listes de référence / Refe
 @blp.arguments(schemas.ReferenceArgs, location="query")
 @blp.response(200, schemas.ReferenceOut)
 def get_reference(args):
-    """Les listes des formulaires / The forms' lists (staff may add `?include_retired=true`)"""
+    """The forms' lists (staff may add `?include_retired=true`)"""
     include_retired = args["include_retired"] and is_staff(current_principal())
     with database().reading() as db_session:
         return listing(db_session, include_retired)
@@ -29,7 +29,7 @@ def get_reference(args):
 @blp.arguments(schemas.ReferenceEntryIn)
 @blp.response(201, schemas.ReferenceEntryOut)
 def add_entry(data, kind):
-    """Personnel : ajouter une entrée / Staff: add an entry
+    """Staff: add an entry
 
     ``kind``: organization_types, institutions, activities or titles.
     """
@@ -44,7 +44,7 @@ def add_entry(data, kind):
 @blp.arguments(schemas.ReferenceEntryPatch)
 @blp.response(200, schemas.ReferenceEntryOut)
 def change_entry(data, kind, code):
-    """Personnel : renommer, retirer (`active:false`) ou rétablir une entrée / Staff: rename, retire or restore"""
+    """Staff: rename, retire or restore"""
     with database().transaction() as db_session:
         view = reference_lists.change_entry(db_session, current_principal().user_id, kind, code, data)
     forget_cached(kind)

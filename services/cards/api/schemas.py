@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 
+from chassis.i18n import N_
 from chassis.page_schema import page_of
 from services.cards.api.fields import INVALID_INTEGER, REQUIRED, Choice, Day, Email, Flag, PageArgs, StrictSchema, Text
 from services.cards.domain import statuses
@@ -34,7 +35,7 @@ class SessionIn(StrictSchema):
                              metadata={"description": "free text, unless the type requires an institution"})
     institution_id = fields.Integer(allow_none=True, load_default=None, strict=True,
                                     validate=validate.Range(min=1, max=2**31 - 1,
-                                                            error="Identifiant invalide. / Invalid id."),
+                                                            error=N_("Identifiant invalide.")),
                                     error_messages={"invalid": INVALID_INTEGER})
     location = Text(200, required=True)
     activity_code = Text(40, required=True)
@@ -96,8 +97,8 @@ class ReferenceArgs(StrictSchema):
 
 class ReferenceEntryIn(StrictSchema):
     """``code`` for organization types, activities and titles; ``name`` for institutions."""
-    code = Text(40, extra_validators=[validate.Regexp(r"^[a-z0-9_]+$", error="Minuscules, chiffres et _ seulement. / "
-                                                                            "Lowercase letters, digits and _ only.")])
+    code = Text(40, extra_validators=[validate.Regexp(r"^[a-z0-9_]+$",
+                                                      error=N_("Minuscules, chiffres et _ seulement."))])
     label = Text(200)
     label_en = Text(200, allow_none=True)
     name = Text(200)

@@ -23,7 +23,7 @@ from services.cards.domain.pricing import quote
 from services.cards.domain.text import fold
 from services.cards.operations import card_requests, lifecycle
 
-blp = Blueprint("sessions", __name__, description="Demandes de cartes / Card requests (C4-C11)")
+blp = Blueprint("sessions", __name__, description="Card requests (C4-C11)")
 
 
 @blp.route("/sessions")
@@ -32,7 +32,7 @@ class Sessions(MethodView):
     @blp.arguments(schemas.SessionListArgs, location="query")
     @blp.response(200, schemas.SessionListOut)
     def get(self, args):
-        """Les demandes visibles / Visible requests (trainer: own and second-trainer ones; staff: all, filterable)"""
+        """Visible requests (trainer: own and second-trainer ones; staff: all, filterable)"""
         principal = current_principal()
         with database().reading() as db_session:
             query = visible_to(session_rows(), principal)
@@ -60,9 +60,9 @@ class Sessions(MethodView):
     @require_auth(TRAINER)
     @blp.arguments(schemas.SessionIn)
     @blp.response(201, schemas.SessionOut)
-    @blp.alt_response(409, description="Le compte du formateur n'est pas encore connu / trainer not known yet")
+    @blp.alt_response(409, description="Trainer not known yet")
     def post(self, data):
-        """Nouvelle demande / New request (the trainer block comes from the account)"""
+        """New request (the trainer block comes from the account)"""
         with database().transaction() as db_session:
             trainer = known_trainer(db_session, current_principal())
             return session_view(card_requests.open_request(db_session, trainer, data, settings().end_date_max_age_days))
@@ -73,7 +73,7 @@ class SessionItem(MethodView):
     @require_auth(TRAINER, STAFF)
     @blp.response(200, schemas.SessionOut)
     def get(self, session_id):
-        """Une demande / One request"""
+        """One request"""
         with database().reading() as db_session:
             return session_view(read_session(db_session, current_principal(), session_id))
 
@@ -81,14 +81,14 @@ class SessionItem(MethodView):
     @blp.arguments(schemas.SessionPatch(partial=True))
     @blp.response(200, schemas.SessionOut)
     def patch(self, data, session_id):
-        """Modifier une demande (statut « Nouvelle » seulement) / Edit a request (while new only)"""
+        """Edit a request (while new only)"""
         return _act_on(session_id, lambda db_session, s, actor: card_requests.edit_request(
             db_session, s, actor, data, settings().end_date_max_age_days))
 
     @require_auth(TRAINER, STAFF)
     @blp.response(204)
     def delete(self, session_id):
-        """Supprimer une demande (statut « Nouvelle » seulement) / Delete a request (while new only)"""
+        """Delete a request (while new only)"""
         _act_on(session_id, card_requests.delete_request)
 
 
@@ -96,7 +96,7 @@ class SessionItem(MethodView):
 @require_auth(TRAINER, STAFF)
 @blp.response(200, schemas.QuoteOut)
 def session_quote(session_id):
-    """Montant à payer / Amount due: $2.00 a participant; credit card from `card_minimum` (CARDS_CARD_MINIMUM)"""
+    """Amount due: $2.00 a participant; credit card from `card_minimum` (CARDS_CARD_MINIMUM)"""
     with database().reading() as db_session:
         s = load_session(db_session, current_principal(), session_id)
         return quote(participant_count(s), s.unit_price, settings().card_minimum).to_dict()
@@ -107,7 +107,7 @@ def session_quote(session_id):
 @blp.arguments(schemas.SubmitIn)
 @blp.response(202, schemas.SessionOut)
 def submit_session(data, session_id):
-    """Soumettre / Submit: the request goes to billing (`cards.session_submitted`)"""
+    """Submit: the request goes to billing (`cards.session_submitted`)"""
     return _act_on(session_id, lambda db_session, s, actor: lifecycle.submit(
         db_session, s, actor, data["payment_method"], data["billed_to"], settings().card_minimum))
 
@@ -117,7 +117,7 @@ def submit_session(data, session_id):
 @blp.arguments(schemas.CancelIn)
 @blp.response(200, schemas.SessionOut)
 def cancel_session(data, session_id):
-    """Annuler (nouvelle, soumise ou facturée) / Cancel while new, submitted or invoiced"""
+    """Cancel while new, submitted or invoiced"""
     return _act_on(session_id, lambda db_session, s, actor: lifecycle.cancel(db_session, s, actor, data.get("reason")))
 
 
@@ -125,7 +125,7 @@ def cancel_session(data, session_id):
 @require_auth(STAFF)
 @blp.response(200, schemas.SessionOut)
 def ship_session(session_id):
-    """Personnel : cartes expédiées (une fois payée) / Staff: cards shipped (once paid)"""
+    """Staff: cards shipped (once paid)"""
     return _act_on(session_id, lifecycle.ship, manage=False)
 
 

@@ -14,7 +14,7 @@ from services.cards.api.presenters import audit_view, participant_found_view
 from services.cards.db.models import AuditEntry, Participant
 from services.cards.domain.text import fold
 
-blp = Blueprint("staff", __name__, description="Personnel ASSTSAS / ASSTSAS staff (C13, X4)")
+blp = Blueprint("staff", __name__, description="ASSTSAS staff (C13, X4)")
 
 
 @blp.route("/participants")
@@ -22,7 +22,7 @@ blp = Blueprint("staff", __name__, description="Personnel ASSTSAS / ASSTSAS staf
 @blp.arguments(schemas.ParticipantSearchArgs, location="query")
 @blp.response(200, schemas.ParticipantFoundListOut)
 def search_participants(args):
-    """Rechercher un participant (nom sans accents ni casse, date de naissance) / Find a participant"""
+    """Find a participant (name without accents or case, birth date)"""
     query = select(Participant).where(Participant.last_name_key.startswith(fold(args["last_name"]), autoescape=True))
     if "birth_date" in args:
         query = query.where(Participant.birth_date == args["birth_date"])
@@ -38,7 +38,7 @@ def search_participants(args):
 @blp.arguments(schemas.AuditArgs, location="query")
 @blp.response(200, schemas.AuditListOut)
 def audit_trail(args):
-    """Journal : qui a fait quoi, quand / Audit trail: who did what, when"""
+    """Audit trail: who did what, when"""
     query = select(AuditEntry)
     if "session_id" in args:
         query = query.where(AuditEntry.session_id == args["session_id"])

@@ -1,7 +1,9 @@
 """Attestations as PDF (X3): one card per participant, or a printable sheet of a session's cards.
 
 Each card is the size of a wallet card (85.6 x 54 mm) and carries the participant's name, the
-activity, the date, the trainers, the verification code and a QR code to the public page.
+activity, the date, the trainers, the verification code and a QR code to the public page. The words are
+French or English, in the request's language (``CardContent.language``), through the cards catalogue.
+Importing this module loads reportlab (about 18 MiB): the API imports it on the first PDF asked for.
 """
 from __future__ import annotations
 
@@ -15,12 +17,15 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
+from chassis.i18n import Catalogue, _, format_date, speaking
+
 CARD_WIDTH, CARD_HEIGHT = 85.6 * mm, 54 * mm
 QR_SIZE = 22 * mm
 QR_QUIET_ZONE = 2  # modules of white around the code
 COLUMNS, ROWS = 2, 4
 MARGIN_X = (LETTER[0] - COLUMNS * CARD_WIDTH) / (COLUMNS + 1)
 MARGIN_Y = (LETTER[1] - ROWS * CARD_HEIGHT) / (ROWS + 1)
+CATALOGUE = Catalogue.of_service("cards")
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,7 @@ class CardContent:
     code: str
     verification_url: str
     revoked: bool = False
+    language: str = "fr"
 
 
 def _draw_qr(canvas: Canvas, url: str, x: float, y: float) -> None:
@@ -57,14 +63,17 @@ def _draw_qr(canvas: Canvas, url: str, x: float, y: float) -> None:
 
 
 def draw_card(canvas: Canvas, card: CardContent, x: float, y: float) -> None:
+    with speaking(card.language, CATALOGUE):
+        _draw_card(canvas, card, x, y)
+
+
+def _draw_card(canvas: Canvas, card: CardContent, x: float, y: float) -> None:
     canvas.saveState()
     canvas.setLineWidth(0.6)
     canvas.roundRect(x, y, CARD_WIDTH, CARD_HEIGHT, 3 * mm)
     left, top = x + 4 * mm, y + CARD_HEIGHT - 6 * mm
     canvas.setFont("Helvetica-Bold", 7)
-    canvas.drawString(left, top, "ASSTSAS — Attestation de formation")
-    canvas.setFont("Helvetica", 6)
-    canvas.drawString(left, top - 2.8 * mm, "Training attestation")
+    canvas.drawString(left, top, _("ASSTSAS — Attestation de formation"))
     canvas.setFont("Helvetica-Bold", 10)
     text_width = CARD_WIDTH - QR_SIZE - 10 * mm
     line_y = top - 8.5 * mm
@@ -75,20 +84,20 @@ def draw_card(canvas: Canvas, card: CardContent, x: float, y: float) -> None:
     for line in simpleSplit(card.activity, "Helvetica", 6.5, text_width)[:3]:
         canvas.drawString(left, line_y, line)
         line_y -= 2.8 * mm
-    canvas.drawString(left, line_y - 1 * mm, f"Date : {card.end_date.isoformat()}")
-    for line in simpleSplit(f"Formateur(s) : {card.trainers}", "Helvetica", 6.5, text_width)[:2]:
+    canvas.drawString(left, line_y - 1 * mm, _("Date : %(date)s", date=format_date(card.end_date)))
+    for line in simpleSplit(_("Formateur(s) : %(names)s", names=card.trainers), "Helvetica", 6.5, text_width)[:2]:
         line_y -= 2.8 * mm
         canvas.drawString(left, line_y - 1 * mm, line)
     canvas.setFont("Courier-Bold", 8)
-    canvas.drawString(left, y + 4 * mm, f"Code : {card.code}")
+    canvas.drawString(left, y + 4 * mm, _("Code : %(code)s", code=card.code))
     _draw_qr(canvas, card.verification_url, x + CARD_WIDTH - QR_SIZE - 3 * mm, y + CARD_HEIGHT - QR_SIZE - 9 * mm)
     canvas.setFont("Helvetica", 5)
     canvas.drawCentredString(x + CARD_WIDTH - QR_SIZE / 2 - 3 * mm, y + CARD_HEIGHT - QR_SIZE - 11.5 * mm,
-                             "Vérifier / Verify")
+                             _("Vérifier"))
     if card.revoked:
         canvas.setFont("Helvetica-Bold", 16)
         canvas.setFillGray(0.5)
-        canvas.drawCentredString(x + CARD_WIDTH / 2, y + CARD_HEIGHT / 2, "RÉVOQUÉE / REVOKED")
+        canvas.drawCentredString(x + CARD_WIDTH / 2, y + CARD_HEIGHT / 2, _("RÉVOQUÉE"))
     canvas.restoreState()
 
 

@@ -9,6 +9,7 @@ import csv
 import io
 from dataclasses import dataclass
 
+from chassis.i18n import _
 from services.cards.domain.text import fold
 
 MAX_ROWS = 1000
@@ -46,8 +47,7 @@ def decode(content: bytes) -> str:
     try:
         return content.decode("cp1252")
     except UnicodeDecodeError as error:
-        raise CsvFileError("Encodage non reconnu : UTF-8 ou Windows-1252. / "
-                           "Unknown encoding: use UTF-8 or Windows-1252.") from error
+        raise CsvFileError(_("Encodage non reconnu : UTF-8 ou Windows-1252.")) from error
 
 
 def detect_delimiter(header_line: str) -> str:
@@ -58,24 +58,22 @@ def read_rows(content: bytes) -> list[CsvRow]:
     text = decode(content)
     lines = text.splitlines()
     if not lines or not lines[0].strip():
-        raise CsvFileError("Le fichier est vide ou sans ligne d'en-tête. / The file is empty or has no header row.")
+        raise CsvFileError(_("Le fichier est vide ou sans ligne d'en-tête."))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(lines[0]))
     header = next(reader)
     columns = [HEADERS.get(fold(name.replace("_", " "))) for name in header]
     missing = [field for field in REQUIRED_COLUMNS if field not in columns]
     if missing:
-        raise CsvFileError("Colonnes manquantes dans l'en-tête : " + ", ".join(missing) + ". / "
-                           "Missing header columns: " + ", ".join(missing) + ".")
+        raise CsvFileError(_("Colonnes manquantes dans l'en-tête : %(columns)s.", columns=", ".join(missing)))
     rows = []
     for cells in reader:
         if not any(cell.strip() for cell in cells):
             continue
         if len(rows) >= MAX_ROWS:
-            raise CsvFileError(f"Au plus {MAX_ROWS} participants par fichier. / "
-                               f"At most {MAX_ROWS} participants per file.")
+            raise CsvFileError(_("Au plus %(limit)s participants par fichier.", limit=MAX_ROWS))
         values = {field: cells[index].strip() if index < len(cells) else ""
                   for index, field in enumerate(columns) if field}
         rows.append(CsvRow(line=reader.line_num, values=values))
     if not rows:
-        raise CsvFileError("Aucun participant dans le fichier. / No participant in the file.")
+        raise CsvFileError(_("Aucun participant dans le fichier."))
     return rows

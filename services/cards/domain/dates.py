@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from chassis.i18n import _
 from services.cards.domain.formats import FormatError
 
 MONTREAL = ZoneInfo("America/Montreal")
@@ -20,11 +21,9 @@ def today_in_montreal(now: datetime | None = None) -> date:
 def check_end_date(end_date: date, today: date, max_age_days: int) -> None:
     """The last day of training: never after today, never older than ``max_age_days``."""
     if end_date > today:
-        raise FormatError("La fin de la session ne peut pas être après aujourd'hui. / "
-                          "The end date cannot be after today.")
+        raise FormatError(_("La fin de la session ne peut pas être après aujourd'hui."))
     if (today - end_date).days > max_age_days:
-        raise FormatError(f"La fin de la session ne peut pas dater de plus de {max_age_days} jours. / "
-                          f"The end date cannot be more than {max_age_days} days ago.")
+        raise FormatError(_("La fin de la session ne peut pas dater de plus de %(days)s jours.", days=max_age_days))
 
 
 def age_on(birth_date: date, on: date) -> int:
@@ -35,7 +34,7 @@ def check_birth_date(birth_date: date, session_end: date) -> None:
     """Plausible for a worker: between 14 and 100 years old at the session's end date."""
     age = age_on(birth_date, session_end)
     if age < PARTICIPANT_MIN_AGE:
-        raise FormatError(f"Le participant doit avoir au moins {PARTICIPANT_MIN_AGE} ans à la fin de la session. / "
-                          f"The participant must be at least {PARTICIPANT_MIN_AGE} at the end of the session.")
+        raise FormatError(_("Le participant doit avoir au moins %(age)s ans à la fin de la session.",
+                            age=PARTICIPANT_MIN_AGE))
     if age > PARTICIPANT_MAX_AGE:
-        raise FormatError("Date de naissance invraisemblable. / Implausible birth date.")
+        raise FormatError(_("Date de naissance invraisemblable."))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from chassis.i18n import N_, _
 from services.cards.domain.dates import check_birth_date
 from services.cards.domain.formats import FormatError, normalize_extension, normalize_phone
 from services.cards.domain.text import collapse_spaces, fold
@@ -14,7 +15,7 @@ from services.cards.domain.text import collapse_spaces, fold
 NAME_MAX = 100
 FIELDS = ("title", "first_name", "last_name", "birth_date", "phone", "phone_ext")
 REQUIRED = ("title", "first_name", "last_name", "birth_date", "phone")
-MISSING = "Champ obligatoire. / Required field."
+MISSING = N_("Champ obligatoire.")
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y/%m/%d", "%d-%m-%Y")
 
 
@@ -27,7 +28,7 @@ def parse_date(value) -> date:
             return datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-    raise FormatError("Date invalide (AAAA-MM-JJ). / Invalid date (YYYY-MM-DD).")
+    raise FormatError(_("Date invalide (AAAA-MM-JJ)."))
 
 
 def match_title(value: str, titles: dict[str, tuple[str, ...]]) -> str | None:
@@ -51,20 +52,20 @@ def clean_participant(data: dict, *, titles: dict[str, tuple[str, ...]], session
         if field in data or not partial:
             value = data.get(field)
             if value is None or (isinstance(value, str) and not value.strip()):
-                fail(field, MISSING)
+                fail(field, _(MISSING))
     for field in ("first_name", "last_name"):
         if field in data and field not in errors:
             value = collapse_spaces(data[field])
             if len(value) > NAME_MAX:
-                fail(field, f"{NAME_MAX} caractères au plus. / At most {NAME_MAX} characters.")
+                fail(field, _("%(limit)s caractères au plus.", limit=NAME_MAX))
             elif not re.search(r"\w", value):
-                fail(field, "Nom invalide. / Invalid name.")
+                fail(field, _("Nom invalide."))
             else:
                 clean[field] = value
     if "title" in data and "title" not in errors:
         code = match_title(str(data["title"]), titles)
         if code is None:
-            fail("title", "Titre inconnu. / Unknown title.")
+            fail("title", _("Titre inconnu."))
         else:
             clean["title"] = code
     if "birth_date" in data and "birth_date" not in errors:

@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from chassis.money import CURRENCY, money_display, money_text, to_money
+from chassis.i18n import _, format_money
+from chassis.money import CURRENCY, money_text, to_money
 
 UNIT_PRICE = Decimal("2.00")
 PAYMENT_METHODS = ("credit_card", "cheque", "direct_deposit")
@@ -34,5 +35,4 @@ def quote(participant_count: int, unit_price: Decimal, card_minimum: Decimal) ->
 
 
 def card_minimum_message(card_minimum: Decimal) -> str:
-    return (f"La carte de crédit est acceptée à partir de {money_display(card_minimum, 'fr')}. / "
-            f"Credit card is accepted from {money_display(card_minimum, 'en')}.")
+    return _("La carte de crédit est acceptée à partir de %(minimum)s.", minimum=format_money(card_minimum))

@@ -6,14 +6,17 @@ does nothing.
 """
 from __future__ import annotations
 
+from chassis.i18n import N_, _
+
 NEW, SUBMITTED, INVOICED, PAID, SHIPPED, CANCELLED = "new", "submitted", "invoiced", "paid", "shipped", "cancelled"
 ALL = (NEW, SUBMITTED, INVOICED, PAID, SHIPPED, CANCELLED)
 _RANK = {NEW: 0, SUBMITTED: 1, INVOICED: 2, PAID: 3, SHIPPED: 4}
 CANCELLABLE = (NEW, SUBMITTED, INVOICED)
 EDITABLE = (NEW,)
 
-LABELS = {NEW: ("Nouvelle", "New"), SUBMITTED: ("Soumise", "Submitted"), INVOICED: ("Facturée", "Invoiced"),
-          PAID: ("Payée", "Paid"), SHIPPED: ("Expédiée", "Shipped"), CANCELLED: ("Annulée", "Cancelled")}
+# French source labels, translated where they are shown (``_(LABELS[status])``).
+LABELS = {NEW: N_("Nouvelle"), SUBMITTED: N_("Soumise"), INVOICED: N_("Facturée"), PAID: N_("Payée"),
+          SHIPPED: N_("Expédiée"), CANCELLED: N_("Annulée")}
 
 # Who may cause which move: people through the API, billing through its events.
 _BY_PEOPLE = {(NEW, SUBMITTED), (PAID, SHIPPED)} | {(status, CANCELLED) for status in CANCELLABLE}
@@ -27,9 +30,7 @@ class IllegalTransition(Exception):
 
     @property
     def message(self) -> str:
-        fr, en = LABELS[self.current]
-        return (f"Action impossible : la demande est « {fr} ». / "
-                f"Not possible: the request is \"{en.lower()}\".")
+        return _("Action impossible : la demande est « %(status)s ».", status=_(LABELS[self.current]))
 
 
 def check_transition(current: str, target: str) -> None:

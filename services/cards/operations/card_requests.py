@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from chassis.errors import Conflict
+from chassis.i18n import N_
 from services.cards.db.models import CardSession, Trainer
 from services.cards.domain import statuses
 from services.cards.domain.pricing import UNIT_PRICE
@@ -17,9 +18,8 @@ from services.cards.operations import audit
 from services.cards.operations.lifecycle import ensure_editable
 from services.cards.operations.session_form import apply_session_form
 
-UNKNOWN_TRAINER = ("Votre compte de formateur n'est pas encore connu du service des cartes ; réessayez dans "
-                   "quelques instants ou contactez le support. / Your trainer account is not known to the cards "
-                   "service yet; try again shortly or contact support.")
+UNKNOWN_TRAINER = N_("Votre compte de formateur n'est pas encore connu du service des cartes ; réessayez dans "
+                     "quelques instants ou contactez le support.")
 
 
 def open_request(db_session: Session, trainer: Trainer | None, data: dict, max_age_days: int) -> CardSession:

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, lazyload
 
 from chassis.errors import Conflict, ValidationFailed
+from chassis.i18n import _
 from chassis.logging import get_logger
 from chassis.money import money_text
 from services.cards import events
@@ -39,8 +40,8 @@ def ensure_transition(card_session: CardSession, target: str) -> None:
 
 def ensure_editable(card_session: CardSession) -> None:
     if card_session.status not in statuses.EDITABLE:
-        raise Conflict("La demande n'est plus modifiable (statut « {} »). / The request can no longer be changed "
-                       "(status \"{}\").".format(*statuses.LABELS[card_session.status]), code="not_editable")
+        raise Conflict(_("La demande n'est plus modifiable (statut « %(status)s »).",
+                         status=_(statuses.LABELS[card_session.status])), code="not_editable")
 
 
 # --- people's actions -----------------------------------------------------------------------
@@ -58,7 +59,7 @@ def submit(db_session: Session, s: CardSession, actor_id: str, payment_method: s
     price = quote(s.loaded_participant_count, s.unit_price, card_minimum)
     if price.participant_count == 0:
         raise ValidationFailed(fields={"participants": [
-            "Ajoutez au moins un participant avant de soumettre. / Add at least one participant before submitting."]})
+            _("Ajoutez au moins un participant avant de soumettre.")]})
     if payment_method == "credit_card" and not price.credit_card_allowed:
         raise ValidationFailed(fields={"payment_method": [card_minimum_message(card_minimum)]})
     s.status, s.payment_method, s.billed_to = statuses.SUBMITTED, payment_method, billed_to
@@ -120,7 +121,7 @@ def ship(db_session: Session, s: CardSession, actor_id: str) -> None:
 def reissue(db_session: Session, old: Attestation, actor_id: str) -> Attestation:
     """A lost card: a new code for the same participant; the old code now reads "revoked"."""
     if old.status != VALID:
-        raise Conflict("Cette attestation est déjà révoquée. / This attestation is already revoked.",
+        raise Conflict(_("Cette attestation est déjà révoquée."),
                        code="already_revoked")
     new = _new_attestation(db_session, old.session_id, old.participant_id)
     old.status, old.revoked_at, old.replaced_by = REVOKED, _now(), new.code
@@ -215,4 +216,4 @@ def issue_attestations(db_session: Session, s: CardSession) -> list[Attestation]
         "attestations": [{"participant_id": p.id, "name": f"{p.first_name} {p.last_name}", "code": a.code}
                          for p, a in issued]})
     audit.record(db_session, audit.BILLING_ACTOR, "cards_issued", session_id=s.id, count=len(issued))
-    return [a for _, a in issued]
+    return [a for _unused, a in issued]

@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
 from chassis.errors import ApiError, Conflict, ValidationFailed
+from chassis.i18n import N_, _, ngettext
 from services.cards.db.models import CardSession, Participant
 from services.cards.domain.csv_import import CsvFileError, read_rows
 from services.cards.domain.participants import clean_participant
@@ -19,12 +20,12 @@ from services.cards.operations.lifecycle import ensure_editable
 from services.cards.operations.reference_data import title_lookup
 
 MAX_UPLOAD_BYTES = 512 * 1024
-DUPLICATE = ("Cette personne est déjà inscrite à la session. / This person is already registered in the session.")
+DUPLICATE = N_("Cette personne est déjà inscrite à la session.")
 
 
 def _too_many(limit: int) -> ValidationFailed:
     return ValidationFailed(fields={"participants": [
-        f"Au plus {limit} participants par session. / At most {limit} participants per session."]})
+        _("Au plus %(limit)s participants par session.", limit=limit)]})
 
 
 def _set_keys(participant: Participant) -> None:
@@ -133,7 +134,7 @@ def _import(db_session: Session, s: CardSession, content: bytes, max_participant
         if not errors:
             identity = (person_key(clean["first_name"], clean["last_name"]), clean["birth_date"])
             if identity in seen:
-                errors = {"_person": [DUPLICATE]}
+                errors = {"_person": [_(DUPLICATE)]}
             seen.add(identity)
         if errors:
             line_errors.append({"line": row.line, "fields": errors})
@@ -141,9 +142,8 @@ def _import(db_session: Session, s: CardSession, content: bytes, max_participant
             cleaned.append(clean)
     if line_errors:
         raise ValidationFailed(
-            "Le fichier contient des erreurs ; aucun participant n'a été ajouté. / "
-            "The file has errors; no participant was added.",
-            fields={"file": [f"{len(line_errors)} ligne(s) en erreur. / {len(line_errors)} line(s) with errors."]},
+            _("Le fichier contient des erreurs ; aucun participant n'a été ajouté."),
+            fields={"file": [ngettext("%(num)d ligne en erreur.", "%(num)d lignes en erreur.", len(line_errors))]},
             extra={"created": 0, "errors": line_errors})
     if len(s.participants) + len(cleaned) > max_participants:
         raise _too_many(max_participants)

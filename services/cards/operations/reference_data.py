@@ -11,11 +11,12 @@ import time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from chassis.i18n import N_
 from services.cards.db.models import Activity, Institution, OrganizationType, Title
 
 KINDS = {"organization_types": OrganizationType, "institutions": Institution, "activities": Activity,
          "titles": Title}
-UNKNOWN = "Valeur inconnue ou retirée. / Unknown or retired value."
+UNKNOWN = N_("Valeur inconnue ou retirée.")
 
 
 def usable(entry, current_value=None, key: str = "code") -> bool:

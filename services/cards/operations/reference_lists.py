@@ -9,14 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chassis.errors import Conflict, NotFound, ValidationFailed
+from chassis.i18n import N_, _
 from services.cards.db.models import Institution
 from services.cards.operations import audit
 from services.cards.operations.reference_data import KINDS
 
-REQUIRED = "Champ obligatoire. / Required field."
-KIND_NOT_FOUND = "Liste inconnue. / Unknown list."
-ENTRY_NOT_FOUND = "Entrée introuvable. / Entry not found."
-INSTITUTION_EXISTS = "Cette maison d'enseignement existe déjà. / This institution already exists."
+REQUIRED = N_("Champ obligatoire.")
+KIND_NOT_FOUND = N_("Liste inconnue.")
+ENTRY_NOT_FOUND = N_("Entrée introuvable.")
+INSTITUTION_EXISTS = N_("Cette maison d'enseignement existe déjà.")
 
 
 def _model(kind: str):
@@ -36,7 +37,7 @@ def _allowed_fields(kind: str) -> set[str]:
 def _refuse_foreign_fields(kind: str, data: dict) -> None:
     foreign = set(data) - _allowed_fields(kind)
     if foreign:
-        raise ValidationFailed(fields={name: [f"Champ inconnu pour la liste {kind}. / Unknown field for {kind}."]
+        raise ValidationFailed(fields={name: [_("Champ inconnu pour la liste %(kind)s.", kind=kind)]
                                        for name in sorted(foreign)})
 
 
@@ -73,7 +74,7 @@ def add_entry(db_session: Session, actor_id: str, kind: str, data: dict) -> dict
         entry = Institution(name=data["name"], active=True)
     else:
         if db_session.get(model, data["code"]) is not None:
-            raise Conflict("Ce code existe déjà. / This code already exists.")
+            raise Conflict(_("Ce code existe déjà."))
         entry = model(active=True, position=1000, **data)
     db_session.add(entry)
     db_session.flush()

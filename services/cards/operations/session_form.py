@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from chassis.errors import ValidationFailed
+from chassis.i18n import _
 from services.cards.db.models import Activity, CardSession, Institution, OrganizationType
 from services.cards.domain.dates import check_end_date, today_in_montreal
 from services.cards.domain.formats import FormatError, normalize_card_number, normalize_postal_code
@@ -39,12 +40,11 @@ def apply_session_form(db_session: Session, s: CardSession, data: dict, *, max_a
                       "last_name": s.second_last_name, **second}
             for field in ("card_number", "first_name", "last_name"):
                 if not merged[field]:
-                    fail(f"second_trainer.{field}", "Champ obligatoire. / Required field.")
+                    fail(f"second_trainer.{field}", _("Champ obligatoire."))
             try:
                 s.second_card_number = normalize_card_number(merged["card_number"] or "")
                 if s.second_card_number == s.trainer_card_number:
-                    fail("second_trainer.card_number", "Le deuxième formateur doit être une autre personne. / "
-                                                       "The second trainer must be someone else.")
+                    fail("second_trainer.card_number", _("Le deuxième formateur doit être une autre personne."))
             except FormatError as error:
                 if merged["card_number"]:
                     fail("second_trainer.card_number", str(error))
@@ -98,7 +98,7 @@ def _apply_organization(db_session: Session, s: CardSession, data: dict, fail) -
         institution_id = data.get("institution_id", s.institution_id)
         institution = db_session.get(Institution, institution_id) if institution_id is not None else None
         if institution_id is None:
-            fail("institution_id", "Choisissez la maison d'enseignement. / Choose the teaching institution.")
+            fail("institution_id", _("Choisissez la maison d'enseignement."))
         elif not usable(institution, s.institution_id, key="id"):
             fail("institution_id", UNKNOWN)
         else:
@@ -107,7 +107,7 @@ def _apply_organization(db_session: Session, s: CardSession, data: dict, fail) -
     else:
         name = data.get("organization_name") or (s.organization_name if s.institution_id is None else None)
         if not name:
-            fail("organization_name", "Champ obligatoire. / Required field.")
+            fail("organization_name", _("Champ obligatoire."))
         else:
             s.institution_id, s.institution = None, None
             s.organization_name = name

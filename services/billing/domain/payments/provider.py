@@ -10,18 +10,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
+from chassis.i18n import N_
 from services.billing.domain.cards import CardDetails
 
 DECLINE_MESSAGES = {
-    "generic_decline": "La carte a été refusée par l'émetteur. Essayez une autre carte. / "
-                       "The card was declined by its issuer. Try another card.",
-    "insufficient_funds": "Fonds insuffisants sur la carte. Essayez une autre carte. / "
-                          "The card has insufficient funds. Try another card.",
-    "expired_card": "La carte est expirée. Vérifiez la date ou utilisez une autre carte. / "
-                    "The card has expired. Check the date or use another card.",
-    "incorrect_cvc": "Le code de sécurité (CVC) est incorrect. / The security code (CVC) is incorrect.",
-    "processing_error": "Une erreur est survenue pendant le traitement de la carte. Réessayez dans un moment. / "
-                        "An error occurred while processing the card. Try again in a moment.",
+    "generic_decline": N_("La carte a été refusée par l'émetteur. Essayez une autre carte."),
+    "insufficient_funds": N_("Fonds insuffisants sur la carte. Essayez une autre carte."),
+    "expired_card": N_("La carte est expirée. Vérifiez la date ou utilisez une autre carte."),
+    "incorrect_cvc": N_("Le code de sécurité (CVC) est incorrect."),
+    "processing_error": N_("Une erreur est survenue pendant le traitement de la carte. Réessayez dans un moment."),
 }
 
 
