@@ -53,10 +53,11 @@ def test_a_crashed_process_is_restarted_with_growing_delays_and_the_others_keep_
         assert eventually(lambda: flaky.process is not None and flaky.process.poll() is None)
         assert flaky.starts == 3
         assert steady.starts == 1 and steady.process.pid == steady_pid and steady.process.poll() is None
+        # a process's lines reach the log through the supervisor's reader thread, after the file it wrote
+        assert eventually(lambda: "start 3" in output.getvalue() and "up" in output.getvalue()), output.getvalue()
         log = output.getvalue()
         assert "flaky" in log and "exited with code 3; restarting in 0.2 s" in log
         assert "exited with code 3; restarting in 0.4 s" in log  # the delay doubles while it keeps crashing
-        assert "start 3" in log and "up" in log
     finally:
         supervisor.stop()
         runner.join(15)
