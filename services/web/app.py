@@ -16,15 +16,17 @@ from jinja2 import pass_context
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from chassis.db import Database
+from chassis.http.i18n import install_i18n
 from chassis.http.request_context import install_request_context
+from chassis.i18n import LANGUAGES, N_, _, current_language
 from chassis.logging import configure_logging
 from services.web import formatting
 from services.web.clients.gateway import ApiError, NotSignedIn
 from services.web.config import WebConfig, load_config
 from services.web.forms import FormState
-from services.web.i18n import LANGUAGES, current_language, localize, safe_next, switch_target, tr
+from services.web.i18n import SESSION_KEY, WEB_CATALOGUE, chosen_language, safe_next, switch_target
 from services.web.session_store import SessionStore
-from services.web.web_session import current_login, end_session, login_page_for
+from services.web.web_session import current_login, end_session, login_page_for, remember_language
 
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                            "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'")
@@ -53,6 +55,8 @@ def create_app(config: WebConfig | None = None, db: Database | None = None, **_i
     app.extensions["web_sessions"] = SessionStore(db, timedelta(days=config.remember_days), config.secret_key)
     CSRFProtect(app)
     install_request_context(app, "web")
+    # The person's language (choice, profile, browser, French) for pages, and for the APIs' answers.
+    install_i18n(app, WEB_CATALOGUE, choose=chosen_language)
     _install_templating(app)
     _install_security_headers(app)
     _install_error_pages(app)
@@ -75,11 +79,11 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _install_templating(app: Flask) -> None:
-    app.jinja_env.globals.update(tr=tr, current_login=current_login, current_language=current_language,
-                                 switch_target=switch_target, localize=localize, form_messages=form_messages)
+    app.jinja_env.globals.update(current_login=current_login, current_language=current_language,
+                                 switch_target=switch_target, form_messages=form_messages)
     app.jinja_env.filters.update(money=formatting.money, status=formatting.status_label,
                                  method=formatting.method_label, billed_to=formatting.billed_to_label,
-                                 label=formatting.label_of, when=formatting.when, localize=localize,
+                                 label=formatting.label_of, when=formatting.when,
                                  options=formatting.options, reference=formatting.reference_label)
 
     @app.context_processor
@@ -118,7 +122,6 @@ def _install_security_headers(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if response.mimetype == "text/html":
             response.headers.setdefault("Cache-Control", "no-store")
-        response.headers["Content-Language"] = current_language()
         return response
 
 
@@ -130,35 +133,36 @@ def _install_error_pages(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(_error):
-        return _error_page(400, tr("Le formulaire a expiré. Rechargez la page et recommencez.",
-                                   "The form expired. Reload the page and try again.")), 400
+        return _error_page(400, _("Le formulaire a expiré. Rechargez la page et recommencez.")), 400
 
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError):
         status = error.status if error.status in (400, 403, 404, 409, 413, 422, 429) else 503
         if error.status == 403:
             status = 404
-        message = localize(error.message) if error.message and status != 404 else ""
+        message = error.message if error.message and status != 404 else ""  # in our language already
         return _error_page(status, message), status
 
     for code in (400, 403, 404, 405, 413, 500):
         app.register_error_handler(code, lambda error, code=code: (_error_page(code, ""), code))
 
 
+ERROR_TITLES = {400: N_("Requête invalide"), 404: N_("Page introuvable"), 405: N_("Méthode non permise"),
+                409: N_("Conflit"), 413: N_("Fichier trop volumineux"), 429: N_("Trop de demandes"),
+                500: N_("Erreur interne"), 503: N_("Service indisponible")}
+
+
 def _error_page(status: int, message: str):
-    titles = {400: ("Requête invalide", "Bad request"), 404: ("Page introuvable", "Page not found"),
-              405: ("Méthode non permise", "Method not allowed"), 409: ("Conflit", "Conflict"),
-              413: ("Fichier trop volumineux", "File too large"), 429: ("Trop de demandes", "Too many requests"),
-              500: ("Erreur interne", "Internal error"), 503: ("Service indisponible", "Service unavailable")}
-    fr, en = titles.get(status, ("Erreur", "Error"))
-    return render_template("error.html", status=status, title=tr(fr, en), message=message)
+    return render_template("error.html", status=status, title=_(ERROR_TITLES.get(status, N_("Erreur"))),
+                           message=message)
 
 
 def _install_common_routes(app: Flask) -> None:
     @app.get("/lang/<language>")
     def switch_language(language: str):
         if language in LANGUAGES:
-            session["lang"] = language
+            session[SESSION_KEY] = language
+            remember_language(language)  # signed in: their profile too, so their emails follow
         return redirect(safe_next(url_for("account.login")))
 
     @app.get("/favicon.ico")

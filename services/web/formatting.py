@@ -4,28 +4,22 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
 
-from services.web.i18n import current_language, localize
+from chassis.i18n import MONTREAL, N_, _, current_language, format_date, format_money
 
-MONTREAL = ZoneInfo("America/Montreal")
 STATUS_LABELS = {
-    "new": ("Nouvelle", "New"), "submitted": ("Soumise", "Submitted"), "invoiced": ("Facturée", "Invoiced"),
-    "paid": ("Payée", "Paid"), "shipped": ("Expédiée", "Shipped"), "cancelled": ("Annulée", "Cancelled"),
-    "open": ("Ouverte", "Open"), "void": ("Annulée", "Void"), "active": ("Actif", "Active"),
-    "inactive": ("Inactif", "Inactive"), "valid": ("Valide", "Valid"), "revoked": ("Révoquée", "Revoked"),
-    "replaced": ("Remplacée", "Replaced"), "sent": ("Envoyé", "Sent"), "pending": ("En attente", "Pending"),
-    "failed": ("Échec", "Failed"),
+    "new": N_("Nouvelle"), "submitted": N_("Soumise"), "invoiced": N_("Facturée"),
+    "paid": N_("Payée"), "shipped": N_("Expédiée"), "cancelled": N_("Annulée"),
+    "open": N_("Ouverte"), "void": N_("Annulée"), "active": N_("Actif"),
+    "inactive": N_("Inactif"), "valid": N_("Valide"), "revoked": N_("Révoquée"),
+    "replaced": N_("Remplacée"), "sent": N_("Envoyé"), "pending": N_("En attente"),
+    "failed": N_("Échec"),
 }
 METHOD_LABELS = {
-    "credit_card": ("Carte de crédit", "Credit card"), "cheque": ("Par chèque", "By cheque"),
-    "direct_deposit": ("Dépôt direct", "Direct deposit"),
+    "credit_card": N_("Carte de crédit"), "cheque": N_("Par chèque"),
+    "direct_deposit": N_("Dépôt direct"),
 }
-BILLED_TO_LABELS = {"individual": ("Individu", "Individual"), "organization": ("Organisme", "Organization")}
-
-
-def _pick(pair: tuple[str, str]) -> str:
-    return pair[1] if current_language() == "en" else pair[0]
+BILLED_TO_LABELS = {"individual": N_("Individu"), "organization": N_("Organisme")}
 
 
 def money(value) -> str:
@@ -34,27 +28,22 @@ def money(value) -> str:
         amount = Decimal(str(value if value is not None else "0")).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
         return str(value)
-    sign = "-" if amount < 0 else ""
-    whole, cents = f"{abs(amount):.2f}".split(".")
-    grouped = f"{int(whole):,}"
-    if current_language() == "en":
-        return f"{sign}${grouped}.{cents}"
-    nbsp = "\u00a0"
-    return sign + grouped.replace(",", nbsp) + "," + cents + nbsp + "$"
+    return format_money(amount)
 
 
 def status_label(code: str | None, given: str | None = None) -> str:
+    """Our label of a known status; else the label the API gave (in our language already), else the code."""
     if code in STATUS_LABELS:
-        return _pick(STATUS_LABELS[code])
-    return localize(given or code or "")
+        return _(STATUS_LABELS[code])
+    return given or code or ""
 
 
 def method_label(code: str | None) -> str:
-    return _pick(METHOD_LABELS[code]) if code in METHOD_LABELS else (code or "")
+    return _(METHOD_LABELS[code]) if code in METHOD_LABELS else (code or "")
 
 
 def billed_to_label(code: str | None) -> str:
-    return _pick(BILLED_TO_LABELS[code]) if code in BILLED_TO_LABELS else (code or "")
+    return _(BILLED_TO_LABELS[code]) if code in BILLED_TO_LABELS else (code or "")
 
 
 def label_of(entry: dict | None) -> str:
@@ -67,6 +56,8 @@ def label_of(entry: dict | None) -> str:
 
 
 def when(value: str | None) -> str:
+    """An API date or moment as people read it: ``7 décembre 2026`` / ``December 7, 2026``, a moment with
+    its time on Montréal's clock (``7 décembre 2026, 14:05``)."""
     if not value:
         return ""
     try:
@@ -74,10 +65,10 @@ def when(value: str | None) -> str:
     except ValueError:
         return value
     if "T" not in value:
-        return moment.strftime("%Y-%m-%d")
+        return format_date(moment.date())
     if moment.tzinfo is not None:
         moment = moment.astimezone(MONTREAL)
-    return moment.strftime("%Y-%m-%d %H:%M")
+    return f"{format_date(moment.date())}, {moment:%H:%M}"
 
 
 def options(items: list[dict], value: str = "id", label: str = "name") -> list[tuple[str, str]]:
@@ -107,7 +98,7 @@ def parse_money(text: str | None) -> Decimal | None:
     separator followed by exactly three digits is a thousands group ("1,000" and "1 000" are 1000).
     """
     value = _SPACES.sub(" ", (text or "").strip())
-    for _ in range(2):  # "$6.00", "6,00 $", "6,00 $ CAD"
+    for _twice in range(2):  # "$6.00", "6,00 $", "6,00 $ CAD"
         value = _CURRENCY.sub("", value).strip()
     if not value or len(value) > 32:
         return None

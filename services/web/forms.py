@@ -16,62 +16,62 @@ from dataclasses import dataclass, field
 
 from flask import before_render_template
 
+from chassis.i18n import N_, _, current_language
 from services.web.clients.gateway import ApiError
-from services.web.i18n import current_language, localize, localize_fields, tr
 
-REQUIRED = ("Champ obligatoire.", "Required field.")
+REQUIRED = N_("Champ obligatoire.")
 # Labels of API field names a page may not show as a field (the top of the form names them).
-FIELD_LABELS: dict[str, tuple[str, str]] = {
-    "trainer_email": ("Courriel du formateur", "Trainer email"),
-    "second_trainer": ("Deuxième formateur / moniteur", "Second trainer"),
-    "second_trainer.card_number": ("Carte du deuxième formateur", "Second trainer's card"),
-    "second_trainer.first_name": ("Prénom du deuxième formateur", "Second trainer's first name"),
-    "second_trainer.last_name": ("Nom du deuxième formateur", "Second trainer's last name"),
-    "organization_type": ("Type d'organisme", "Organization type"),
-    "organization_name": ("Nom de l'organisme", "Organization name"),
-    "institution_id": ("Maison d'enseignement accréditée", "Accredited teaching institution"),
-    "location": ("Lieu de formation", "Training location"),
-    "activity_code": ("Activité de formation", "Training activity"),
-    "end_date": ("Fin de la session", "Last day of training"),
-    "delivery": ("Adresse de livraison", "Delivery address"),
-    "delivery.address": ("Adresse de livraison", "Delivery address"),
-    "delivery.city": ("Ville de livraison", "Delivery city"),
-    "delivery.postal_code": ("Code postal de livraison", "Delivery postal code"),
-    "delivery.attention": ("À l'attention de", "Attention"),
-    "delivery.email": ("Courriel de livraison", "Delivery email"),
-    "title": ("Titre", "Title"),
-    "first_name": ("Prénom", "First name"),
-    "last_name": ("Nom", "Last name"),
-    "birth_date": ("Date de naissance", "Date of birth"),
-    "phone": ("Téléphone", "Phone"),
-    "phone_ext": ("Poste", "Ext."),
-    "participants": ("Participants", "Participants"),
-    "payment_method": ("Mode de paiement", "Payment method"),
-    "method": ("Mode de paiement", "Payment method"),
-    "billed_to": ("Facturé à", "Billed to"),
-    "card": ("Carte de crédit", "Credit card"),
-    "card.number": ("Numéro de la carte", "Card number"),
-    "card.holder": ("Nom du titulaire", "Cardholder name"),
-    "card.exp_month": ("Mois d'expiration", "Expiry month"),
-    "card.exp_year": ("Année d'expiration", "Expiry year"),
-    "card.cvc": ("CVC", "CVC"),
-    "amount": ("Montant", "Amount"),
-    "reference": ("Référence", "Reference"),
-    "received_on": ("Date de réception", "Date received"),
-    "email": ("Courriel", "Email"),
-    "email_confirmation": ("Confirmation du courriel", "Email confirmation"),
-    "password": ("Mot de passe", "Password"),
-    "password_confirmation": ("Confirmation du mot de passe", "Password confirmation"),
-    "current_password": ("Mot de passe actuel", "Current password"),
-    "old_password": ("Mot de passe actuel", "Current password"),
-    "new_password": ("Nouveau mot de passe", "New password"),
-    "new_password_confirmation": ("Confirmation du mot de passe", "Password confirmation"),
-    "card_number": ("Numéro de carte", "Card number"),
-    "file": ("Fichier", "File"),
-    "name": ("Nom", "Name"),
-    "status": ("Statut", "Status"),
-    "user_id": ("Utilisateur", "User"),
-    "house_id": ("Maison de production", "Production house"),
+FIELD_LABELS: dict[str, str] = {
+    "trainer_email": N_("Courriel du formateur"),
+    "second_trainer": N_("Deuxième formateur / moniteur"),
+    "second_trainer.card_number": N_("Carte du deuxième formateur"),
+    "second_trainer.first_name": N_("Prénom du deuxième formateur"),
+    "second_trainer.last_name": N_("Nom du deuxième formateur"),
+    "organization_type": N_("Type d'organisme"),
+    "organization_name": N_("Nom de l'organisme"),
+    "institution_id": N_("Maison d'enseignement accréditée"),
+    "location": N_("Lieu de formation"),
+    "activity_code": N_("Activité de formation"),
+    "end_date": N_("Fin de la session"),
+    "delivery": N_("Adresse de livraison"),
+    "delivery.address": N_("Adresse de livraison"),
+    "delivery.city": N_("Ville de livraison"),
+    "delivery.postal_code": N_("Code postal de livraison"),
+    "delivery.attention": N_("À l'attention de"),
+    "delivery.email": N_("Courriel de livraison"),
+    "title": N_("Titre"),
+    "first_name": N_("Prénom"),
+    "last_name": N_("Nom"),
+    "birth_date": N_("Date de naissance"),
+    "phone": N_("Téléphone"),
+    "phone_ext": N_("Poste"),
+    "participants": N_("Participants"),
+    "payment_method": N_("Mode de paiement"),
+    "method": N_("Mode de paiement"),
+    "billed_to": N_("Facturé à"),
+    "card": N_("Carte de crédit"),
+    "card.number": N_("Numéro de la carte"),
+    "card.holder": N_("Nom du titulaire"),
+    "card.exp_month": N_("Mois d'expiration"),
+    "card.exp_year": N_("Année d'expiration"),
+    "card.cvc": N_("CVC"),
+    "amount": N_("Montant"),
+    "reference": N_("Référence"),
+    "received_on": N_("Date de réception"),
+    "email": N_("Courriel"),
+    "email_confirmation": N_("Confirmation du courriel"),
+    "password": N_("Mot de passe"),
+    "password_confirmation": N_("Confirmation du mot de passe"),
+    "current_password": N_("Mot de passe actuel"),
+    "old_password": N_("Mot de passe actuel"),
+    "new_password": N_("Nouveau mot de passe"),
+    "new_password_confirmation": N_("Confirmation du mot de passe"),
+    "card_number": N_("Numéro de carte"),
+    "file": N_("Fichier"),
+    "name": N_("Nom"),
+    "status": N_("Statut"),
+    "user_id": N_("Utilisateur"),
+    "house_id": N_("Maison de production"),
 }
 
 
@@ -83,7 +83,7 @@ def field_label(name: str, labels: dict | None = None) -> str:
         if labels and key in labels:
             return labels[key]
         if key in FIELD_LABELS:
-            return tr(*FIELD_LABELS[key])
+            return _(FIELD_LABELS[key])
     return name
 
 
@@ -118,13 +118,13 @@ class FormState:
 
     def take(self, error: ApiError, rename: dict | None = None) -> FormState:
         """Puts an API refusal on the form: field errors beside their fields, the rest on top."""
-        for api_name, messages in localize_fields(error.fields).items():
+        for api_name, messages in error.fields.items():
             name = form_name(api_name, rename)
             if self.values.get(name) == "":  # left blank and refused: say so plainly
-                messages = [tr(*REQUIRED)]
+                messages = [_(REQUIRED)]
             for message in messages:
                 self.add_error(name, message)
-        self.message = localize(error.message) if error.message else ""
+        self.message = error.message or ""
         return self
 
     def place(self, shown) -> None:

@@ -1,67 +1,39 @@
-"""French first, English on request: the person's language, page text, and API messages translated.
+"""The person's language: their choice in this browser, else their profile's, else their browser's, else French.
 
-Page text is written in the templates as ``tr("Français", "English")``. API messages follow the
-platform's habit ``"Texte. / Text."`` and are cut to the person's half; the common marshmallow
-messages (English only) go through ``CATALOGUE``.
+Pages and the Python behind them speak through ``chassis.i18n`` (French source text, English in
+``services/web/translations``); ``chassis.http.i18n`` asks ``chosen_language`` once per request. The APIs
+answer in the language the web sends them (``Accept-Language``), so their messages are shown as they come.
 """
 from __future__ import annotations
 
-import re
-
 from flask import request, session
 
-LANGUAGES = ("fr", "en")
+from chassis.i18n import LANGUAGES, Catalogue, current_language, negotiate
 
-# English marshmallow / webargs messages -> (fr, en). Patterns keep the numbers they carry.
-CATALOGUE: list[tuple[re.Pattern, str, str]] = [
-    (re.compile(r"^Missing data for required field\.$"), "Champ obligatoire.", "Required field."),
-    (re.compile(r"^Field may not be null\.$"), "Champ obligatoire.", "Required field."),
-    (re.compile(r"^Shorter than minimum length (\d+)\.$"), "Au moins {0} caractères.", "At least {0} characters."),
-    (re.compile(r"^Longer than maximum length (\d+)\.$"), "Au plus {0} caractères.", "At most {0} characters."),
-    (re.compile(r"^Length must be between (\d+) and (\d+)\.$"), "Entre {0} et {1} caractères.",
-     "Between {0} and {1} characters."),
-    (re.compile(r"^Not a valid email address\.$"), "Adresse courriel invalide.", "Not a valid email address."),
-    (re.compile(r"^Not a valid date\.$"), "Date invalide (AAAA-MM-JJ).", "Not a valid date (YYYY-MM-DD)."),
-    (re.compile(r"^Not a valid integer\.$"), "Nombre entier attendu.", "Not a valid integer."),
-    (re.compile(r"^Not a valid number\.$"), "Nombre attendu.", "Not a valid number."),
-    (re.compile(r"^Not a valid string\.$"), "Texte attendu.", "Not a valid string."),
-    (re.compile(r"^Not a valid boolean\.$"), "Valeur oui/non attendue.", "Not a valid boolean."),
-    (re.compile(r"^Must be one of: .*$"), "Choisissez une valeur de la liste.", "Choose a value from the list."),
-    (re.compile(r"^Unknown field\.$"), "Champ inconnu.", "Unknown field."),
-    (re.compile(r"^Invalid value\.$"), "Valeur invalide.", "Invalid value."),
-    (re.compile(r"^String does not match expected pattern\.$"), "Format invalide.", "Invalid format."),
-    (re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"),
-     "Entre {0} et {1}.", "Between {0} and {1}."),
-]
+WEB_CATALOGUE = Catalogue.of_service("web")
+SESSION_KEY = "lang"
 
 
-def current_language() -> str:
-    chosen = session.get("lang")
-    if chosen in LANGUAGES:
-        return chosen
-    return "fr"
+def session_choice() -> str | None:
+    """The language chosen with the FR/EN switch in this browser session, if any."""
+    chosen = session.get(SESSION_KEY)
+    return chosen if chosen in LANGUAGES else None
 
 
-def tr(fr: str, en: str) -> str:
-    return en if current_language() == "en" else fr
+def profile_language() -> str | None:
+    """The signed-in person's profile language (what their emails are written in), if any."""
+    if not session.get("sid"):
+        return None
+    from services.web.web_session import current_login  # web_session builds the gateway in our language
+
+    login = current_login()
+    language = (login.profile.get("language") if login is not None else None) or ""
+    return language if language in LANGUAGES else None
 
 
-def localize(message: str, language: str | None = None) -> str:
-    """One message in the person's language: ``"Texte. / Text."`` halves, or the catalogue."""
-    language = language or current_language()
-    message = (message or "").strip()
-    if " / " in message:
-        french, english = message.split(" / ", 1)
-        return english.strip() if language == "en" else french.strip()
-    for pattern, french, english in CATALOGUE:
-        match = pattern.match(message)
-        if match:
-            return (english if language == "en" else french).format(*match.groups())
-    return message
-
-
-def localize_fields(fields: dict[str, list[str]]) -> dict[str, list[str]]:
-    return {name: [localize(m) for m in messages] for name, messages in fields.items()}
+def chosen_language() -> str:
+    """Explicit choice in this session, then the profile's language, then ``Accept-Language``, then French."""
+    return session_choice() or profile_language() or negotiate(request.headers.get("Accept-Language"))
 
 
 def switch_target() -> str:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
+from chassis.i18n import _
 from services.web.clients import productions
 from services.web.clients.gateway import ApiError
-from services.web.i18n import localize, tr
 from services.web.web_session import api
 
 blp = Blueprint("set_demo", __name__)
@@ -24,7 +24,7 @@ def landing():
         try:
             verified = productions.verify_handoff(api(), token)
         except ApiError as error:
-            problem = localize(error.message) or error.code
+            problem = error.message or error.code
     # the page shows the verified claims (who, which production, until when), never the raw token
     return render_template("set_demo.html", token=bool(token), verified=verified, problem=problem,
-                           page_title=tr("SET (démonstration)", "SET (demo)"))
+                           page_title=_("SET (démonstration)"))

@@ -1,13 +1,17 @@
 """Who is signed in on this request, the API gateway bound to them, and the access decorators."""
 from __future__ import annotations
 
+import logging
 from functools import wraps
 
 from flask import current_app, g, redirect, request, session, url_for
 
-from services.web.clients.gateway import Gateway
-from services.web.i18n import current_language
+from chassis.i18n import LANGUAGES, current_language
+from services.web.clients import auth
+from services.web.clients.gateway import ApiError, Gateway, NotSignedIn
 from services.web.session_store import Login, SessionStore
+
+log = logging.getLogger(__name__)
 
 CARDS_ROLES = ("trainer",)
 CARDS_STAFF = "cards_staff"
@@ -61,6 +65,23 @@ def end_session() -> None:
         session["lang"] = language
     g.login = None
     g.pop("api", None)
+
+
+def remember_language(language: str) -> bool:
+    """Saves the signed-in person's language in their auth profile (their emails follow it); False when
+    nobody is signed in or auth refused (a forced password change first, an expired session)."""
+    login = current_login()
+    if login is None or language not in LANGUAGES:
+        return False
+    if login.profile.get("language") == language:
+        return True
+    try:
+        profile = auth.update_me(api(), language=language)
+    except (ApiError, NotSignedIn) as error:
+        log.info("language not saved in the profile: %s", error)
+        return False
+    store().update(login, profile=profile)
+    return True
 
 
 def login_page_for(path: str) -> str:

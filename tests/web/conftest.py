@@ -4,6 +4,9 @@ from __future__ import annotations
 import pytest
 from flask import Flask, session
 
+from chassis.i18n import start_speaking, stop_speaking
+from services.web.i18n import SESSION_KEY, WEB_CATALOGUE
+
 
 @pytest.fixture
 def app():
@@ -21,8 +24,9 @@ def in_language(app):
     def enter(language: str):
         context = app.test_request_context("/")
         context.push()
-        session["lang"] = language
-        contexts.append(context)
+        session[SESSION_KEY] = language  # the person's choice, as the FR/EN switch leaves it
+        contexts.append((context, start_speaking(language, WEB_CATALOGUE)))
     yield enter
-    for context in reversed(contexts):
+    for context, speaking in reversed(contexts):
+        stop_speaking(speaking)
         context.pop()

@@ -60,8 +60,7 @@ def test_help_and_participants_pages_take_the_header_from_one_place():
 
 def test_each_refused_import_line_has_its_line_column_and_message(in_language):
     in_language("en")
-    refused = {"birth_date": ["Date invalide (AAAA-MM-JJ). / Invalid date (YYYY-MM-DD)."],
-               "_person": ["Déjà inscrite. / Already registered."]}
+    refused = {"birth_date": ["Invalid date (YYYY-MM-DD)."], "_person": ["Already registered."]}
     lines = import_lines([{"line": 3, "fields": refused}])
     assert lines == [{"line": 3, "messages": [("Date of birth", "Invalid date (YYYY-MM-DD)."),
                                               ("", "Already registered.")]}]

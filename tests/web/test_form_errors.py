@@ -9,8 +9,10 @@ import pytest
 from flask import Flask, render_template_string
 from jinja2 import DictLoader
 
+from chassis.http.i18n import install_i18n
 from services.web.clients.gateway import ApiError, flatten_fields
 from services.web.forms import FormState, fields_shown, nearest_field
+from services.web.i18n import WEB_CATALOGUE
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "services" / "web" / "templates"
 
@@ -19,13 +21,13 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "services" / "web" / "template
 def app():
     app = Flask("form-errors", template_folder=str(TEMPLATES))
     app.secret_key = "units"
-    from services.web.i18n import tr
-    app.jinja_env.globals.update(tr=tr)
+    install_i18n(app, WEB_CATALOGUE)
     return app
 
 
-def refusal(fields: dict, message: str = "Certains champs sont invalides. / Some fields are invalid.") -> ApiError:
-    """What the gateway client makes of a contract error body (nested fields flattened)."""
+def refusal(fields: dict, message: str = "Certains champs sont invalides.") -> ApiError:
+    """What the gateway client makes of a contract error body (nested fields flattened); the API answers
+    in the language the web asked for, so its messages are shown as they come."""
     return ApiError(422, "validation_error", message, flatten_fields(fields))
 
 
@@ -33,11 +35,11 @@ def test_nested_and_list_field_names_land_on_the_form_fields(in_language):
     in_language("fr")
     form = FormState(values={"delivery.city": "", "card.holder": "Claude"},
                      fields=("delivery.city", "card.number", "card.holder", "emails"))
-    form.take(refusal({"delivery": {"city": ["Missing data for required field."]},
-                       "card": {"number": ["Numéro de carte invalide. / Invalid card number."]},
-                       "emails": {"0": ["Not a valid email address."]}}))
+    form.take(refusal({"delivery": {"city": ["Au moins 1 caractère."]},
+                       "card": {"number": ["Numéro de carte invalide."]},
+                       "emails": {"0": ["Adresse courriel invalide."]}}))
     form.place(())
-    assert form.error("delivery.city") == ["Champ obligatoire."]
+    assert form.error("delivery.city") == ["Champ obligatoire."]  # left blank: said plainly
     assert form.error("card.number") == ["Numéro de carte invalide."]
     assert form.error("emails") == ["Adresse courriel invalide."]
     assert form.message == "Certains champs sont invalides."
@@ -47,10 +49,10 @@ def test_nested_and_list_field_names_land_on_the_form_fields(in_language):
 def test_an_error_for_a_field_not_on_the_form_goes_on_top_with_its_label(in_language):
     in_language("fr")
     form = FormState(fields=("location",))
-    form.take(refusal({"trainer_email": ["Entre 1 et 254 caractères. / Between 1 and 254 characters."],
-                       "location": ["Champ obligatoire. / Required field."],
-                       "_schema": ["Demande déjà soumise. / Request already submitted."],
-                       "mystery_field": ["Valeur invalide. / Invalid value."]}))
+    form.take(refusal({"trainer_email": ["Entre 1 et 254 caractères."],
+                       "location": ["Champ obligatoire."],
+                       "_schema": ["Demande déjà soumise."],
+                       "mystery_field": ["Valeur invalide."]}))
     form.place(())
     assert form.error("location") == ["Champ obligatoire."]
     assert "trainer_email" not in form.errors
@@ -63,7 +65,7 @@ def test_an_error_for_a_field_not_on_the_form_goes_on_top_with_its_label(in_lang
 def test_top_errors_in_english_use_english_colons(in_language):
     in_language("en")
     form = FormState(fields=("location",))
-    form.take(refusal({"delivery": {"email": ["Courriel invalide. / Invalid email."]}}))
+    form.take(refusal({"delivery": {"email": ["Invalid email."]}}, "Some fields are invalid."))
     form.place(())
     assert form.top_errors == ["Delivery email: Invalid email."]
 
@@ -72,7 +74,7 @@ def test_each_message_once_per_field(in_language):
     in_language("fr")
     form = FormState(fields=("card.number",))
     form.add_error("card.number", "Numéro de carte invalide.")
-    form.take(refusal({"card": {"number": ["Numéro de carte invalide. / Invalid card number."]}}))
+    form.take(refusal({"card": {"number": ["Numéro de carte invalide."]}}))
     form.place(())
     assert form.error("card.number") == ["Numéro de carte invalide."]
 
@@ -91,8 +93,8 @@ def test_rendering_places_errors_the_page_does_not_show_on_top(app, in_language)
                                    "macros.html": (TEMPLATES / "macros.html").read_text()})
     in_language("fr")
     from flask import render_template
-    form = FormState(values={"location": "x"}).take(refusal({"location": ["Trop long. / Too long."],
-                                                              "delivery": {"city": ["Requis. / Required."]}}))
+    form = FormState(values={"location": "x"}).take(refusal({"location": ["Trop long."],
+                                                              "delivery": {"city": ["Requis."]}}))
     html = render_template("page.html", form=form)
     assert html.count("Trop long.") == 1 and 'aria-describedby="location-error"' in html
     assert "Ville de livraison\u00a0: Requis." in html
@@ -109,11 +111,9 @@ def test_the_errors_macro_gives_one_element_per_field(app, in_language):
 
 def test_errors_of_list_items_keep_each_item_and_reach_the_list_field(in_language):
     in_language("fr")
-    flat = flatten_fields({"participants": [{"first_name": ["Requis. / Required."]},
-                                            {"first_name": ["Trop long. / Too long."]}]})
-    assert flat == {"participants.0.first_name": ["Requis. / Required."],
-                    "participants.1.first_name": ["Trop long. / Too long."]}
-    items = [{"first_name": ["Requis. / Required."]}, {"first_name": ["Trop long. / Too long."]}]
+    flat = flatten_fields({"participants": [{"first_name": ["Requis."]}, {"first_name": ["Trop long."]}]})
+    assert flat == {"participants.0.first_name": ["Requis."], "participants.1.first_name": ["Trop long."]}
+    items = [{"first_name": ["Requis."]}, {"first_name": ["Trop long."]}]
     form = FormState(fields=("participants",)).take(refusal({"participants": items}))
     form.place(())
     assert form.error("participants") == ["Requis.", "Trop long."]

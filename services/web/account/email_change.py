@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from flask import render_template, request, url_for
 
+from chassis.i18n import _
 from services.web.account.views import blp
 from services.web.clients import auth
 from services.web.clients.gateway import ApiError
-from services.web.i18n import tr
 from services.web.web_session import api, current_login, store
 
 CONFIRM, CANCEL = "confirm", "cancel"
@@ -41,8 +41,8 @@ def _page(action: str, token: str):
             if error.status not in (404, 409, 422):
                 raise
             state, status = ("taken" if error.status == 409 else "invalid"), error.status
-    titles = {CONFIRM: tr("Confirmation de la nouvelle adresse courriel", "Confirming the new email address"),
-              CANCEL: tr("Ce n'était pas moi", "This was not me")}
+    titles = {CONFIRM: _("Confirmation de la nouvelle adresse courriel"),
+              CANCEL: _("Ce n'était pas moi")}
     return render_template("account/email_change.html", action=action, state=state, email=email,
                            login_url=url_for("portal_productions.login") if aqpm else url_for("account.login"),
                            profile_url=url_for("portal_productions.profile") if aqpm else url_for("account.profile"),

@@ -2,13 +2,23 @@
 password change, profile (email, password), help and support, logout."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 
+from chassis.i18n import LANGUAGES, _, speaking
 from services.web.clients import auth
 from services.web.clients.gateway import ApiError
 from services.web.forms import FormState, trimmed
-from services.web.i18n import safe_next, tr
-from services.web.web_session import api, current_login, end_session, home_for, login_required, start_session, store
+from services.web.i18n import SESSION_KEY, safe_next
+from services.web.web_session import (
+    api,
+    current_login,
+    end_session,
+    home_for,
+    login_required,
+    remember_language,
+    start_session,
+    store,
+)
 
 blp = Blueprint("account", __name__)
 
@@ -28,10 +38,10 @@ def login():
         return redirect(home_for(current_login()))
     form = FormState(values=trimmed(request.form, "login"))
     if request.method == "POST" and signed_in(
-            form, "login", "cards", tr("Entrez votre nom d'utilisateur.", "Enter your username."),
-            tr("Nom d'utilisateur ou mot de passe incorrect.", "Wrong username or password.")):
+            form, "login", "cards", _("Entrez votre nom d'utilisateur."),
+            _("Nom d'utilisateur ou mot de passe incorrect.")):
         return redirect(safe_next(home_for(current_login())))
-    return render_template("account/login.html", form=form, page_title=tr("Connexion", "Log in")), \
+    return render_template("account/login.html", form=form, page_title=_("Connexion")), \
         (200 if not form.errors and not form.message else 422)
 
 
@@ -42,7 +52,7 @@ def signed_in(form: FormState, field: str, portal: str, missing: str, wrong: str
     if not form.value(field):
         form.add_error(field, missing)
     if not password:
-        form.add_error("password", tr("Entrez votre mot de passe.", "Enter your password."))
+        form.add_error("password", _("Entrez votre mot de passe."))
     if form.errors:
         return False
     try:
@@ -64,14 +74,14 @@ def logout():
         except ApiError:
             pass
     end_session()
-    flash(tr("Vous êtes déconnecté.", "You are logged out."), "info")
+    flash(_("Vous êtes déconnecté."), "info")
     return redirect(safe_next(url_for("account.login")))
 
 
 @blp.route("/password/forgot", methods=["GET", "POST"])
 def forgot_password():
-    return forgot_password_page("card_number", tr("Entrez votre numéro de carte.", "Enter your card number."),
-                                tr("J'ai oublié mon mot de passe", "I forgot my password"))
+    return forgot_password_page("card_number", _("Entrez votre numéro de carte."),
+                                _("J'ai oublié mon mot de passe"))
 
 
 def forgot_password_page(field: str, missing: str, title: str):
@@ -84,7 +94,7 @@ def forgot_password_page(field: str, missing: str, title: str):
         else:
             try:
                 auth.forgot_password(api(), **{field: form.value(field)})
-                return render_template("account/forgot_sent.html", page_title=tr("Demande envoyée", "Request sent"))
+                return render_template("account/forgot_sent.html", page_title=_("Demande envoyée"))
             except ApiError as error:
                 form.take(error)
     return render_template("account/forgot.html", form=form, field=field, page_title=title)
@@ -104,12 +114,12 @@ def change_password():
             # service refuses: trade it for one minted after the change.
             api().refresh()
             store().update(login, must_change_password=False)
-            flash(tr("Votre mot de passe a été changé.", "Your password was changed."), "success")
+            flash(_("Votre mot de passe a été changé."), "success")
             return redirect(home_for(login))
         except ApiError as error:
             form.take(error)
     return render_template("account/change_password.html", form=form, forced=_forced_change(login),
-                           page_title=tr("Changement du mot de passe", "Change password"))
+                           page_title=_("Changement du mot de passe"))
 
 
 def _forced_change(login) -> bool:
@@ -136,8 +146,7 @@ def profile():
         email_form.values = trimmed(request.form, "email")
         current_password = request.form.get("current_password") or ""
         if not email_form.value("email"):
-            email_form.add_error("email", tr("Entrez votre nouvelle adresse courriel.",
-                                             "Enter your new email address."))
+            email_form.add_error("email", _("Entrez votre nouvelle adresse courriel."))
         else:
             try:
                 # The API asks for the current password only when the address really changes.
@@ -147,31 +156,38 @@ def profile():
                 me = auth.update_me(api(), **changes)
                 store().update(login, profile=me)
                 if me.get("pending_email"):
-                    flash(tr(f"Un lien de confirmation a été envoyé à {me['pending_email']}. Votre adresse "
-                             f"reste {me['email']} tant que vous ne l'avez pas suivi (24 heures).",
-                             f"A confirmation link was sent to {me['pending_email']}. Your address stays "
-                             f"{me['email']} until you follow it (24 hours)."), "success")
+                    flash(_("Un lien de confirmation a été envoyé à %(pending)s. Votre adresse reste %(email)s tant "
+                            "que vous ne l'avez pas suivi (24 heures).", pending=me["pending_email"],
+                            email=me["email"]), "success")
                 else:
-                    flash(tr("Votre courriel a été modifié.", "Your email was changed."), "success")
+                    flash(_("Votre courriel a été modifié."), "success")
                 return redirect(request.path)
             except ApiError as error:
                 email_form.take(error)
+    elif request.method == "POST" and request.form.get("action") == "language":
+        language = request.form.get("language") or ""
+        if language in LANGUAGES and remember_language(language):
+            session[SESSION_KEY] = language  # this browser follows the choice at once
+            with speaking(language):  # said in the language just chosen, as the next page will be
+                flash(_("Votre langue a été changée."), "success")
+            return redirect(request.path)
+        flash(_("Choisissez le français ou l'anglais."), "error")
     elif request.method == "POST" and request.form.get("action") == "password":
         try:
             auth.change_password(api(), request.form.get("old_password") or "",
                                  request.form.get("new_password") or "",
                                  request.form.get("new_password_confirmation") or "")
-            flash(tr("Votre mot de passe a été changé.", "Your password was changed."), "success")
+            flash(_("Votre mot de passe a été changé."), "success")
             return redirect(request.path)
         except ApiError as error:
             password_form.take(error)
     return render_template("account/profile.html", me=me, email_form=email_form, password_form=password_form,
-                           page_title=tr("Profil", "Profile"))
+                           page_title=_("Profil"))
 
 
 @blp.get("/help")
 def help():
-    return render_template("account/help.html", page_title=tr("Aide en ligne", "Online help"))
+    return render_template("account/help.html", page_title=_("Aide en ligne"))
 
 
 # The pages the email-change links land on add their routes to this blueprint.

@@ -7,30 +7,30 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 
+from chassis.i18n import N_, _
 from services.web.backoffice.views import blp
 from services.web.clients import auth
-from services.web.i18n import tr
 from services.web.web_session import CARDS_STAFF, PRODUCTIONS_STAFF, api, login_required
 
 # What each kind and outcome of auth's security trail means to staff (services/auth/operations/security_events.py).
 EVENT_KINDS = {
-    "login": ("Connexion", "Log in"), "login_lockout": ("Blocage des connexions", "Login lockout"),
-    "email_change_requested": ("Changement de courriel demandé", "Email change requested"),
-    "email_change_confirmed": ("Changement de courriel confirmé", "Email change confirmed"),
-    "email_change_cancelled": ("Changement de courriel annulé", "Email change cancelled"),
-    "password_changed": ("Mot de passe changé", "Password changed"),
-    "password_reset_requested": ("Nouveau mot de passe demandé", "Password reset requested"),
-    "refresh_token_reuse": ("Réutilisation d'un jeton de session", "Session token reused"),
-    "account_disabled": ("Compte désactivé", "Account disabled"),
-    "account_enabled": ("Compte réactivé", "Account enabled"),
+    "login": N_("Connexion"), "login_lockout": N_("Blocage des connexions"),
+    "email_change_requested": N_("Changement de courriel demandé"),
+    "email_change_confirmed": N_("Changement de courriel confirmé"),
+    "email_change_cancelled": N_("Changement de courriel annulé"),
+    "password_changed": N_("Mot de passe changé"),
+    "password_reset_requested": N_("Nouveau mot de passe demandé"),
+    "refresh_token_reuse": N_("Réutilisation d'un jeton de session"),
+    "account_disabled": N_("Compte désactivé"),
+    "account_enabled": N_("Compte réactivé"),
 }
-OUTCOMES = {"success": ("réussi", "succeeded"), "failure": ("échoué", "failed"), "throttled": ("retardé", "delayed"),
-            "locked": ("bloqué", "locked"), "revoked": ("sessions fermées", "sessions closed"),
-            "conflict": ("refusé (conflit)", "refused (conflict)")}
+OUTCOMES = {"success": N_("réussi"), "failure": N_("échoué"), "throttled": N_("retardé"),
+            "locked": N_("bloqué"), "revoked": N_("sessions fermées"),
+            "conflict": N_("refusé (conflit)")}
 
 
 def _label(table: dict, key: str) -> str:
-    return tr(*table[key]) if key in table else key
+    return _(table[key]) if key in table else key
 
 
 @blp.get("/accounts/<user_id>")
@@ -48,10 +48,9 @@ def account(user_id: str):
 @login_required(CARDS_STAFF, PRODUCTIONS_STAFF)
 def disable_account(user_id: str):
     person = auth.set_disabled(api(), user_id, True)
-    flash(tr(f"Le compte de {person['first_name']} {person['last_name']} est désactivé : ses sessions sont "
-             "fermées et la plateforme refuse son accès d'ici une minute.",
-             f"{person['first_name']} {person['last_name']}'s account is disabled: their sessions are closed "
-             "and the platform refuses their access within a minute."), "success")
+    flash(_("Le compte de %(first_name)s %(last_name)s est désactivé : ses sessions sont fermées et la "
+            "plateforme refuse son accès d'ici une minute.", first_name=person["first_name"],
+            last_name=person["last_name"]), "success")
     return redirect(url_for("backoffice.account", user_id=user_id))
 
 
@@ -59,6 +58,6 @@ def disable_account(user_id: str):
 @login_required(CARDS_STAFF, PRODUCTIONS_STAFF)
 def enable_account(user_id: str):
     person = auth.set_disabled(api(), user_id, False)
-    flash(tr(f"Le compte de {person['first_name']} {person['last_name']} est réactivé.",
-             f"{person['first_name']} {person['last_name']}'s account is enabled again."), "success")
+    flash(_("Le compte de %(first_name)s %(last_name)s est réactivé.", first_name=person["first_name"],
+            last_name=person["last_name"]), "success")
     return redirect(url_for("backoffice.account", user_id=user_id))

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from chassis.i18n import _
 from services.web import formatting
 from services.web.after_post import done
 from services.web.clients import auth, billing, cards, productions
 from services.web.clients.gateway import ApiError
 from services.web.forms import FormState, trimmed
-from services.web.i18n import localize, tr
 from services.web.pdf_response import pdf_response
 from services.web.web_session import CARDS_STAFF, PRODUCTIONS_STAFF, api, current_login, login_required
 
@@ -41,15 +41,15 @@ def trainers():
         body = {k: v for k, v in form.values.items() if v}
         try:
             created = auth.create_trainer(api(), body)
-            flash(tr(f"Compte créé : {created.get('username')}. Le mot de passe temporaire est envoyé par courriel.",
-                     f"Account created: {created.get('username')}. The temporary password is emailed."), "success")
+            flash(_("Compte créé : %(username)s. Le mot de passe temporaire est envoyé par courriel.",
+                    username=created.get("username")), "success")
             return redirect(url_for("backoffice.trainers"))
         except ApiError as error:
             form.take(error)
     q = (request.args.get("q") or "").strip()[:100]
     found = auth.directory(api(), q, limit=50) if len(q) >= 2 else None
     return render_template("backoffice/trainers.html", form=form, q=q, found=found,
-                           page_title=tr("Comptes des formateurs", "Trainer accounts")), 422 if form.errors else 200
+                           page_title=_("Comptes des formateurs")), 422 if form.errors else 200
 
 
 # Reference lists --------------------------------------------------------------------------------
@@ -69,13 +69,13 @@ def reference():
             body["requires_institution"] = bool(request.form.get("requires_institution"))
         try:
             cards.add_reference(api(), kind, body)
-            return done(tr("Entrée ajoutée.", "Entry added."), "backoffice.reference")
+            return done(_("Entrée ajoutée."), "backoffice.reference")
         except ApiError as error:
             form.take(error)
     data = cards.reference(api(), include_retired=True)
     return render_template("backoffice/reference.html", data=data, form=form, blank_form=FormState(),
                            kinds=REFERENCE_KINDS,
-                           page_title=tr("Listes de référence", "Reference lists")), 422 if form.errors else 200
+                           page_title=_("Listes de référence")), 422 if form.errors else 200
 
 
 @blp.post("/reference/<kind>/<code>/toggle")
@@ -85,9 +85,9 @@ def toggle_reference(kind: str, code: str):
         abort(404)
     try:
         cards.patch_reference(api(), kind, code, {"active": request.form.get("active") == "1"})
-        flash(tr("Liste mise à jour.", "List updated."), "success")
+        flash(_("Liste mise à jour."), "success")
     except ApiError as error:
-        flash(localize(error.message), "error")
+        flash(error.message, "error")
     return redirect(url_for("backoffice.reference"))
 
 
@@ -100,7 +100,7 @@ def sessions():
     status = request.args.get("status", "paid")
     page = cards.list_sessions(api(), limit=100, status=status or None, trainer=request.args.get("trainer"))
     return render_template("backoffice/sessions.html", page=page, status=status,
-                           page_title=tr("Demandes de cartes", "Card requests"))
+                           page_title=_("Demandes de cartes"))
 
 
 def _confirmation_page(question: str, detail: str, action: str, button: str, cancel: str, keep: dict):
@@ -117,18 +117,18 @@ def ship(session_id: str):
     back = url_for("backoffice.sessions", status=status)
     if request.form.get("confirmed") != "1":
         found = cards.get_session(api(), session_id)
-        whose = f"{found.get('organization_name', '')} ({found.get('participant_count', 0)} participant(s))"
         return _confirmation_page(
-            tr("Marquer cette demande expédiée ?", "Mark this request shipped?"),
-            tr(f"Les cartes de {whose} seront marquées expédiées et le formateur en sera avisé par courriel.",
-               f"The cards of {whose} will be marked shipped and the trainer told by email."),
-            url_for("backoffice.ship", session_id=session_id), tr("Marquer expédiée", "Mark shipped"), back,
+            _("Marquer cette demande expédiée ?"),
+            _("Les cartes de %(organization)s (%(count)s participant(s)) seront marquées expédiées et le "
+              "formateur en sera avisé par courriel.", organization=found.get("organization_name", ""),
+              count=found.get("participant_count", 0)),
+            url_for("backoffice.ship", session_id=session_id), _("Marquer expédiée"), back,
             {"status": status})
     try:
         cards.ship_session(api(), session_id)
-        flash(tr("Cartes marquées expédiées.", "Cards marked shipped."), "success")
+        flash(_("Cartes marquées expédiées."), "success")
     except ApiError as error:
-        flash(localize(error.message), "error")
+        flash(error.message, "error")
     return redirect(back)
 
 
@@ -143,25 +143,23 @@ def payments():
         # "6,00", "6.00", "6 000,50", "6,00 $": the amount as staff type it, sent to billing as "6.00"
         amount = formatting.parse_money(form.value("amount")) if form.value("amount") else None
         if form.value("amount") and amount is None:
-            form.add_error("amount", tr("Montant invalide : écrivez-le comme 6,00 ou 6.00.",
-                                        "Not a valid amount: write it like 6.00 or 6,00."))
+            form.add_error("amount", _("Montant invalide : écrivez-le comme 6,00 ou 6.00."))
         found = _invoice_numbered(form.value("invoice_number"))
         if not found:
-            form.add_error("invoice_number", tr("Aucune facture ne porte ce numéro.", "No invoice has this number."))
+            form.add_error("invoice_number", _("Aucune facture ne porte ce numéro."))
         if not form.errors:
             try:
                 billing.record_payment(api(), found[0]["id"], form.value("method"),
                                        f"{amount:.2f}" if amount is not None else "",
                                        form.value("reference"), form.value("received_on") or None)
-                flash(tr(f"Paiement enregistré sur la facture {found[0]['number']}.",
-                         f"Payment recorded on invoice {found[0]['number']}."), "success")
+                flash(_("Paiement enregistré sur la facture %(number)s.", number=found[0]["number"]), "success")
                 return redirect(url_for("backoffice.payments"))
             except ApiError as error:
                 form.take(error)
     open_invoices = billing.list_invoices(api(), status="open", limit=100)
     recent = billing.list_payments(api(), limit=30)
     return render_template("backoffice/payments.html", form=form, open_invoices=open_invoices, recent=recent,
-                           page_title=tr("Paiements", "Payments")), 422 if form.errors else 200
+                           page_title=_("Paiements")), 422 if form.errors else 200
 
 
 def _invoice_numbered(number: str) -> list[dict]:
@@ -195,7 +193,7 @@ def participants():
     if reissued not in {a.get("code") for p in (found or {}).get("items", []) for a in p.get("attestations") or []}:
         reissued = ""
     return render_template("backoffice/participants.html", form=form, found=found, titles=titles, reissued=reissued,
-                           page_title=tr("Recherche de participants", "Participant search"))
+                           page_title=_("Recherche de participants"))
 
 
 @blp.get("/attestations/<code>/pdf")
@@ -211,16 +209,15 @@ def reissue(code: str):
     search = {k: v for k, v in trimmed(request.form, "last_name", "birth_date").items() if v}
     if request.form.get("confirmed") != "1":
         return _confirmation_page(
-            tr(f"Réémettre l'attestation {code} ?", f"Reissue attestation {code}?"),
-            tr("Une nouvelle carte sera émise avec un nouveau code ; celui-ci sera révoqué et ne pourra plus "
-               "être vérifié.",
-               "A new card will be issued with a new code; this one will be revoked and will no longer verify."),
-            url_for("backoffice.reissue", code=code), tr("Réémettre", "Reissue"),
+            _("Réémettre l'attestation %(code)s ?", code=code),
+            _("Une nouvelle carte sera émise avec un nouveau code ; celui-ci sera révoqué et ne pourra plus "
+              "être vérifié."),
+            url_for("backoffice.reissue", code=code), _("Réémettre"),
             url_for("backoffice.participants", **search), search)
     try:
         new = cards.reissue_attestation(api(), code)
     except ApiError as error:
-        flash(localize(error.message), "error")
+        flash(error.message, "error")
         return redirect(url_for("backoffice.participants", **search))
     return redirect(url_for("backoffice.participants", reissued=new.get("code", ""), **search))
 
@@ -236,19 +233,19 @@ def productions_home():
         delegate = form.value("user_id")
         if form.value("user_id_query") and not delegate:
             # a name typed but no person picked in the list: never create the house without its delegate
-            form.add_error("user_id", tr("Choisissez une personne dans la liste.", "Pick a person from the list."))
+            form.add_error("user_id", _("Choisissez une personne dans la liste."))
         else:
             body = {"name": form.value("name"), "status": form.value("status") or "active",
                     "delegate_ids": [delegate] if delegate else []}
             try:
                 created = productions.create_house(api(), body)
-                return done(tr("Maison de production créée.", "Production house created."),
+                return done(_("Maison de production créée."),
                             "portal_productions.house", house_id=created["id"])
             except ApiError as error:
                 form.take(error, rename={"delegate_ids": "user_id", "delegate_ids.0": "user_id"})
     page = productions.list_houses(api(), limit=200, q=request.args.get("q"))
     return render_template("backoffice/houses.html", page=page, form=form,
-                           page_title=tr("Maisons de production", "Production houses")), 422 if form.errors else 200
+                           page_title=_("Maisons de production")), 422 if form.errors else 200
 
 
 @blp.post("/houses/<house_id>/delegates")
@@ -260,12 +257,11 @@ def add_delegate(house_id: str):
     user_id = (request.form.get("delegate") or "").strip()
     delegate_form = picker_form("delegate")
     if not user_id:
-        delegate_form.add_error("delegate", tr("Choisissez une personne dans la liste.",
-                                               "Pick a person from the list."))
+        delegate_form.add_error("delegate", _("Choisissez une personne dans la liste."))
     else:
         try:
             productions.add_admin(api(), house_id, user_id, delegate=True)
-            return done(tr("Délégué ajouté.", "Delegate added."), "portal_productions.house", house_id=house_id)
+            return done(_("Délégué ajouté."), "portal_productions.house", house_id=house_id)
         except ApiError as error:
             delegate_form.take(error, rename={"user_id": "delegate"})
     return house_page(house_id, delegate_form=delegate_form, status=422)

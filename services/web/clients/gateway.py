@@ -14,6 +14,8 @@ from typing import Any
 import requests
 from flask import has_request_context, request
 
+from chassis.i18n import _
+
 _local = threading.local()
 
 
@@ -145,5 +147,4 @@ class Gateway:
             return _http().request(method, self.url(service, path), json=json, params=params, files=files,
                                    headers=sent, timeout=self.timeout)
         except requests.RequestException as exc:
-            raise ApiError(503, "unavailable", "Service indisponible, réessayez dans un instant. / "
-                                               "Service unavailable, try again in a moment.") from exc
+            raise ApiError(503, "unavailable", _("Service indisponible, réessayez dans un instant.")) from exc

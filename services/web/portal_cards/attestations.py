@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
 
+from chassis.i18n import _
 from services.web.clients import cards
 from services.web.clients.gateway import ApiError
-from services.web.i18n import tr
 from services.web.pdf_response import pdf_response
 from services.web.portal_cards.blueprint import TRAINER, blp
 from services.web.web_session import api, login_required
@@ -31,7 +31,7 @@ def verify_attestation_form():
     if code:
         return redirect(url_for("portal_cards.verify_attestation", code=code))
     return render_template("cards/attestation.html", code="", result=None, not_found=False,
-                           page_title=tr("Vérification d'une attestation", "Attestation check"))
+                           page_title=_("Vérification d'une attestation"))
 
 
 @blp.get("/attestations/<code>")
@@ -46,5 +46,5 @@ def verify_attestation(code: str):
             raise
         result, not_found = None, True
     return render_template("cards/attestation.html", code=code, result=result, not_found=not_found,
-                           page_title=tr("Vérification d'une attestation", "Attestation check")), \
+                           page_title=_("Vérification d'une attestation")), \
         404 if not_found else 200

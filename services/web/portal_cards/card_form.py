@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from services.web.i18n import tr
+from chassis.i18n import _
 
 # The fields of the card box; the number and the CVC are never sent back into a page.
 CARD_FIELDS = ("card.holder", "card.number", "card.exp_month", "card.exp_year", "card.cvc")
@@ -39,24 +39,24 @@ def card_from_form(form, today: date | None = None) -> tuple[dict | None, dict[s
     month, year = (form.get("card.exp_month") or "").strip(), (form.get("card.exp_year") or "").strip()
     errors: dict[str, str] = {}
     if not number:
-        errors["card.number"] = tr("Champ obligatoire.", "Required field.")
+        errors["card.number"] = _("Champ obligatoire.")
     elif any(not (ch.isdigit() or ch in " -") for ch in raw_number) or not luhn_valid(number):
-        errors["card.number"] = tr("Numéro de carte invalide.", "Invalid card number.")
+        errors["card.number"] = _("Numéro de carte invalide.")
     if not holder:
-        errors["card.holder"] = tr("Champ obligatoire.", "Required field.")
+        errors["card.holder"] = _("Champ obligatoire.")
     elif len(holder) > 100:
-        errors["card.holder"] = tr("Au plus 100 caractères.", "At most 100 characters.")
+        errors["card.holder"] = _("Au plus 100 caractères.")
     if not (month.isdigit() and 1 <= int(month) <= 12):
-        errors["card.exp_month"] = tr("Mois de 1 à 12.", "Month from 1 to 12.")
+        errors["card.exp_month"] = _("Mois de 1 à 12.")
     if not (year.isdigit() and len(year) in (2, 4)):
-        errors["card.exp_year"] = tr("Année invalide (AAAA).", "Invalid year (YYYY).")
+        errors["card.exp_year"] = _("Année invalide (AAAA).")
     if not (cvc.isdigit() and len(cvc) in (3, 4)):
-        errors["card.cvc"] = tr("3 ou 4 chiffres.", "3 or 4 digits.")
+        errors["card.cvc"] = _("3 ou 4 chiffres.")
     full_year = (int(year) + 2000 if len(year) == 2 else int(year)) if "card.exp_year" not in errors else 0
     if "card.exp_month" not in errors and "card.exp_year" not in errors:
         today = today or montreal_today()
         if (full_year, int(month)) < (today.year, today.month):   # good through its expiry month
-            errors["card.exp_year"] = tr("La carte est expirée.", "The card has expired.")
+            errors["card.exp_year"] = _("La carte est expirée.")
     if errors:
         return None, errors
     return {"number": number, "holder": holder, "cvc": cvc, "exp_month": int(month), "exp_year": full_year}, {}

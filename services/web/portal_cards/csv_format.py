@@ -3,7 +3,7 @@ the participants page alike. Each column name is one the cards API's import read
 (``services/cards/domain/csv_import.HEADERS``; a test checks the API takes this exact header)."""
 from __future__ import annotations
 
-from services.web.i18n import current_language
+from chassis.i18n import current_language
 
 # (field, French column, English column), in the order the file has them.
 COLUMNS = (

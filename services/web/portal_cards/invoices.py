@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
+from chassis.i18n import _
 from services.web.clients import billing
 from services.web.clients.gateway import ApiError
 from services.web.forms import FormState, trimmed
-from services.web.i18n import localize, tr
 from services.web.pdf_response import pdf_response
 from services.web.portal_cards import payment_attempts
 from services.web.portal_cards.blueprint import TRAINER, blp
@@ -36,16 +36,15 @@ def charge(invoice_id: str, card: dict):
         _pay(invoice_id, card)
     except ApiError as error:
         if error.code == "payment_declined":
-            flash(tr("Paiement refusé : ", "Payment declined: ") + localize(error.message), "error")
+            flash(_("Paiement refusé : %(reason)s", reason=error.message), "error")
         elif error.fields:
             # billing refused a field: show it beside the card fields, with what was typed (not the number/CVC)
             form = FormState(values=trimmed(request.form, *ECHOED_FIELDS), fields=CARD_FIELDS)
             return _invoice_page(invoice_id, form.take(error), 422)
         else:
-            flash(localize(error.message) or tr("Le paiement n'a pas pu être fait.", "The payment failed."), "error")
+            flash(error.message or _("Le paiement n'a pas pu être fait."), "error")
         return redirect(url_for("portal_cards.invoice", invoice_id=invoice_id))
-    flash(tr("Paiement accepté. Merci! Les cartes seront expédiées sous peu.",
-             "Payment accepted. Thank you! The cards will be shipped shortly."), "success")
+    flash(_("Paiement accepté. Merci! Les cartes seront expédiées sous peu."), "success")
     return redirect(url_for("portal_cards.invoice", invoice_id=invoice_id))
 
 
@@ -53,7 +52,7 @@ def charge(invoice_id: str, card: dict):
 @login_required(*TRAINER)
 def invoices():
     page = billing.list_invoices(api(), limit=50)
-    return render_template("cards/invoices.html", page=page, page_title=tr("Factures", "Invoices"))
+    return render_template("cards/invoices.html", page=page, page_title=_("Factures"))
 
 
 @blp.route("/invoices/<invoice_id>", methods=["GET", "POST"])
@@ -73,7 +72,7 @@ def invoice(invoice_id: str):
 def _invoice_page(invoice_id: str, form: FormState, status: int):
     data = billing.get_invoice(api(), invoice_id)
     return render_template("cards/invoice.html", invoice=data, form=form,
-                           page_title=tr("Facture", "Invoice")), status
+                           page_title=_("Facture")), status
 
 
 @blp.get("/invoices/<invoice_id>/pdf")

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
+from chassis.i18n import _
 from services.web.after_post import done
 from services.web.clients import cards
 from services.web.clients.gateway import ApiError
 from services.web.formatting import label_of
 from services.web.forms import FormState, trimmed
-from services.web.i18n import localize, tr
 from services.web.portal_cards.blueprint import TRAINER, blp, today
 from services.web.portal_cards.csv_format import column_label, csv_header
 from services.web.web_session import api, login_required
@@ -35,7 +35,7 @@ def _participants_page(session: dict, import_result: dict | None, status: int = 
     return render_template("cards/participants.html", session=session, listing=listing,
                            import_result=import_result, title_labels=dict(_titles(include_retired=True)),
                            issued=session.get("status") in ISSUED,
-                           page_title=tr("Liste des participants", "Participants")), status
+                           page_title=_("Liste des participants")), status
 
 
 def _titles(include_retired: bool = False) -> list[tuple[str, str]]:
@@ -59,13 +59,13 @@ def new_participant(session_id: str):
             form.take(error)
         else:
             name = f"{created.get('first_name', '')} {created.get('last_name', '')}".strip()
-            flash(tr(f"Participant ajouté : {name}.", f"Participant added: {name}."), "success")
+            flash(_("Participant ajouté : %(name)s.", name=name), "success")
             if request.form.get("action") == "save_and_add":
                 return redirect(url_for("portal_cards.new_participant", session_id=session_id))
             return redirect(url_for("portal_cards.participants", session_id=session_id))
     return render_template("cards/participant_form.html", session=session, form=form, participant=None,
                            titles=_titles(), today=today(),
-                           page_title=tr("Fiche du participant", "Participant")), 422 if form.errors else 200
+                           page_title=_("Fiche du participant")), 422 if form.errors else 200
 
 
 @blp.route("/sessions/<session_id>/participants/<participant_id>", methods=["GET", "POST"])
@@ -83,11 +83,11 @@ def edit_participant(session_id: str, participant_id: str):
         except ApiError as error:
             form.take(error)
         else:
-            return done(tr("Fiche du participant sauvegardée.", "Participant saved."),
+            return done(_("Fiche du participant sauvegardée."),
                         "portal_cards.participants", session_id=session_id)
     return render_template("cards/participant_form.html", session=session, form=form, participant=participant,
                            titles=_titles(include_retired=True), today=today(),
-                           page_title=tr("Fiche du participant", "Participant")), 422 if form.errors else 200
+                           page_title=_("Fiche du participant")), 422 if form.errors else 200
 
 
 def _participant_body(values: dict) -> dict:
@@ -103,7 +103,7 @@ def _participant_body(values: dict) -> dict:
 @login_required(*TRAINER)
 def delete_participant(session_id: str, participant_id: str):
     cards.delete_participant(api(), session_id, participant_id)
-    return done(tr("Le participant a été retiré.", "The participant was removed."),
+    return done(_("Le participant a été retiré."),
                 "portal_cards.participants", session_id=session_id)
 
 
@@ -115,14 +115,14 @@ def import_participants(session_id: str):
     upload = request.files.get("file")
     session = cards.get_session(api(), session_id)
     if upload is None or not upload.filename:
-        flash(tr("Choisissez un fichier CSV.", "Choose a CSV file."), "error")
+        flash(_("Choisissez un fichier CSV."), "error")
         return redirect(url_for("portal_cards.participants", session_id=session_id))
     try:
         result = cards.import_participants(api(), session_id, upload.filename, upload.read())
     except ApiError as error:
         # the API lists every refused line as {line, fields} beside its error (nothing was added)
-        result = {"created": 0, "message": localize(error.message),
-                  "problems": [m for messages in error.fields.values() for m in map(localize, messages)],
+        result = {"created": 0, "message": error.message,
+                  "problems": [m for messages in error.fields.values() for m in messages],
                   "lines": import_lines(error.body.get("errors"))}
         return _participants_page(session, result, 422)
     return _participants_page(session, {**result, "problems": [], "lines": import_lines(result.get("errors"))})
@@ -138,6 +138,6 @@ def import_lines(errors) -> list[dict]:
         for field, messages in (entry.get("fields") or {}).items():
             column = "" if field.startswith("_") else column_label(field)
             for message in [messages] if isinstance(messages, str) else messages:
-                items.append((column, localize(str(message))))
+                items.append((column, str(message)))
         lines.append({"line": entry.get("line"), "messages": items})
     return lines

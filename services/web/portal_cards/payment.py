@@ -5,10 +5,10 @@ import time
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 
+from chassis.i18n import _
 from services.web.clients import cards
 from services.web.clients.gateway import ApiError
 from services.web.forms import FormState, trimmed
-from services.web.i18n import tr
 from services.web.portal_cards.blueprint import TRAINER, blp
 from services.web.portal_cards.card_form import CARD_FIELDS, ECHOED_FIELDS, card_from_form
 from services.web.portal_cards.invoices import charge
@@ -38,16 +38,14 @@ def payment(session_id: str):
                 form.take(error)
             else:
                 if card is None:
-                    flash(tr("Votre demande est soumise. La facture vous sera envoyée par courriel ; indiquez son "
-                             "numéro sur votre paiement.",
-                             "Your request is submitted. The invoice will be emailed to you; quote its number "
-                             "on your payment."), "success")
+                    flash(_("Votre demande est soumise. La facture vous sera envoyée par courriel ; indiquez son "
+                            "numéro sur votre paiement."), "success")
                     return redirect(url_for("portal_cards.session_sheet", session_id=session_id))
                 return _pay_new_invoice(session_id, card)
         if form.errors and not form.message:
-            form.message = tr("Vérifiez les champs indiqués.", "Check the fields shown.")
+            form.message = _("Vérifiez les champs indiqués.")
     return render_template("cards/payment.html", session=session, quote=quote, form=form,
-                           page_title=tr("Paiement", "Payment")), 422 if form.errors else 200
+                           page_title=_("Paiement")), 422 if form.errors else 200
 
 
 def _pay_new_invoice(session_id: str, card: dict):
@@ -60,9 +58,7 @@ def _pay_new_invoice(session_id: str, card: dict):
             break
         time.sleep(0.3)
     if not invoice_ref or not invoice_ref.get("id"):
-        flash(tr("Votre demande est soumise ; la facture est en préparation. Vous pourrez la payer par carte "
-                 "dans l'onglet « Factures » dans un instant.",
-                 "Your request is submitted; the invoice is being prepared. You can pay it by card from the "
-                 "“Invoices” tab in a moment."), "info")
+        flash(_("Votre demande est soumise ; la facture est en préparation. Vous pourrez la payer par carte "
+                "dans l'onglet « Factures » dans un instant."), "info")
         return redirect(url_for("portal_cards.session_sheet", session_id=session_id))
     return charge(invoice_ref["id"], card)

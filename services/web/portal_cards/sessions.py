@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
+from chassis.i18n import _
 from services.web.after_post import done
 from services.web.clients import cards
 from services.web.clients.gateway import ApiError
 from services.web.formatting import label_of
 from services.web.forms import FormState
-from services.web.i18n import localize, tr
 from services.web.portal_cards import session_form
 from services.web.portal_cards.blueprint import TRAINER, blp, today
 from services.web.web_session import api, current_login, login_required
@@ -20,7 +20,7 @@ def sessions():
     offset = max(int(request.args.get("offset", "0") or 0), 0) if request.args.get("offset", "0").isdigit() else 0
     page = cards.list_sessions(api(), limit=25, offset=offset, status=request.args.get("status"))
     return render_template("cards/sessions.html", page=page, offset=offset, limit=25,
-                           page_title=tr("Sessions", "Sessions"))
+                           page_title=_("Sessions"))
 
 
 def _render_session_form(form: FormState, reference: dict, session: dict | None, status: int = 200):
@@ -30,7 +30,7 @@ def _render_session_form(form: FormState, reference: dict, session: dict | None,
     return render_template("cards/session_form.html", form=form, reference=reference, session=session,
                            editable=editable, today=today(), login=current_login(),
                            institution_options=institution_options, activity_options=activity_options,
-                           page_title=tr("Fiche de la session", "Session sheet")), status
+                           page_title=_("Fiche de la session")), status
 
 
 @blp.route("/sessions/new", methods=["GET", "POST"])
@@ -46,8 +46,7 @@ def new_session():
             created = cards.create_session(api(), session_form.api_body(form.values, reference))
         except ApiError as error:
             return _render_session_form(form.take(error), reference, None, 422)
-        flash(tr("La session est enregistrée. Ajoutez maintenant les participants.",
-                 "The session is saved. Now add the participants."), "success")
+        flash(_("La session est enregistrée. Ajoutez maintenant les participants."), "success")
         return redirect(url_for("portal_cards.participants", session_id=created["id"]))
     return _render_session_form(form, reference, None)
 
@@ -64,7 +63,7 @@ def session_sheet(session_id: str):
             session = cards.update_session(api(), session_id, session_form.api_body(form.values, reference))
         except ApiError as error:
             return _render_session_form(form.take(error), reference, session, 422)
-        flash(tr("La session est sauvegardée.", "The session is saved."), "success")
+        flash(_("La session est sauvegardée."), "success")
         if request.form.get("then") == "participants":
             return redirect(url_for("portal_cards.participants", session_id=session_id))
         return redirect(url_for("portal_cards.session_sheet", session_id=session_id))
@@ -75,7 +74,7 @@ def session_sheet(session_id: str):
 @login_required(*TRAINER)
 def delete_session(session_id: str):
     cards.delete_session(api(), session_id)
-    return done(tr("La demande a été supprimée.", "The request was deleted."), "portal_cards.sessions")
+    return done(_("La demande a été supprimée."), "portal_cards.sessions")
 
 
 @blp.post("/sessions/<session_id>/cancel")
@@ -83,7 +82,7 @@ def delete_session(session_id: str):
 def cancel_session(session_id: str):
     try:
         cards.cancel_session(api(), session_id, (request.form.get("reason") or "").strip()[:500])
-        flash(tr("La demande a été annulée.", "The request was cancelled."), "success")
+        flash(_("La demande a été annulée."), "success")
     except ApiError as error:
-        flash(localize(error.message), "error")
+        flash(error.message, "error")
     return redirect(url_for("portal_cards.session_sheet", session_id=session_id))

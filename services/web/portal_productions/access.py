@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
+from chassis.i18n import _
 from services.web.after_post import done
 from services.web.clients import productions
 from services.web.clients.gateway import ApiError
-from services.web.i18n import tr
 from services.web.portal_productions.blueprint import AQPM, blp
 from services.web.portal_productions.users import picked_user, picker_form
 from services.web.web_session import api, login_required
@@ -20,24 +20,23 @@ def access(sheet_id: str):
     if request.method == "POST":
         user_id = picked_user()
         if not user_id:
-            form.add_error("user_id", tr("Choisissez un utilisateur inscrit dans la liste.",
-                                         "Choose a registered user from the list."))
+            form.add_error("user_id", _("Choisissez un utilisateur inscrit dans la liste."))
         else:
             try:
                 productions.grant_access(api(), sheet_id, user_id)
-                return done(tr("Accès accordé.", "Access granted."), "portal_productions.access", sheet_id=sheet_id)
+                return done(_("Accès accordé."), "portal_productions.access", sheet_id=sheet_id)
             except ApiError as error:
                 form.take(error)
     granted = productions.list_access(api(), sheet_id)
     return render_template("productions/access.html", sheet=data, granted=granted, form=form,
-                           page_title=tr("Gérer les accès", "Manage access")), 422 if form.errors else 200
+                           page_title=_("Gérer les accès")), 422 if form.errors else 200
 
 
 @blp.post("/sheets/<sheet_id>/access/<user_id>/revoke")
 @login_required(*AQPM)
 def revoke(sheet_id: str, user_id: str):
     productions.revoke_access(api(), sheet_id, user_id)
-    return done(tr("Accès retiré.", "Access withdrawn."), "portal_productions.access", sheet_id=sheet_id)
+    return done(_("Accès retiré."), "portal_productions.access", sheet_id=sheet_id)
 
 
 @blp.post("/sheets/<sheet_id>/set")
@@ -48,8 +47,7 @@ def go_to_set(sheet_id: str):
         handoff = productions.set_access(api(), sheet_id)
     except ApiError as error:
         if error.status in (403, 404):
-            flash(tr("Vous n'êtes pas autorisé à faire des demandes au SET pour cette production.",
-                     "You are not authorized to make SET requests for this production."), "error")
+            flash(_("Vous n'êtes pas autorisé à faire des demandes au SET pour cette production."), "error")
             return redirect(url_for("portal_productions.sheets"))
         raise
     return redirect(handoff["redirect_url"], code=303)

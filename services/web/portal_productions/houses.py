@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
+from chassis.i18n import _
 from services.web.after_post import done
 from services.web.clients import productions
 from services.web.clients.gateway import ApiError
 from services.web.forms import FormState, trimmed
-from services.web.i18n import localize, tr
 from services.web.portal_productions.blueprint import AQPM, blp
 from services.web.portal_productions.users import picked_user, picker_form
 from services.web.web_session import api, login_required
@@ -18,7 +18,7 @@ from services.web.web_session import api, login_required
 def houses():
     page = productions.list_houses(api(), limit=200, q=request.args.get("q"))
     return render_template("productions/houses.html", page=page,
-                           page_title=tr("Maisons de production", "Production houses"))
+                           page_title=_("Maisons de production"))
 
 
 def house_page(house_id: str, *, form: FormState | None = None, admin_form: FormState | None = None,
@@ -29,7 +29,7 @@ def house_page(house_id: str, *, form: FormState | None = None, admin_form: Form
     return render_template("productions/house.html", house=data, form=form,
                            admin_form=admin_form or picker_form("user_id"),
                            delegate_form=delegate_form or picker_form("delegate"),
-                           page_title=tr("Édition d'une maison de production", "Edit a production house")), status
+                           page_title=_("Édition d'une maison de production")), status
 
 
 @blp.route("/houses/<house_id>", methods=["GET", "POST"])
@@ -40,7 +40,7 @@ def house(house_id: str):
         form = FormState(values=trimmed(request.form, "name", "status"))
         try:
             productions.update_house(api(), house_id, form.values)
-            return done(tr("Maison de production sauvegardée.", "Production house saved."),
+            return done(_("Maison de production sauvegardée."),
                         "portal_productions.house", house_id=house_id)
         except ApiError as error:
             form.take(error)
@@ -53,14 +53,13 @@ def add_admin(house_id: str):
     user_id = picked_user()
     admin_form = picker_form("user_id")
     if not user_id:
-        admin_form.add_error("user_id", tr("Choisissez un utilisateur inscrit dans la liste.",
-                                           "Choose a registered user from the list."))
+        admin_form.add_error("user_id", _("Choisissez un utilisateur inscrit dans la liste."))
     else:
         try:
             result = productions.add_admin(api(), house_id, user_id)
-            flash(tr("Administrateur ajouté.", "Administrator added."), "success")
+            flash(_("Administrateur ajouté."), "success")
             if result.get("warning"):
-                flash(localize(result["warning"]), "warning")
+                flash(result["warning"], "warning")
             return redirect(url_for("portal_productions.house", house_id=house_id))
         except ApiError as error:
             admin_form.take(error)
@@ -72,7 +71,7 @@ def add_admin(house_id: str):
 def remove_admin(house_id: str, user_id: str):
     try:
         productions.remove_admin(api(), house_id, user_id)
-        flash(tr("Administrateur retiré.", "Administrator removed."), "success")
+        flash(_("Administrateur retiré."), "success")
     except ApiError as error:
-        flash(localize(error.message), "error")
+        flash(error.message, "error")
     return redirect(url_for("portal_productions.house", house_id=house_id))

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask import render_template, request
 
+from chassis.i18n import _
 from services.web.after_post import done
 from services.web.clients import productions
 from services.web.clients.gateway import ApiError
 from services.web.forms import FormState, trimmed
-from services.web.i18n import tr
 from services.web.portal_productions.blueprint import AQPM, blp
 from services.web.web_session import api, login_required
 
@@ -25,9 +25,9 @@ def producers():
                 body[optional] = form.value(optional)
         try:
             productions.create_producer(api(), body)
-            return done(tr("Producteur ajouté.", "Producer added."), "portal_productions.producers")
+            return done(_("Producteur ajouté."), "portal_productions.producers")
         except ApiError as error:
             form.take(error, rename={"house_ids": "house_id"})
     page = productions.list_producers(api(), limit=200)
     return render_template("productions/producers.html", page=page, form=form, houses=my_houses,
-                           page_title=tr("Producteurs", "Producers")), 422 if form.errors else 200
+                           page_title=_("Producteurs")), 422 if form.errors else 200

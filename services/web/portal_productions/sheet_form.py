@@ -1,24 +1,24 @@
 """The production sheet form <-> the productions API body (``POST/PATCH /sheets``)."""
 from __future__ import annotations
 
+from chassis.i18n import N_, _
 from services.web.forms import trimmed
-from services.web.i18n import localize
 
 PRODUCTION_TYPES = ("feature_film", "short_film", "series", "tv_movie", "documentary", "commercial",
                     "music_video", "web_series", "corporate", "other")
 TYPE_LABELS = {
-    "feature_film": "Long métrage / Feature film", "short_film": "Court métrage / Short film",
-    "series": "Série / Series", "tv_movie": "Téléfilm / TV movie", "documentary": "Documentaire / Documentary",
-    "commercial": "Publicité / Commercial", "music_video": "Vidéoclip / Music video",
-    "web_series": "Websérie / Web series", "corporate": "Vidéo corporative / Corporate video",
-    "other": "Autre / Other",
+    "feature_film": N_("Long métrage"), "short_film": N_("Court métrage"),
+    "series": N_("Série"), "tv_movie": N_("Téléfilm"), "documentary": N_("Documentaire"),
+    "commercial": N_("Publicité"), "music_video": N_("Vidéoclip"),
+    "web_series": N_("Websérie"), "corporate": N_("Vidéo corporative"),
+    "other": N_("Autre"),
 }
 FIELDS = ("house_id", "title", "producer_id", "production_type", "shooting_start", "shooting_end", "location",
           "union_agreements", "description")
 
 
 def type_options() -> list[tuple[str, str]]:
-    return [(code, localize(TYPE_LABELS[code])) for code in PRODUCTION_TYPES]
+    return [(code, _(TYPE_LABELS[code])) for code in PRODUCTION_TYPES]
 
 
 def form_values(form) -> dict:

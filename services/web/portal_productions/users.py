@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import jsonify, render_template, request
 
+from chassis.i18n import _
 from services.web.clients import productions
 from services.web.clients.gateway import ApiError
 from services.web.forms import FormState, trimmed
-from services.web.i18n import tr
 from services.web.portal_productions.blueprint import AQPM, blp
 from services.web.web_session import api, login_required
 
@@ -24,7 +24,7 @@ def users():
                 raise
             reserved = True  # the directory is for house administrators and staff: say so, not a 404
     return render_template("productions/users.html", q=q, found=found, reserved=reserved,
-                           page_title=tr("Utilisateurs", "Users"))
+                           page_title=_("Utilisateurs"))
 
 
 @blp.get("/users/suggest")

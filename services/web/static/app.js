@@ -2,10 +2,13 @@
 (function () {
   "use strict";
 
+  // The same as the server's chassis.i18n.format_money: "1\u00a0234,50\u00a0$" (fr), "$1,234.50" (en).
   function money(value, lang) {
-    var fixed = value.toFixed(2);
-    if (lang === "en") { return "$" + fixed; }
-    return fixed.replace(".", ",") + "\u00a0$";
+    var parts = Math.abs(value).toFixed(2).split(".");
+    var sign = value < 0 ? "-" : "";
+    var whole = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, lang === "en" ? "," : "\u00a0");
+    if (lang === "en") { return sign + "$" + whole + "." + parts[1]; }
+    return sign + whole + "," + parts[1] + "\u00a0$";
   }
 
   // Payment tab: live total, card fields and instructions that follow the chosen method (C8, C9).
