@@ -12,8 +12,7 @@ from services.notifier.api.webhooks import blp as webhooks_blp
 from services.notifier.config import NotifierSettings, load_config
 from services.notifier.domain.secret_box import SecretBox
 
-DESCRIPTION = """Courriels et webhooks déclenchés par les événements de la plateforme. /
-Emails and webhooks triggered by the platform's events.
+DESCRIPTION = """Emails and webhooks triggered by the platform's events.
 
 Staff (`cards_staff`, `productions_staff`) see the delivery log and the webhooks of their own portal."""
 

@@ -1,11 +1,10 @@
-"""Pure rules: backoff, portals, SSRF address checks, webhook body, money and templates."""
+"""Pure rules: backoff, portals, SSRF address checks, webhook body (the email templates: test_mail_templates)."""
 from __future__ import annotations
 
 import pytest
 
 from services.notifier.domain.addresses import TargetRefused, check_target, is_public_address
 from services.notifier.domain.backoff import retry_delay_seconds
-from services.notifier.domain.mail_templates import TEMPLATES, money, render_bodies, render_subject
 from services.notifier.domain.portals import event_portals, producer_allowed, staff_portals, user_portal
 from services.notifier.domain.webhook_payload import webhook_body
 
@@ -46,38 +45,3 @@ def test_webhook_body_withholds_secrets_and_documents():
                          "producer": "auth", "correlation_id": "c1",
                          "payload": {"user_id": "u1", "temporary_password": "s3cret", "pdf_base64": "JVBERi0="}})
     assert "s3cret" not in body and "pdf_base64" not in body and '"user_id":"u1"' in body
-
-
-def test_money_is_formatted_for_each_language():
-    assert money("1234.5", "fr") == "1 234,50 $" and money("1234.5", "en") == "$1,234.50"
-
-
-TEMPLATE_CONTEXT = {
-    "portal": "cards", "site_url": "https://guichet.test", "support_phone": "1 800 361-4528, poste 246",
-    "support_email": "support@asstsas.qc.ca", "first_name": "Claude", "last_name": "Ethier", "email": "c@example.test",
-    "username": "ethc123", "login": "ethc123", "temporary_password": "Tmp-1", "expires_at": "2026-12-01T05:00:00+00:00",
-    "name": "Claude Ethier", "number": "F-1", "invoice_id": "i", "total": "24.00", "balance": "0.00",
-    "currency": "CAD", "payment_method": "cheque", "pay_url": None, "cheque_payable_to": "ASSTSAS",
-    "cheque_address": "", "bank_details": "", "amount": "24.00", "method": "cheque", "balance_is_zero": True,
-    "session_id": "s", "participant_count": 1, "shipped_at": "2026-12-01T15:00:00+00:00", "house_name": "H",
-    "house_id": "h", "delegate": True, "sheet_title": "T", "sheet_id": "sh",
-}
-
-
-@pytest.mark.parametrize("language", ["fr", "en"])
-@pytest.mark.parametrize("template", TEMPLATES)
-def test_every_template_renders_in_both_languages(template, language):
-    subject = render_subject(template, language, TEMPLATE_CONTEXT)
-    text, html = render_bodies(template, language, TEMPLATE_CONTEXT)
-    assert subject and "\n" not in subject
-    assert text.startswith("Bonjour" if language == "fr" else "Hello")
-    assert f'<html lang="{language}">' in html and "Claude Ethier" in html
-
-
-def test_html_escapes_what_comes_from_events():
-    _, html = render_bodies("access_granted", "fr", {**TEMPLATE_CONTEXT, "sheet_title": "<script>x</script>"})
-    assert "<script>" not in html and "&lt;script&gt;" in html
-
-
-def test_an_unknown_language_falls_back_to_french():
-    assert render_subject("cards_shipped", "de", TEMPLATE_CONTEXT) == "Vos cartes ont été expédiées"

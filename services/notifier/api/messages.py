@@ -16,7 +16,7 @@ from services.notifier.operations.messages import replay, visible_message
 # Views read inside ``transaction()`` (not ``reading()``): its commit keeps the loaded rows usable
 # (expire_on_commit=False) while the response schema serializes them after the block.
 blp = Blueprint("messages", __name__, url_prefix="/messages",
-                description="Journal des courriels envoyés (personnel). / Email delivery log (staff).")
+                description="Email delivery log (staff).")
 
 
 @blp.route("", methods=["GET"])

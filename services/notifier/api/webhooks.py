@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from chassis.errors import ValidationFailed
+from chassis.i18n import _
 from chassis.paging import paged
 from chassis.tokens import current_principal, require_auth
 from services.notifier.api.context import caller_portals, database, secret_box, settings
@@ -27,19 +28,17 @@ from services.notifier.operations.webhooks import visible_webhook
 
 # Views read inside ``transaction()``: its commit keeps loaded rows usable for the response schema.
 blp = Blueprint("webhooks", __name__, url_prefix="/webhooks",
-                description="Webhooks signés pour les systèmes externes (personnel). / Signed webhooks (staff).")
+                description="Signed webhooks (staff).")
 
 
 def _owning_portal(requested: str | None) -> str:
     portals = caller_portals()
     if requested:
         if requested not in portals:
-            raise ValidationFailed(fields={"portal": ["Vous n'êtes pas du personnel de ce portail. / "
-                                                      "You are not staff of this portal."]})
+            raise ValidationFailed(fields={"portal": [_("Vous n'êtes pas du personnel de ce portail.")]})
         return requested
     if len(portals) > 1:
-        raise ValidationFailed(fields={"portal": ["Précisez le portail : cards ou productions. / "
-                                                  "Say which portal: cards or productions."]})
+        raise ValidationFailed(fields={"portal": [_("Précisez le portail : cards ou productions.")]})
     return next(iter(portals))
 
 

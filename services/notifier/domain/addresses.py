@@ -10,6 +10,8 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
+from chassis.i18n import _
+
 
 class TargetRefused(ValueError):
     """The URL may not be called; ``str(error)`` is a bilingual message for the user."""
@@ -28,7 +30,7 @@ def resolve(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
-        raise TargetRefused("Adresse introuvable. / The host name does not resolve.") from error
+        raise TargetRefused(_("Adresse introuvable.")) from error
     return sorted({info[4][0] for info in infos})
 
 
@@ -37,16 +39,15 @@ def check_target(url: str, allow_private: bool, resolver=resolve) -> None:
     addresses."""
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise TargetRefused("L'adresse doit commencer par http:// ou https://. / The URL must start with http:// or https://.")
+        raise TargetRefused(_("L'adresse doit commencer par http:// ou https://."))
     if parts.username or parts.password:
-        raise TargetRefused("L'adresse ne doit pas contenir d'identifiants. / The URL must not carry credentials.")
+        raise TargetRefused(_("L'adresse ne doit pas contenir d'identifiants."))
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as error:
-        raise TargetRefused("Port invalide. / Invalid port.") from error
+        raise TargetRefused(_("Port invalide.")) from error
     if allow_private:
         return
     addresses = resolver(parts.hostname, port)
     if not addresses or not all(is_public_address(address) for address in addresses):
-        raise TargetRefused("Les adresses privées, locales ou de bouclage sont refusées. / "
-                            "Private, link-local and loopback addresses are refused.")
+        raise TargetRefused(_("Les adresses privées, locales ou de bouclage sont refusées."))

@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 
 from chassis.bus.wakeup import Doorbell
 from chassis.db import Database
+from chassis.i18n import _
 from chassis.logging import get_logger
 from services.notifier.config import NotifierSettings
 from services.notifier.db.models import Message
@@ -117,8 +118,7 @@ class MailSender:
         if message.secret_ciphertext and not _expired(message.secret_expires_at, self.clock()):
             return self.box.open(message.secret_ciphertext)
         if message.secret_expires_at is not None:
-            raise SecretExpired("Le mot de passe temporaire a expiré ; une nouvelle demande est nécessaire. / "
-                                "The temporary password expired; a new request is needed.")
+            raise SecretExpired(_("Le mot de passe temporaire a expiré ; une nouvelle demande est nécessaire."))
         return None
 
     def _record_sent(self, message: Message) -> None:
@@ -167,5 +167,5 @@ def _permanent(error: Exception) -> bool:
     if isinstance(error, SecretExpired):
         return True
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _ in error.recipients.values())
+        return all(code >= 500 for code, _message in error.recipients.values())
     return False

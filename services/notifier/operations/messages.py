@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from chassis.bus.wakeup import ring
 from chassis.errors import Conflict, NotFound
 from chassis.events.envelope import Envelope
+from chassis.i18n import _
 from services.notifier.db.models import Message
 from services.notifier.domain.mail_compose import SECRET_FIELD
 from services.notifier.domain.mail_templates import language_of, render_bodies, render_subject
@@ -73,17 +74,16 @@ def visible_message(session: Session, message_id: str, portals: set[str]) -> Mes
     """The message when it belongs to one of ``portals`` (the caller's), else 404."""
     message = session.get(Message, message_id)
     if message is None or message.portal not in portals:
-        raise NotFound("Message introuvable. / Message not found.")
+        raise NotFound(_("Message introuvable."))
     return message
 
 
 def replay(session: Session, message: Message) -> None:
     """A failed (dead-lettered) email goes back to pending with a fresh set of attempts (API and CLI)."""
     if message.status != FAILED:
-        raise Conflict("Seul un message en échec peut être renvoyé. / Only a failed message can be replayed.")
+        raise Conflict(_("Seul un message en échec peut être renvoyé."))
     if message.secret_expires_at is not None and message.secret_ciphertext is None:
-        raise Conflict("Le mot de passe temporaire a expiré : la personne doit en demander un nouveau. / "
-                       "The temporary password expired: the person must ask for a new one.")
+        raise Conflict(_("Le mot de passe temporaire a expiré : la personne doit en demander un nouveau."))
     message.status, message.attempts = PENDING, 0
     message.next_attempt_at = datetime.now(UTC)
     ring(session, MAIL_CHANNEL)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from chassis.bus.wakeup import ring
 from chassis.errors import Conflict, NotFound, ValidationFailed
 from chassis.events.registry import catalogue_types
+from chassis.i18n import _
 from services.notifier.db.models import Webhook, WebhookDelivery
 from services.notifier.domain.addresses import TargetRefused, check_target
 from services.notifier.domain.portals import producer_allowed
@@ -25,13 +26,13 @@ def visible_webhook(session: Session, webhook_id: str, portals: set[str]) -> Web
     """The live webhook when it belongs to one of ``portals`` (the caller's), else 404."""
     hook = session.get(Webhook, webhook_id)
     if hook is None or hook.deleted_at is not None or hook.portal not in portals:
-        raise NotFound("Webhook introuvable. / Webhook not found.")
+        raise NotFound(_("Webhook introuvable."))
     return hook
 
 
 def _checked_events(portal: str, events: list[str]) -> list[str]:
     known = {event_type for event_type, _version in catalogue_types()}
-    errors = [f"{event}: type d'événement inconnu ou hors de votre portail. / unknown event type or not of your portal."
+    errors = [_("%(event)s : type d'événement inconnu ou hors de votre portail.", event=event)
               for event in events if event not in known or not producer_allowed(portal, event)]
     if errors:
         raise ValidationFailed(fields={"events": errors})
@@ -68,9 +69,9 @@ def replay_delivery(session: Session, hook: Webhook, delivery_id: str) -> Webhoo
     delivery = session.scalar(select(WebhookDelivery).options(selectinload(WebhookDelivery.attempt_log))
                               .where(WebhookDelivery.id == delivery_id, WebhookDelivery.webhook_id == hook.id))
     if delivery is None:
-        raise NotFound("Livraison introuvable. / Delivery not found.")
+        raise NotFound(_("Livraison introuvable."))
     if delivery.status != "failed":
-        raise Conflict("Seule une livraison en échec peut être renvoyée. / Only a failed delivery can be replayed.")
+        raise Conflict(_("Seule une livraison en échec peut être renvoyée."))
     delivery.status, delivery.attempts = "pending", 0
     delivery.next_attempt_at = datetime.now(UTC)
     ring(session, WEBHOOK_CHANNEL)
