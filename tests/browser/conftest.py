@@ -169,22 +169,50 @@ def browser():
         chromium.close()
 
 
+# The demo accounts the scenarios sign in as (services/auth/operations/demo_accounts.py).
+DEMO_LOGINS = ("ethc123", "staff@asstsas.demo", "staff@aqpm.demo", "membre@aqpm.demo")
+
+
+def speak_french_again(platform) -> None:
+    """The FR/EN switch of a signed-in person saves the language in their profile: a scenario that switched
+    a demo account to English puts it back, or the next scenario signing in as it would read English."""
+    for login in DEMO_LOGINS:
+        signed = requests.post(platform.url("/api/auth/login"), json={"login": login, "password": platform.password},
+                               timeout=15)
+        if signed.status_code != 200:
+            continue
+        headers = {"Authorization": f"Bearer {signed.json()['access_token']}"}
+        me = requests.get(platform.url("/api/auth/me"), headers=headers, timeout=15).json()
+        if me.get("language") != "fr":
+            requests.patch(platform.url("/api/auth/me"), headers=headers, json={"language": "fr"}, timeout=15)
+
+
 @pytest.fixture
 def new_page(browser, platform):
-    """``new_page(width=1280)`` -> a page in a fresh browser context (its own cookies), French by default;
-    more keywords go to Playwright's ``new_context`` (``bypass_csp=True`` lets a test inject a script)."""
-    contexts = []
+    """``new_page(width=1280)`` -> a page in a fresh browser context (its own cookies), French by default
+    (the browser asks for fr-CA; ``locale="en-CA"`` for an English browser); more keywords go to
+    Playwright's ``new_context`` (``bypass_csp=True`` lets a test inject a script)."""
+    contexts, switched = [], set()
 
     def make(width: int = 1280, height: int = 900, **context_options):
-        context = browser.new_context(base_url=platform.base_url, locale="fr-CA",
-                                      viewport={"width": width, "height": height}, **context_options)
+        context_options.setdefault("locale", "fr-CA")
+        context = browser.new_context(base_url=platform.base_url, viewport={"width": width, "height": height},
+                                      **context_options)
         context.set_default_timeout(15_000)
+        context.on("request", lambda request: switched.add(context) if "/lang/en" in request.url else None)
         contexts.append(context)
         return context.new_page()
 
     yield make
     for context in contexts:
+        if context in switched:  # whoever is still signed in there gets French back in their profile
+            try:
+                context.request.get(platform.url("/lang/fr?next=/healthz"))
+            except Exception:  # noqa: BLE001 - a context the test already broke; the demo accounts follow
+                pass
         context.close()
+    if switched:
+        speak_french_again(platform)
 
 
 @pytest.fixture(scope="session")

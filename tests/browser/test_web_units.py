@@ -1,13 +1,14 @@
-"""The web front end's pure pieces: API messages in the person's language, nested field errors,
+"""The web front end's pure pieces: its own messages in the person's language, nested field errors,
 Québec money formats, the card fields check and the session form body (no platform needed)."""
 from __future__ import annotations
 
 import pytest
 from flask import Flask, session
 
+from chassis.i18n import start_speaking, stop_speaking
 from services.web.clients.gateway import flatten_fields
-from services.web.formatting import money
-from services.web.i18n import localize
+from services.web.formatting import money, status_label, when
+from services.web.i18n import SESSION_KEY, WEB_CATALOGUE
 from services.web.portal_cards.card_form import card_from_form
 from services.web.portal_cards.session_form import api_body
 
@@ -23,23 +24,26 @@ def in_language():
     def enter(language: str):
         context = app.test_request_context("/")
         context.push()
-        session["lang"] = language
-        return context
+        session[SESSION_KEY] = language
+        return context, start_speaking(language, WEB_CATALOGUE)
     contexts = []
     yield lambda language: contexts.append(enter(language))
-    for context in reversed(contexts):
+    for context, speaking in reversed(contexts):
+        stop_speaking(speaking)
         context.pop()
 
 
-def test_bilingual_and_marshmallow_messages_follow_the_language(in_language):
+def test_the_webs_own_words_follow_the_language(in_language):
     in_language("fr")
-    assert localize("Champ obligatoire. / Required field.") == "Champ obligatoire."
-    assert localize("Missing data for required field.") == "Champ obligatoire."
-    assert localize("Length must be between 1 and 100.") == "Entre 1 et 100 caractères."
-    assert localize("Not a valid email address.") == "Adresse courriel invalide."
-    assert localize("Something new.") == "Something new."          # unknown: shown as it is
-    assert localize("Champ obligatoire. / Required field.", "en") == "Required field."
-    assert localize("Length must be between 1 and 100.", "en") == "Between 1 and 100 characters."
+    assert status_label("paid") == "Payée" and status_label("mystery", "Étiquette de l'API") == "Étiquette de l'API"
+    assert card_from_form({"card.holder": "A", "card.number": "4242 4242 4242 4242", "card.exp_month": "12",
+                           "card.exp_year": "31", "card.cvc": "1"})[1] == {"card.cvc": "3 ou 4 chiffres."}
+    assert when("2026-12-07") == "7 décembre 2026"
+    in_language("en")
+    assert status_label("paid") == "Paid"
+    assert card_from_form({"card.holder": "A", "card.number": "4242 4242 4242 4242", "card.exp_month": "12",
+                           "card.exp_year": "31", "card.cvc": "1"})[1] == {"card.cvc": "3 or 4 digits."}
+    assert when("2026-12-07T19:05:00Z") == "December 7, 2026, 14:05"     # Montréal's clock
 
 
 def test_money_in_quebec_french_and_english(in_language):
