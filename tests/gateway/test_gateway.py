@@ -21,7 +21,8 @@ def _assert_contract_error(response, status, code):
     body = response.json()
     assert set(body) == {"error"}
     assert body["error"]["code"] == code
-    assert " / " in body["error"]["message"]  # French first, then English
+    assert body["error"]["message"] and " / " not in body["error"]["message"]  # one language: French by default
+    assert response.headers.get("Content-Language") == "fr"
     assert response.headers.get("X-Request-ID")
 
 
@@ -87,6 +88,17 @@ def test_the_web_front_end_keeps_its_own_content_security_policy(gateway):
 
 def test_unknown_api_paths_are_a_json_404(gateway):
     _assert_contract_error(_get(gateway, "/api/nothing-here/x"), 404, "not_found")
+
+
+def test_the_gateways_own_errors_speak_the_callers_first_language(gateway):
+    english = _get(gateway, "/api/nothing-here/x", headers={"Accept-Language": "en-CA,en;q=0.9,fr;q=0.5"})
+    assert english.status_code == 404 and english.headers["Content-Language"] == "en"
+    assert english.json()["error"]["message"] == "Resource not found."
+    french = _get(gateway, "/api/nothing-here/x", headers={"Accept-Language": "fr-CA,fr;q=0.9,en;q=0.5"})
+    assert french.headers["Content-Language"] == "fr" and french.json()["error"]["message"] == "Ressource introuvable."
+    too_large = requests.post(gateway["base"] + "/api/cards/sessions", data=b"x" * (2 * 1024 * 1024), timeout=10,
+                              headers={"Accept-Language": "en", "Content-Type": "application/json"})
+    assert too_large.status_code == 413 and too_large.json()["error"]["message"] == "The request body is too large."
 
 
 def test_a_services_own_errors_pass_through_untouched(gateway):
