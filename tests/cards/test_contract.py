@@ -118,7 +118,7 @@ def test_junk_bodies_never_give_a_500(app, world, body):
                                headers=headers)
         assert 400 <= response.status_code < 500, (method, path, response.status_code, response.json)
         error = response.json["error"]
-        assert error["code"] and " / " in error["message"]
+        assert error["code"] and error["message"] and " / " not in error["message"]  # one language, French
         if response.status_code == 422:
             assert error.get("fields"), (method, path)
 

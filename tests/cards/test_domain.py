@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from chassis.i18n import Catalogue, speaking
 from services.cards.domain import codes, statuses
 from services.cards.domain.csv_import import CsvFileError, read_rows
 from services.cards.domain.dates import check_birth_date, check_end_date, today_in_montreal
@@ -191,8 +192,9 @@ def test_quote_in_decimal_and_credit_card_threshold():
 def test_quote_rounds_half_up_to_the_cent_like_billing():
     assert quote(1, Decimal("0.125"), FIVE).total == Decimal("0.13")
     assert quote(1, Decimal("0.125"), FIVE).to_dict()["total"] == "0.13"
-    assert card_minimum_message(Decimal("10")) == ("La carte de crédit est acceptée à partir de 10,00 $. / "
-                                                   "Credit card is accepted from $10.00.")
+    assert card_minimum_message(Decimal("10")) == "La carte de crédit est acceptée à partir de 10,00\xa0$."
+    with speaking("en", Catalogue.of_service("cards")):
+        assert card_minimum_message(Decimal("10")) == "Credit card is accepted from $10.00."
 
 
 def test_verification_codes_are_random_and_forgiving_to_read():
