@@ -68,7 +68,7 @@ FIELD_LABELS: dict[str, str] = {
     "new_password_confirmation": N_("Confirmation du mot de passe"),
     "card_number": N_("Numéro de carte"),
     "file": N_("Fichier"),
-    "name": N_("Nom"),
+    "name": N_("Dénomination"),
     "status": N_("Statut"),
     "user_id": N_("Utilisateur"),
     "house_id": N_("Maison de production"),
