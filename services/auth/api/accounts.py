@@ -17,7 +17,7 @@ RESET_ACCEPTED = N_("Si un compte correspond, un courriel contenant un mot de pa
 @blp.route("/register", methods=["POST"])
 @blp.arguments(RegisterSchema)
 @blp.response(201, ProfileSchema)
-@blp.alt_response(409, description="Courriel déjà utilisé")
+@blp.alt_response(409, description="Email already in use")
 def register(body):
     """Create a member account (role ``member``)."""
     account = users.NewAccount(body["email"], body["first_name"], body["last_name"], "member", body["language"])

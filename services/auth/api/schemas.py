@@ -56,7 +56,7 @@ class RegisterSchema(Schema):
 
 class LoginSchema(Schema):
     login = Trimmed(required=True, validate=validate.Length(min=1, max=254),
-                    metadata={"description": "Courriel, nom d'utilisateur (ethc123) ou numéro de carte (ethc123-04)"})
+                    metadata={"description": "Email, username (ethc123) or card number (ethc123-04)"})
     password = fields.String(required=True, validate=validate.Length(min=1, max=MAX_LENGTH))
     remember_me = fields.Boolean(load_default=False)
 
@@ -67,7 +67,7 @@ class RefreshTokenSchema(Schema):
 
 class ForgotPasswordSchema(Schema):
     card_number = Trimmed(validate=validate.Length(min=1, max=20),
-                          metadata={"description": "Numéro de carte (ethc123-04) ou nom d'utilisateur (ethc123)"})
+                          metadata={"description": "Card number (ethc123-04) or username (ethc123)"})
     email = email_field()
 
     @validates_schema(skip_on_field_errors=True)

@@ -18,8 +18,8 @@ blp = Blueprint("sessions", __name__, description="Log in, refresh, log out")
 @blp.route("/login", methods=["POST"])
 @blp.arguments(LoginSchema)
 @blp.response(200, TokensSchema)
-@blp.alt_response(401, description="Identifiant ou mot de passe invalide (même corps dans tous les cas)")
-@blp.alt_response(429, description="Trop de tentatives; en-tête Retry-After")
+@blp.alt_response(401, description="Invalid login or password (the same body in every case)")
+@blp.alt_response(429, description="Too many attempts; Retry-After header")
 def login(body):
     """Log in with an email, a trainer username or card number, and a password."""
     issued = sessions.login(auth_context(), body["login"], body["password"], body["remember_me"], client_address())
@@ -29,7 +29,7 @@ def login(body):
 @blp.route("/refresh", methods=["POST"])
 @blp.arguments(RefreshTokenSchema)
 @blp.response(200, TokensSchema)
-@blp.alt_response(401, description="Jeton de renouvellement inconnu, expiré, révoqué ou déjà utilisé")
+@blp.alt_response(401, description="Refresh token unknown, expired, revoked or already used")
 def refresh(body):
     """Trade a refresh token for new tokens; the old refresh token stops working (rotation)."""
     return presenters.tokens(sessions.refresh(auth_context(), body["refresh_token"], client_address()))

@@ -17,7 +17,7 @@ blp = Blueprint("trainers", __name__, description="Trainer accounts")
 @require_user(CARDS_STAFF)
 @blp.arguments(TrainerCreateSchema)
 @blp.response(201, ProfileSchema)
-@blp.alt_response(409, description="Numéro de carte, nom d'utilisateur ou courriel déjà utilisé")
+@blp.alt_response(409, description="Card number, username or email already in use")
 def create_trainer(body):
     """Create a trainer: username from the card number (``ethc123-04`` -> ``ethc123``); the first
     temporary password goes to the trainer by email (event ``auth.trainer_created``)."""

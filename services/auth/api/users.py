@@ -71,7 +71,7 @@ def get_user(user_id):
 @require_user(*STAFF_ROLES)
 @blp.arguments(StaffUserPatchSchema)
 @blp.response(200, ProfileSchema)
-@blp.alt_response(409, description="Courriel déjà utilisé")
+@blp.alt_response(409, description="Email already in use")
 def patch_user(body, user_id):
     """Staff: change names, email or language of an account they manage (ASSTSAS staff: trainers;
     AQPM staff: members). Other accounts are 404 to them."""
