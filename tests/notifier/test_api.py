@@ -100,7 +100,36 @@ def test_a_failed_password_email_whose_password_expired_cannot_be_replayed(db, c
         session.execute(update(Message).values(status="failed", secret_ciphertext=None))
     [item] = client.get("/messages", headers=cards_staff).json["items"]
     response = client.post(f"/messages/{item['id']}/retry", headers=cards_staff)
-    assert response.status_code == 409 and "expired" in response.json["error"]["message"]
+    assert response.status_code == 409
+    assert response.json["error"]["message"] == ("Le mot de passe temporaire a expiré : la personne doit en demander "
+                                                 "un nouveau.")
+    response = client.post(f"/messages/{item['id']}/retry", headers={**cards_staff, "Accept-Language": "en"})
+    assert response.json["error"]["message"] == "The temporary password expired: the person must ask for a new one."
+    assert response.headers["Content-Language"] == "en"
+
+
+@pytest.mark.parametrize("language, message, events, url, unknown", [
+    (None, "Certains champs sont invalides.",
+     "billing.no_such_event : type d'événement inconnu ou hors de votre portail.",
+     "L'adresse ne doit pas contenir d'identifiants.", "Champ inconnu."),
+    ("en-CA,en;q=0.9", "Some fields are invalid.", "billing.no_such_event: unknown event type or not of your portal.",
+     "The URL must not carry credentials.", "Unknown field."),
+])
+def test_errors_speak_the_caller_s_language(client, cards_staff, language, message, events, url, unknown):
+    headers = {**cards_staff, **({"Accept-Language": language} if language else {})}
+    response = client.post("/webhooks", json={"url": "http://127.0.0.1:9/h", "events": ["billing.no_such_event"]},
+                           headers=headers)
+    assert response.status_code == 422
+    assert response.json["error"]["message"] == message and response.json["error"]["fields"]["events"] == [events]
+    response = client.post("/webhooks", json={"url": "http://user:pw@example.com/h",
+                                              "events": ["billing.invoice_issued"]}, headers=headers)
+    assert response.json["error"]["fields"]["url"] == [url]
+    response = client.post("/webhooks", json={"url": "http://127.0.0.1:9/h", "events": ["billing.invoice_issued"],
+                                              "owner": "me"}, headers=headers)
+    assert response.json["error"]["fields"]["owner"] == [unknown]
+    assert response.headers["Content-Language"] == ("en" if language else "fr")
+    response = client.get("/messages/not-a-message", headers=headers)
+    assert response.json["error"]["message"] == ("Message not found." if language else "Message introuvable.")
 
 
 def test_webhook_crud_and_the_secret_is_shown_only_once(client, cards_staff, productions_staff):

@@ -125,7 +125,7 @@ def test_invoice_email_attaches_the_pdf_and_says_how_to_pay(db, smtp, handlers, 
     received = only_email(smtp, "factures@example.test")
     text_body, _ = bodies(received)
     assert expected in text_body
-    assert ("24,00 $" if language == "fr" else "$24.00") in text_body
+    assert ("24,00\xa0$" if language == "fr" else "$24.00") in text_body  # Canadian French: a no-break space
     [attachment] = list(received.iter_attachments())
     assert attachment.get_content_type() == "application/pdf"
     assert attachment.get_filename() == ("facture" if language == "fr" else "invoice") + "-F-2026-00042.pdf"
@@ -240,7 +240,7 @@ def test_an_expired_temporary_password_is_purged_and_never_sent(db, smtp, handle
     deliver(sender)
     [message] = messages(db)
     assert message.secret_ciphertext is None and message.status == "failed"
-    assert "expired" in message.last_error and smtp.received == []
+    assert "Le mot de passe temporaire a expiré" in message.last_error and smtp.received == []
 
 
 def test_without_smtp_host_emails_are_written_as_eml_files(db, handlers, tmp_path):

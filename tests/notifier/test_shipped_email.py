@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from chassis.bus.tables import OutboxMessage
 from chassis.db import Database
+from chassis.i18n import format_date
 from chassis.testing.tokens import TokenFactory
 from services.cards.app import create_app as create_cards_app
 from services.cards.config import load_config as load_cards_config
@@ -79,8 +80,9 @@ def test_the_shipped_email_names_the_request_and_links_to_it(cards, db, smtp, ha
     [message] = smtp.to("sst@exemple.qc.ca")
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
-    assert "CISSS de la Montérégie-Centre" in str(message["Subject"]) and payload["end_date"] in str(message["Subject"])
-    for needle in (*words, payload["end_date"]):
+    end_date = format_date(payload["end_date"], language)  # "7 décembre 2026" / "December 7, 2026"
+    assert "CISSS de la Montérégie-Centre" in str(message["Subject"]) and end_date in str(message["Subject"])
+    for needle in (*words, end_date):
         assert needle in text, needle
     session_url = f"{BASE}/sessions/{payload['session_id']}"
     assert session_url in text and session_url in html_links(html)
