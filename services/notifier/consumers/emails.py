@@ -10,9 +10,11 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from chassis.events.envelope import Envelope
+from chassis.i18n import _, speaking
 from services.notifier.config import NotifierSettings
 from services.notifier.consumers.directory import find_recipient, remember_user
 from services.notifier.domain.links import Links
+from services.notifier.domain.mail_templates import CATALOGUE, language_of
 from services.notifier.domain.portals import CARDS, PRODUCTIONS, user_portal
 from services.notifier.domain.secret_box import SecretBox
 from services.notifier.operations.messages import Attachment, Secret, record_message
@@ -103,7 +105,8 @@ class EmailHandlers:
             pdf = base64.b64decode(payload["pdf_base64"], validate=True)
         except (binascii.Error, ValueError) as error:
             raise ValueError(f"invoice {payload['number']}: pdf_base64 is not base64") from error
-        stem = "invoice" if language == "en" else "facture"
+        with speaking(language_of(language), CATALOGUE):  # the attachment's name in the email's language
+            stem = _("facture")
         record_message(session, event, template="invoice_issued", portal=CARDS, language=language,
                        to_address=payload["email"], to_name=payload["name"], box=self.box,
                        attachment=Attachment(f"{stem}-{_safe(payload['number'])}.pdf", "application/pdf", pdf),
