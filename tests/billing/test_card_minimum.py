@@ -54,7 +54,7 @@ def test_an_operators_minimum_holds_in_cards_and_in_billing(cards, cards_db, tok
     refused = cards.post(f"/sessions/{session_id}/submit", json={"payment_method": "credit_card",
                                                                 "billed_to": "individual"}, headers=headers)
     assert refused.status_code == 422
-    assert "10,00 $" in refused.json["error"]["fields"]["payment_method"][0]
+    assert "10,00\xa0$" in refused.json["error"]["fields"]["payment_method"][0]
     assert cards.get(f"/sessions/{session_id}", headers=headers).json["status"] == "new"
 
     submitted = cards.post(f"/sessions/{session_id}/submit", json={"payment_method": "cheque",
@@ -73,7 +73,7 @@ def test_an_operators_minimum_holds_in_cards_and_in_billing(cards, cards_db, tok
     paid = client.post(f"/invoices/{invoice_id}/payments", json={"method": "credit_card", "card": CARD},
                        headers={**owner, "Idempotency-Key": f"min-{session_id}"})
     assert paid.status_code == 422 and paid.json["error"]["code"] == "balance_below_card_minimum"
-    assert "10.00" in paid.json["error"]["message"]
+    assert "10,00\xa0$" in paid.json["error"]["message"]
     pdf = pdf_text(client.get(f"/invoices/{invoice_id}/pdf", headers=owner).data)
     assert "solde minimal de 10,00 $" in " ".join(pdf.split())
 

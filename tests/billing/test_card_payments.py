@@ -6,7 +6,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from chassis.i18n import translate
 from services.billing.db.models import Invoice, Payment
+from services.billing.domain.payments.provider import DECLINE_MESSAGES
 from tests.billing.conftest import trainer_headers
 from tests.billing.support import issue, outbox_events
 
@@ -66,7 +68,7 @@ def test_each_decline_number_gives_402_with_its_reason_and_charges_nothing(clien
     assert response.status_code == 402
     error = response.json["error"]
     assert error["code"] == "payment_declined" and error["reason"] == reason
-    assert " / " in error["message"] and "0000" not in error["message"]
+    assert error["message"] == translate(DECLINE_MESSAGES[reason]) and "0000" not in error["message"]  # French
     assert payments_on(db, invoice) == 0
     with db.reading() as session:
         assert session.get(Invoice, invoice.id).status == "open"

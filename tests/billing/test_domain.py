@@ -4,12 +4,13 @@ from decimal import Decimal
 
 import pytest
 
+from chassis.i18n import Catalogue, format_money, speaking, translate
 from chassis.money import money_display, money_text, to_money
 from services.billing.domain.cards import CardDetails, card_brand, is_expired, luhn_valid
 from services.billing.domain.lines import TotalMismatch, card_lines, checked_total
 from services.billing.domain.numbering import format_invoice_number, parse_invoice_number
 from services.billing.domain.payments import make_provider
-from services.billing.domain.payments.provider import ProviderUnavailable, safe_charge
+from services.billing.domain.payments.provider import DECLINE_MESSAGES, ProviderUnavailable, safe_charge
 from services.billing.domain.payments.sandbox import SandboxProvider
 from services.billing.domain.scrub import MASK, scrub_text, scrub_value
 
@@ -51,7 +52,9 @@ def test_sandbox_test_numbers(number, outcome):
     assert result.approved is (outcome is None)
     assert result.decline_code == outcome
     if outcome:
-        assert " / " in result.decline_message
+        assert result.decline_message == DECLINE_MESSAGES[outcome]  # French, translated when written
+        with speaking("en", Catalogue.of_service("billing")):
+            assert translate(result.decline_message) != result.decline_message
     else:
         assert result.charge_id.startswith("ch_sandbox_")
 
@@ -88,6 +91,7 @@ def test_money_and_numbers():
     [line] = card_lines(1, Decimal("0.125"), "PDSB", "2026-02-27", "CISSS de Laval")
     assert line.unit_price == Decimal("0.13") and line.amount == Decimal("0.13")
     assert money_display(Decimal("1234.5")) == "1 234,50 $" and money_display(Decimal("1234.5"), "en") == "$1,234.50"
+    assert format_money(Decimal("1234.5"), "fr") == "1\xa0234,50\xa0$" and format_money(Decimal("8"), "en") == "$8.00"
     with pytest.raises(TypeError):
         to_money(2.0)
     assert format_invoice_number(2026, 123) == "2026-000123"

@@ -9,7 +9,7 @@ from marshmallow import ValidationError, fields
 from chassis.i18n import N_, _
 
 _MONEY = re.compile(r"^\d{1,9}(\.\d{1,2})?$")
-MONEY_MESSAGE = (N_("Montant invalide : un nombre positif d'au plus deux décimales, par ex. \"24.00\"."))
+MONEY_MESSAGE = N_("Montant invalide : un nombre positif d'au plus deux décimales, par ex. \"24.00\".")
 
 
 class Trimmed(fields.String):
