@@ -61,7 +61,7 @@ def _load(folders: tuple[Path, ...], language: str) -> NullTranslations:
     if language == DEFAULT_LANGUAGE:  # the source text is French: nothing to look up
         return NullTranslations()
     merged: Translations | None = None
-    for folder in folders:
+    for folder in reversed(folders):  # the last merged wins: the process's own folder over chassis's
         loaded = Translations.load(str(folder), [language], DOMAIN)
         if not isinstance(loaded, Translations):
             continue  # no compiled catalogue there (a folder without English strings)
