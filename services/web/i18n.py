@@ -22,7 +22,7 @@ def session_choice() -> str | None:
 
 def profile_language() -> str | None:
     """The signed-in person's profile language (what their emails are written in), if any."""
-    if not session.get("sid"):
+    if not session.get("sid") or request.endpoint == "static":  # a stylesheet needs no session row read
         return None
     from services.web.web_session import current_login  # web_session builds the gateway in our language
 
