@@ -67,6 +67,15 @@ def test_an_english_invoice_reads_in_english(client, tokens, db):
     assert f"INVOICE {invoice.number}" in one_line(pdf_text_from_event(event))  # the numbered copy too
 
 
+def test_an_english_invoice_names_the_activity_in_english_when_it_has_an_english_label(client, tokens, db):
+    english = issue(db, participant_count=2, language="en", activity_label_en="Safe patient handling (PDSB)")
+    french = issue(db, participant_count=2, language="fr", activity_label_en="Safe patient handling (PDSB)")
+    unnamed = issue(db, participant_count=2, language="en")  # an activity without an English label
+    assert english.lines[0].description.startswith("Training cards — Safe patient handling (PDSB), ")
+    assert french.lines[0].description.startswith("Cartes de formation — Principes de déplacement sécuritaire")
+    assert unnamed.lines[0].description.startswith("Training cards — Principes de déplacement sécuritaire")
+
+
 def test_a_french_invoice_reads_in_french(client, tokens, db):
     invoice = issue(db, participant_count=7, payment_method="direct_deposit")
     text = one_line(pdf_text(client.get(f"/invoices/{invoice.id}/pdf",

@@ -47,6 +47,9 @@ class SessionSubmitted(Schema):
     trainer = fields.Nested(TrainerSchema, required=True)
     organization_name = fields.String(required=True, metadata={"description": "the trained organization"})
     activity_label = fields.String(required=True, metadata={"description": "French label of the training activity"})
+    activity_label_en = fields.String(allow_none=True, load_default=None,
+                                      metadata={"description": "English label of the activity, when there is one "
+                                                               "(an English invoice names it so)"})
     end_date = fields.Date(required=True, metadata={"description": "last day of the training"})
     participant_count = fields.Integer(required=True, validate=validate.Range(min=1),
                                        metadata={"description": "cards to issue, one a participant"})

@@ -42,7 +42,8 @@ def issue_invoice(session: Session, payload: dict, settings: BillingSettings) ->
     if session.get(CancelledSession, session_id) is not None:
         return None
     language = language_of(payload.get("language"))
-    lines = card_lines(payload["participant_count"], Decimal(payload["unit_price"]), payload["activity_label"],
+    activity = (payload.get("activity_label_en") if language == "en" else None) or payload["activity_label"]
+    lines = card_lines(payload["participant_count"], Decimal(payload["unit_price"]), activity,
                        payload["end_date"], payload["organization_name"], language)
     total = checked_total(lines, Decimal(payload["total"]))
     year = montreal_today().year

@@ -80,6 +80,7 @@ def submitted_payload(s: CardSession, card_minimum: Decimal) -> dict:
         "trainer": {"user_id": s.trainer_user_id, "card_number": s.trainer_card_number,
                     "first_name": s.trainer_first_name, "last_name": s.trainer_last_name, "email": s.trainer_email},
         "organization_name": s.organization_name, "activity_label": s.activity.label,
+        "activity_label_en": s.activity.label_en,
         "end_date": s.end_date.isoformat(), "participant_count": price.participant_count,
         "unit_price": money_text(price.unit_price), "total": money_text(price.total), "currency": price.currency,
         "payment_method": s.payment_method, "card_minimum": money_text(price.card_minimum),
