@@ -18,7 +18,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -28,11 +27,12 @@ from babel.dates import format_date as _babel_format_date
 from babel.numbers import format_currency, format_decimal
 from babel.support import LazyProxy, NullTranslations, Translations
 
+from chassis.money import CURRENCY, to_money
+
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 # Canadian French and Canadian English: "8,00 $" and "$8.00", "7 décembre 2026" and "December 7, 2026".
 LOCALES = {"fr": "fr_CA", "en": "en_CA"}
-CURRENCY = "CAD"
 MONTREAL = ZoneInfo("America/Montreal")
 DOMAIN = "messages"
 CHASSIS_TRANSLATIONS = Path(__file__).resolve().parent / "translations"
@@ -154,7 +154,7 @@ def locale(language: str | None = None) -> Locale:
 
 def format_money(amount, language: str | None = None) -> str:
     """``8,00 $`` in French, ``$8.00`` in English (Canadian dollars)."""
-    return format_currency(Decimal(str(amount)), CURRENCY, locale=locale(language))
+    return format_currency(to_money(amount), CURRENCY, locale=locale(language))
 
 
 def format_number(value, language: str | None = None) -> str:

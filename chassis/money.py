@@ -1,4 +1,5 @@
-"""Money: ``Decimal`` rounded to the cent half up (0.125 -> 0.13), one rule for every service; never a float."""
+"""Money: ``Decimal`` rounded to the cent half up (0.125 -> 0.13), one rule for every service; never a float.
+Shown to people by ``chassis.i18n.format_money`` ("1 234,50 $" / "$1,234.50")."""
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,11 +20,3 @@ def money_text(value) -> str:
     """"2.00": how amounts travel in the contract and in events."""
     return f"{to_money(value):.2f}"
 
-
-def money_display(value, language: str = "fr") -> str:
-    """"1 234,50 $" in French, "$1,234.50" in English."""
-    amount = to_money(value)
-    if language == "en":
-        return f"${amount:,.2f}"
-    whole, _, cents = f"{amount:,.2f}".partition(".")
-    return f"{whole.replace(',', ' ')},{cents} $"
