@@ -78,12 +78,12 @@ def test_members_house_administrator_coordinator_and_staff_to_set(language, new_
     staff.goto("/staff/houses") if "/staff/houses" not in staff.url else None
     expect(staff.get_by_role("heading", name=t("Maisons de production", "Production houses"))).to_be_visible()
     house = f"Productions Boréales {language} {tag}"
-    staff.get_by_label(t("Nom", "Name"), exact=True).fill(house)
+    staff.get_by_label(t("Nom de la maison", "House name"), exact=True).fill(house)
     staff.locator("#f-user_id-search").fill(delegate_last)
     staff.get_by_role("button", name=t("Créer", "Create"), exact=True).click()
     expect(staff.locator(".field-error, [role=alert]").first).to_be_visible()
     expect(staff.get_by_role("link", name=house)).to_have_count(0)
-    staff.get_by_label(t("Nom", "Name"), exact=True).fill(house)
+    staff.get_by_label(t("Nom de la maison", "House name"), exact=True).fill(house)
     pick_user(staff, "f-user_id-search", delegate_last, delegate_email)
     staff.get_by_role("button", name=t("Créer", "Create"), exact=True).click()
     expect(staff.locator("[data-admins]")).to_contain_text(delegate_last)
