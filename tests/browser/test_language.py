@@ -67,3 +67,24 @@ def test_the_switch_of_a_signed_in_member_is_saved_in_their_profile(new_page, pl
     other.get_by_role("link", name="Français").click()
     expect(other.get_by_role("heading", name="Fiches de production")).to_be_visible()
     assert profile_language(platform, address) == "fr"
+
+
+def test_the_profile_page_chooses_the_language_of_pages_and_emails(new_page, platform):
+    address = register_member(platform)
+    page = new_page(locale="fr-CA")
+    page.goto("/aqpm/")
+    fill_aqpm_login(page, address, PASSWORD)
+    page.goto("/aqpm/profile")
+    expect(page.get_by_label("Langue des pages et des courriels")).to_have_value("fr")
+
+    page.get_by_label("Langue des pages et des courriels").select_option("en")
+    page.get_by_role("button", name="Sauvegarder la langue").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("status").or_(page.locator(".flash")).first).to_contain_text("Your language was changed")
+    expect(page.get_by_label("Language of pages and emails")).to_have_value("en")
+    assert profile_language(platform, address) == "en"
+
+    page.get_by_label("Language of pages and emails").select_option("fr")
+    page.get_by_role("button", name="Save the language").click()
+    expect(page.get_by_label("Langue des pages et des courriels")).to_have_value("fr")
+    assert profile_language(platform, address) == "fr"
