@@ -38,10 +38,7 @@ NOT_UNIT_MARKS = ("integration", "e2e", "browser", "reliability")
 SHARED_STACKS = {("browser", "platform"): "browser", ("browser", "browser"): "browser",
                  ("reliability", "private_platform"): "reliability", ("gateway", "gateway"): "gateway",
                  ("e2e", "platform"): "stacks", ("fuzz", "gateway"): "stacks"}
-# The browser tests are the longest chain of the run (a page waits for the web, which waits for the APIs) and
-# leave the CPU half idle: two halves, each on its own worker with its own platform, run side by side.
-BROWSER_FIRST_HALF = ("a11y", "journeys", "test_aqpm_seams.py")
-FIRST = ["browser-2", "browser", "stacks", "reliability"]
+FIRST = ["reliability", "browser", "stacks"]
 
 def _source(obj) -> str:
     try:
@@ -121,8 +118,6 @@ def stack_group(item) -> str | None:
     folder = Path(item.path).relative_to(TESTS).parts[0]
     for (where, fixture), group in SHARED_STACKS.items():
         if folder == where and fixture in item.fixturenames:
-            if group == "browser" and Path(item.path).relative_to(TESTS).parts[1] not in BROWSER_FIRST_HALF:
-                return "browser-2"
             return group
     scopes = {definition.scope for definitions in item._fixtureinfo.name2fixturedefs.values()
               for definition in definitions}
