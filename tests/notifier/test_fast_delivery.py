@@ -168,7 +168,7 @@ def test_the_sender_process_is_woken_by_commits_of_another_process(db, smtp, tmp
     try:
         settings = make_settings(db.url, smtp.port)
         handle(db, build_handlers(settings), shipped_to("elsewhere@example.test"))
-        # the process's first pass, or its LISTEN, sees it: never the 60 s poll
+        # the process's first pass, or its LISTEN, sees it: never the poll
         assert wait_for(lambda: len(smtp.received) == 1, timeout=90, interval=0.05)  # a loaded machine starts slowly
         handle(db, build_handlers(settings), shipped_to("again@example.test"))
         assert wait_for(lambda: len(smtp.received) == 2, timeout=90, interval=0.005)  # far less than the poll (1 h)
