@@ -11,6 +11,8 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
+from chassis.config import REPO_ROOT
+from chassis.i18n_catalogues import Speaker
 from tests.browser.a11y.conftest import MEMBER_PASSWORD, World
 from tests.browser.a11y.scan import Finding, scan
 from tests.browser.conftest import ARTIFACTS
@@ -117,11 +119,33 @@ GLUED_HALVES = re.compile(r"(?:\w{3,}|[)»])[.!?] / [A-ZÉÀ]")
 FRENCH_COLON = re.compile(r"\S[ \u00a0\u202f]:(?=\s|$)")
 
 
+def _french_sources() -> list[str]:
+    """The web catalogue's French sentences whose English differs: none may show on an English page."""
+    french = []
+    for message in Speaker(REPO_ROOT / "services" / "web").catalogue():
+        if isinstance(message.id, str) and len(message.id) >= 20 and "%(" not in message.id \
+                and message.string and message.string != message.id:
+            french.append(message.id)
+    return french
+
+
+FRENCH_SOURCES = _french_sources()
+
+
 def language_findings(page: Page, language: str) -> list[Finding]:
     """The page speaks one language: no bilingual "Texte. / Text." message, and an English page without
-    the French space before a colon ("Status :")."""
+    the French space before a colon ("Status :") nor a sentence of the catalogue left in French."""
     text = page.locator("body").inner_text()
     found = []
+    if language == "en":
+        # data written in French (a reference list's French label) is marked lang="fr" and does not count
+        own_text = page.evaluate("() => { const body = document.body.cloneNode(true);"
+                                 " body.querySelectorAll('[lang]:not([lang^=en])').forEach(e => e.remove());"
+                                 " return body.textContent; }")
+        untranslated = [source for source in FRENCH_SOURCES if source in own_text]
+        if untranslated:
+            found.append(Finding("own-untranslated", "language", "French text on an English page",
+                                 tuple(untranslated[:4])))
     glued = GLUED_HALVES.findall(text)
     if glued:
         found.append(Finding("own-glued-halves", "language", "a bilingual API message shown as is", tuple(glued[:4])))
