@@ -56,10 +56,17 @@ class Catalogue:
 CHASSIS_ONLY = Catalogue((CHASSIS_TRANSLATIONS,))
 
 
+class _French(NullTranslations):
+    """The source text as it is, with French plurals: 0 and 1 take the singular ("0 participant")."""
+
+    def ngettext(self, singular: str, plural: str, number: int) -> str:
+        return singular if abs(number) < 2 else plural
+
+
 @lru_cache(maxsize=64)
 def _load(folders: tuple[Path, ...], language: str) -> NullTranslations:
     if language == DEFAULT_LANGUAGE:  # the source text is French: nothing to look up
-        return NullTranslations()
+        return _French()
     merged: Translations | None = None
     for folder in reversed(folders):  # the last merged wins: the process's own folder over chassis's
         loaded = Translations.load(str(folder), [language], DOMAIN)

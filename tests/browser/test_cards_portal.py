@@ -77,7 +77,7 @@ def test_trainer_pays_by_card_after_a_decline(new_page, platform):
     page.locator("#f-file").set_input_files(files=[{"name": "participants.csv", "mimeType": "text/csv",
                                                     "buffer": csv}])
     page.get_by_role("button", name="Importer").click()
-    expect(page.locator("main")).to_contain_text("3 participant(s) importé(s).")
+    expect(page.locator("main")).to_contain_text("3 participants importés.")
     expect(page.locator("table tbody tr")).to_have_count(3)
 
     page.get_by_role("link", name=re.compile("^Paiement")).first.click()

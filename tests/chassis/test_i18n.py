@@ -15,6 +15,7 @@ from chassis.i18n import (
     gettext,
     lazy_gettext,
     negotiate,
+    ngettext,
     speaking,
 )
 
@@ -84,3 +85,14 @@ def test_money_and_dates_are_written_the_canadian_way_in_each_language():
     assert format_date(date(2026, 12, 7), "en") == "December 7, 2026"
     # a moment is shown on Montréal's calendar: 03:00 UTC on the 8th is still the 7th there
     assert format_date(datetime(2026, 12, 8, 3, 0, tzinfo=UTC), "fr") == "7 décembre 2026"
+
+
+def test_plurals_follow_each_language_french_keeping_zero_singular():
+    web = Catalogue.of_service("web")
+    counts = (0, 1, 2)
+    with speaking("fr", web):
+        assert [ngettext("%(num)s participant", "%(num)s participants", n) for n in counts] == \
+            ["0 participant", "1 participant", "2 participants"]
+    with speaking("en", web):
+        assert [ngettext("%(num)s participant", "%(num)s participants", n) for n in counts] == \
+            ["0 participants", "1 participant", "2 participants"]

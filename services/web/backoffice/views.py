@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from chassis.i18n import _
+from chassis.i18n import _, ngettext
 from services.web import formatting
 from services.web.after_post import done
 from services.web.clients import auth, billing, cards, productions
@@ -119,9 +119,11 @@ def ship(session_id: str):
         found = cards.get_session(api(), session_id)
         return _confirmation_page(
             _("Marquer cette demande expédiée ?"),
-            _("Les cartes de %(organization)s (%(count)s participant(s)) seront marquées expédiées et le "
-              "formateur en sera avisé par courriel.", organization=found.get("organization_name", ""),
-              count=found.get("participant_count", 0)),
+            ngettext("Les cartes de %(organization)s (%(num)s participant) seront marquées expédiées et le "
+                     "formateur en sera avisé par courriel.",
+                     "Les cartes de %(organization)s (%(num)s participants) seront marquées expédiées et le "
+                     "formateur en sera avisé par courriel.", found.get("participant_count", 0),
+                     organization=found.get("organization_name", "")),
             url_for("backoffice.ship", session_id=session_id), _("Marquer expédiée"), back,
             {"status": status})
     try:
