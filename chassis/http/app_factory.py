@@ -13,7 +13,6 @@ from flask_smorest import Api
 
 from chassis import validation_messages
 from chassis.account_status import DisabledAccounts
-from chassis.bus.health import broker_check
 from chassis.config import ServiceConfig
 from chassis.db import Database
 from chassis.errors import ErrorSchema
@@ -82,7 +81,9 @@ def create_service_app(config: ServiceConfig, *, title: str, description: str = 
     install_content_type_check(app)
     install_input_guard(app)
     install_metrics(app, config.service)
-    checks = {"database": db.ping, "broker": broker_check(config.bus_url)}
+    # Ready = its own database answers. Not the broker: the outbox keeps the API working through a RabbitMQ
+    # outage, and broker health is the workers' and relays' to report (chassis.bus.health).
+    checks = {"database": db.ping}
     checks.update(extra_checks or {})
     install_health(app, config.service, checks)
     return ServiceApp(app=app, api=api, db=db, config=config)

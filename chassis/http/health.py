@@ -1,4 +1,7 @@
-"""``/healthz`` (the process answers) and ``/readyz`` (its database and the broker answer)."""
+"""``/healthz`` (the process answers) and ``/readyz`` (the checks it is given answer: a service's own database).
+
+Both are for the platform (kubelet probes, the local stack), never for the internet: the gateway answers 404
+for ``/api/<service>/healthz``, ``/readyz`` and ``/metrics``."""
 from __future__ import annotations
 
 from collections.abc import Callable
