@@ -1,7 +1,8 @@
 """The shape of every service's Flask app: errors, request ids, languages, health, metrics, OpenAPI, tokens.
 
 A service's ``create_app`` calls ``create_service_app`` and registers its blueprints on the
-returned ``Api``. The OpenAPI document is served at ``/openapi.json`` and Swagger UI at ``/docs``.
+returned ``Api``. The OpenAPI document is served at ``/openapi.json`` and Swagger UI at ``/docs``, from the
+platform's own copy (``chassis.http.api_docs``: ``servers`` and ``operationId`` of every document too).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from chassis.account_status import DisabledAccounts
 from chassis.config import ServiceConfig
 from chassis.db import Database
 from chassis.errors import ErrorSchema
+from chassis.http.api_docs import OperationIds, install_api_docs, spec_options
 from chassis.http.content_type import install_content_type_check
 from chassis.http.error_handlers import handle_http_exception, register_error_handlers
 from chassis.http.health import install_health
@@ -58,9 +60,8 @@ def create_service_app(config: ServiceConfig, *, title: str, description: str = 
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
-        OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
         API_SPEC_OPTIONS={
+            **spec_options(config.service),
             "info": {"description": description},
             "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
         },
@@ -74,7 +75,8 @@ def create_service_app(config: ServiceConfig, *, title: str, description: str = 
     app.extensions["service_config"] = config
 
     validation_messages.install()
-    api = ServiceApi(app)
+    api = ServiceApi(app, spec_kwargs={"extra_plugins": [OperationIds()]})
+    install_api_docs(app)
     register_error_handlers(app)
     install_i18n(app, Catalogue.of_service(config.service))
     install_request_context(app, config.service)
