@@ -1,0 +1,304 @@
+"""deploy/k8s as a whole: each overlay, rendered by kubectl's kustomize, resolves every reference its pods
+make, by exact name in the pod's own namespace (what the API server would look up when the pod starts):
+
+- the namespace itself and the ServiceAccount (``default`` when none is named: Kubernetes makes it in
+  every namespace the overlay renders);
+- Secrets and ConfigMaps: ``envFrom``, ``env[].valueFrom`` (and the key), volumes (``items`` keys),
+  projected volumes, ``imagePullSecrets``; PersistentVolumeClaims; every ``volumeMount``'s volume;
+- every host named in the pod's settings (an ``env`` value, or a value of a ConfigMap or Secret it reads,
+  that is a URL or a ``host:port``, or a ``*_HOST`` variable): a Service of the overlay in that namespace
+  that selects a pod template and exposes that port, an ExternalName Service, a host of the overlay's
+  Ingress, or an outside name the overlay declares in its Namespace's ``guichet/external-hosts``.
+
+Plus the references kustomize cannot check either: Ingress backends, autoscaler targets, KEDA's secret.
+A Secret name with a hash suffix the pod does not carry, a Secret without a namespace, a host nobody
+renders: each is one unresolved reference, listed by the failing test.
+"""
+from __future__ import annotations
+
+import base64
+import re
+import shutil
+from collections import Counter
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.deploy.support import K8S
+from tests.deploy.support import kustomize as _kustomize
+
+OVERLAYS = ("dev", "production")
+EXTERNAL_HOSTS = "guichet/external-hosts"
+POD_KINDS = ("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob")
+_HOST_PORT = re.compile(r"^([A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$")
+
+
+def render_overlay(name: str, workdir) -> list[dict]:
+    """One overlay, rendered. Production reads its secrets from uncommitted files: a copy of deploy/k8s
+    gets them from the committed examples."""
+    if name != "production":
+        return _kustomize(K8S / "overlays" / name)
+    copy = workdir / "k8s"
+    shutil.copytree(K8S, copy)
+    for example in (copy / "overlays" / "production" / "secrets").glob("*.env.example"):
+        example.with_name(example.name.removesuffix(".example")).write_text(example.read_text())
+    return _kustomize(copy / "overlays" / "production")
+
+
+@pytest.fixture(scope="module", params=OVERLAYS)
+def overlay(request, tmp_path_factory):
+    return request.param, render_overlay(request.param, tmp_path_factory.mktemp(request.param))
+
+
+@dataclass(frozen=True)
+class Reference:
+    source: str   # Kind/namespace/name of the object that refers
+    kind: str     # what it refers to: Secret, ConfigMap, ServiceAccount, host, ...
+    target: str   # the exact name (or host[:port])
+    problem: str  # "" when resolved
+
+
+class Rendered:
+    """The objects of one rendered overlay, found by (kind, namespace, name)."""
+
+    def __init__(self, docs: list[dict]):
+        self.docs = docs
+        self.objects = {(doc["kind"], doc["metadata"].get("namespace"), doc["metadata"]["name"]): doc
+                        for doc in docs}
+        self.namespaces = {doc["metadata"]["name"]: doc for doc in docs if doc["kind"] == "Namespace"}
+        self.ingress_hosts = {rule["host"] for doc in docs if doc["kind"] == "Ingress"
+                              for rule in doc["spec"].get("rules", []) if rule.get("host")}
+
+    def get(self, kind, namespace, name):
+        return self.objects.get((kind, namespace, name))
+
+    def data(self, kind, namespace, name) -> dict[str, str]:
+        """A ConfigMap's or Secret's keys and values (Secrets decoded)."""
+        doc = self.get(kind, namespace, name) or {}
+        values = dict(doc.get("data") or {})
+        if kind == "Secret":
+            values = {key: base64.b64decode(value).decode() for key, value in values.items()}
+            values |= doc.get("stringData") or {}
+        else:
+            values |= {key: "" for key in doc.get("binaryData") or {}}
+        return values
+
+    def external_hosts(self, namespace) -> set[str]:
+        annotations = (self.namespaces.get(namespace) or {}).get("metadata", {}).get("annotations") or {}
+        return set(annotations.get(EXTERNAL_HOSTS, "").split())
+
+    def pod_templates(self):
+        """(object, namespace, pod template) for every object that makes pods."""
+        for doc in self.docs:
+            if doc["kind"] not in POD_KINDS:
+                continue
+            if doc["kind"] == "Pod":
+                template = doc
+            elif doc["kind"] == "CronJob":
+                template = doc["spec"]["jobTemplate"]["spec"]["template"]
+            else:
+                template = doc["spec"]["template"]
+            yield doc, doc["metadata"].get("namespace"), template
+
+
+def _source(doc) -> str:
+    return f"{doc['kind']}/{doc['metadata'].get('namespace')}/{doc['metadata']['name']}"
+
+
+def _containers(pod: dict) -> list[dict]:
+    return [*pod.get("initContainers", []), *pod.get("containers", []), *pod.get("ephemeralContainers", [])]
+
+
+def _hosts_in(name: str, value: str):
+    """(host, port or None) named by one setting: a URL, a host:port, or a *_HOST variable."""
+    value = (value or "").strip()
+    if "://" in value and "{" not in value:
+        parts = urlsplit(value)
+        if parts.hostname:
+            yield parts.hostname, parts.port
+        return
+    match = _HOST_PORT.match(value)
+    if match and not value.replace(".", "").replace(":", "").isdigit() and re.search(r"[A-Za-z]", match[1]):
+        yield match[1], int(match[2])
+    elif name.endswith("_HOST") and value:
+        yield value, None
+
+
+def _service_for(rendered: Rendered, namespace: str, host: str):
+    """The Service a host names from a pod of ``namespace``: ``svc``, ``svc.ns``, ``svc.ns.svc[.cluster.local]``."""
+    labels = host.split(".")
+    if len(labels) == 1:
+        return rendered.get("Service", namespace, host)
+    if len(labels) == 2 or labels[2:] in (["svc"], ["svc", "cluster", "local"]):
+        return rendered.get("Service", labels[1], labels[0])
+    return None
+
+
+def _selects_a_pod(rendered: Rendered, service: dict, port: int | None) -> str:
+    """"" when the Service selects a pod template of its namespace that serves ``port``."""
+    spec = service["spec"]
+    if spec.get("type") == "ExternalName":
+        return "" if spec.get("externalName") else "ExternalName Service without externalName"
+    ports = [item for item in spec.get("ports", []) if port is None or item["port"] == port]
+    if not ports:
+        return f"Service {service['metadata']['name']} has no port {port}"
+    selector = spec.get("selector") or {}
+    if not selector:
+        return f"Service {service['metadata']['name']} selects no pod"
+    for _doc, namespace, template in rendered.pod_templates():
+        labels = template.get("metadata", {}).get("labels") or {}
+        if namespace != service["metadata"].get("namespace") or any(labels.get(k) != v for k, v in selector.items()):
+            continue
+        container_ports = {p.get("name"): p["containerPort"] for c in template["spec"]["containers"]
+                           for p in c.get("ports", [])}
+        target = ports[0].get("targetPort", ports[0]["port"])
+        if target in container_ports or target in container_ports.values():
+            return ""
+        return f"Service {service['metadata']['name']}: no container port {target}"
+    return f"Service {service['metadata']['name']} selects no pod template of the overlay"
+
+
+def _resolve_host(rendered: Rendered, namespace: str, host: str, port: int | None) -> str:
+    service = _service_for(rendered, namespace, host)
+    if service is not None:
+        return _selects_a_pod(rendered, service, port)
+    if host in rendered.ingress_hosts or host in rendered.external_hosts(namespace):
+        return ""
+    return "no Service of the overlay, no Ingress host, not a declared outside name"
+
+
+def references(rendered: Rendered) -> list[Reference]:
+    """Every reference the overlay's pods (and Ingresses, autoscalers, KEDA) make, each resolved or not."""
+    found: list[Reference] = []
+
+    def check(source, kind, namespace, name, key=None, items=()):
+        if kind == "ServiceAccount" and name == "default":
+            problem = "" if namespace in rendered.namespaces else f"namespace {namespace} is not rendered"
+        elif rendered.get(kind, namespace, name) is None:
+            problem = f"no {kind} {name!r} in namespace {namespace}"
+        else:
+            keys = set(rendered.data(kind, namespace, name)) if kind in ("Secret", "ConfigMap") else set()
+            wanted = ([key] if key else []) + [item["key"] for item in items]
+            missing = [wanted_key for wanted_key in wanted if wanted_key not in keys]
+            problem = f"{kind} {name} has no key {missing}" if missing else ""
+        found.append(Reference(source, kind, f"{name}" + (f"[{key}]" if key else ""), problem))
+
+    for doc, namespace, template in rendered.pod_templates():
+        source, pod = _source(doc), template["spec"]
+        found.append(Reference(source, "Namespace", str(namespace),
+                               "" if namespace in rendered.namespaces else "the pod's namespace is not rendered"))
+        check(source, "ServiceAccount", namespace, pod.get("serviceAccountName") or "default")
+        for pull in pod.get("imagePullSecrets", []):
+            check(source, "Secret", namespace, pull["name"])
+        volumes = {volume["name"] for volume in pod.get("volumes", [])}
+        for volume in pod.get("volumes", []):
+            if "configMap" in volume:
+                check(source, "ConfigMap", namespace, volume["configMap"]["name"], items=volume["configMap"].get("items", ()))
+            if "secret" in volume:
+                check(source, "Secret", namespace, volume["secret"]["secretName"], items=volume["secret"].get("items", ()))
+            if "persistentVolumeClaim" in volume:
+                check(source, "PersistentVolumeClaim", namespace, volume["persistentVolumeClaim"]["claimName"])
+            for projected in (volume.get("projected") or {}).get("sources", []):
+                for kind, field in (("ConfigMap", "configMap"), ("Secret", "secret")):
+                    if field in projected:
+                        check(source, kind, namespace, projected[field]["name"], items=projected[field].get("items", ()))
+        for container in _containers(pod):
+            settings: dict[str, str] = {}
+            for mount in container.get("volumeMounts", []):
+                found.append(Reference(source, "volume", mount["name"],
+                                       "" if mount["name"] in volumes else "no such volume in the pod"))
+            for item in container.get("envFrom", []):
+                for kind, field in (("ConfigMap", "configMapRef"), ("Secret", "secretRef")):
+                    if field in item:
+                        check(source, kind, namespace, item[field]["name"])
+                        settings |= {item.get("prefix", "") + key: value
+                                     for key, value in rendered.data(kind, namespace, item[field]["name"]).items()}
+            for variable in container.get("env", []):
+                value_from = variable.get("valueFrom") or {}
+                for kind, field in (("ConfigMap", "configMapKeyRef"), ("Secret", "secretKeyRef")):
+                    if field in value_from:
+                        ref = value_from[field]
+                        check(source, kind, namespace, ref["name"], key=ref["key"])
+                        settings[variable["name"]] = rendered.data(kind, namespace, ref["name"]).get(ref["key"], "")
+                if "value" in variable:
+                    settings[variable["name"]] = variable["value"]
+            for name, value in sorted(settings.items()):
+                for host, port in _hosts_in(name, value):
+                    found.append(Reference(source, "host", f"{name}={host}" + (f":{port}" if port else ""),
+                                           _resolve_host(rendered, namespace, host, port)))
+
+    for doc in rendered.docs:
+        namespace, source = doc["metadata"].get("namespace"), _source(doc)
+        if doc["kind"] == "Ingress":
+            for rule in doc["spec"].get("rules", []):
+                for path in rule["http"]["paths"]:
+                    backend = path["backend"]["service"]
+                    service = rendered.get("Service", namespace, backend["name"])
+                    port = backend["port"].get("number")
+                    named = backend["port"].get("name")
+                    problem = f"no Service {backend['name']!r} in namespace {namespace}" if service is None else (
+                        "" if any(p.get("name") == named or p["port"] == port for p in service["spec"]["ports"])
+                        else f"Service {backend['name']} has no port {named or port}")
+                    found.append(Reference(source, "Service", backend["name"], problem))
+        if doc["kind"] in ("HorizontalPodAutoscaler", "ScaledObject"):
+            target = doc["spec"]["scaleTargetRef"]
+            kind = target.get("kind", "Deployment")
+            found.append(Reference(source, kind, target["name"], "" if rendered.get(kind, namespace, target["name"])
+                                   else f"no {kind} {target['name']!r} in namespace {namespace}"))
+        if doc["kind"] == "TriggerAuthentication":
+            for ref in doc["spec"].get("secretTargetRef", []):
+                check(source, "Secret", namespace, ref["name"], key=ref["key"])
+    return found
+
+
+def test_every_reference_of_each_overlay_resolves_by_exact_name(overlay):
+    name, docs = overlay
+    found = references(Rendered(docs))
+    unresolved = [f"{ref.source} -> {ref.kind} {ref.target}: {ref.problem}" for ref in found if ref.problem]
+    assert not unresolved, f"{name}: {len(unresolved)} unresolved reference(s):\n" + "\n".join(unresolved)
+    counts = Counter(ref.kind for ref in found)
+    print(f"\n{name}: {len(found)} references resolved {dict(sorted(counts.items()))}")
+    # Every pod reads Secrets and ConfigMaps and names hosts: a render that lost them would pass vacuously.
+    assert counts["Secret"] >= 20 and counts["ConfigMap"] >= 40 and counts["host"] >= 40, counts
+
+
+def test_every_namespaced_object_is_in_a_namespace_the_overlay_renders(overlay):
+    name, docs = overlay
+    rendered = Rendered(docs)
+    cluster_scoped = {"Namespace", "ClusterRole", "ClusterRoleBinding", "StorageClass", "PriorityClass"}
+    stray = [_source(doc) for doc in docs
+             if doc["kind"] not in cluster_scoped and doc["metadata"].get("namespace") not in rendered.namespaces]
+    assert not stray, f"{name}: objects without a rendered namespace: {stray}"
+
+
+def test_the_check_finds_what_it_is_meant_to_find():
+    """A hashed Secret name, a Secret outside the pod's namespace, an unknown host, a Service selecting
+    nothing, a missing key: each is reported."""
+    pod = {"kind": "Deployment", "metadata": {"name": "api", "namespace": "ns"}, "spec": {"template": {
+        "metadata": {"labels": {"app": "api"}},
+        "spec": {"containers": [{
+            "name": "api", "ports": [{"name": "http", "containerPort": 8000}],
+            "envFrom": [{"secretRef": {"name": "api-secrets"}}, {"configMapRef": {"name": "api-config"}}],
+            "env": [{"name": "X", "valueFrom": {"configMapKeyRef": {"name": "api-config", "key": "NOPE"}}},
+                    {"name": "MAIL_HOST", "value": "smtp.example.org"}]}]}}}}
+    docs = [
+        {"kind": "Namespace", "metadata": {"name": "ns"}},
+        pod,
+        {"kind": "Secret", "metadata": {"name": "api-secrets-5f2k8", "namespace": "ns"}, "data": {}},
+        {"kind": "ConfigMap", "metadata": {"name": "api-config", "namespace": "ns"},
+         "data": {"DB_URL": "postgresql://u:p@postgres:5432/db", "SELF": "http://api:8000/x",
+                  "OTHER": "http://idle:8000"}},
+        {"kind": "Service", "metadata": {"name": "api", "namespace": "ns"},
+         "spec": {"selector": {"app": "api"}, "ports": [{"port": 8000, "targetPort": "http"}]}},
+        {"kind": "Service", "metadata": {"name": "idle", "namespace": "ns"},
+         "spec": {"selector": {"app": "nothing"}, "ports": [{"port": 8000}]}},
+    ]
+    problems = {ref.target: ref.problem for ref in references(Rendered(docs)) if ref.problem}
+    assert set(problems) == {"api-secrets", "api-config[NOPE]", "DB_URL=postgres:5432", "OTHER=idle:8000",
+                             "MAIL_HOST=smtp.example.org"}, problems
+    docs[2]["metadata"]["name"] = "api-secrets"
+    docs[2]["metadata"].pop("namespace")
+    assert any(ref.target == "api-secrets" and ref.problem for ref in references(Rendered(docs)))
+    docs[0]["metadata"]["annotations"] = {EXTERNAL_HOSTS: "smtp.example.org"}
+    assert not [ref for ref in references(Rendered(docs)) if ref.target == "MAIL_HOST=smtp.example.org" and ref.problem]
