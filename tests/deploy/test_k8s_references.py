@@ -194,15 +194,18 @@ def references(rendered: Rendered) -> list[Reference]:
         volumes = {volume["name"] for volume in pod.get("volumes", [])}
         for volume in pod.get("volumes", []):
             if "configMap" in volume:
-                check(source, "ConfigMap", namespace, volume["configMap"]["name"], items=volume["configMap"].get("items", ()))
+                ref = volume["configMap"]
+                check(source, "ConfigMap", namespace, ref["name"], items=ref.get("items", ()))
             if "secret" in volume:
-                check(source, "Secret", namespace, volume["secret"]["secretName"], items=volume["secret"].get("items", ()))
+                ref = volume["secret"]
+                check(source, "Secret", namespace, ref["secretName"], items=ref.get("items", ()))
             if "persistentVolumeClaim" in volume:
                 check(source, "PersistentVolumeClaim", namespace, volume["persistentVolumeClaim"]["claimName"])
             for projected in (volume.get("projected") or {}).get("sources", []):
                 for kind, field in (("ConfigMap", "configMap"), ("Secret", "secret")):
                     if field in projected:
-                        check(source, kind, namespace, projected[field]["name"], items=projected[field].get("items", ()))
+                        ref = projected[field]
+                        check(source, kind, namespace, ref["name"], items=ref.get("items", ()))
         for container in _containers(pod):
             settings: dict[str, str] = {}
             for mount in container.get("volumeMounts", []):
@@ -302,3 +305,18 @@ def test_the_check_finds_what_it_is_meant_to_find():
     assert any(ref.target == "api-secrets" and ref.problem for ref in references(Rendered(docs)))
     docs[0]["metadata"]["annotations"] = {EXTERNAL_HOSTS: "smtp.example.org"}
     assert not [ref for ref in references(Rendered(docs)) if ref.target == "MAIL_HOST=smtp.example.org" and ref.problem]
+
+
+def test_production_aliases_name_the_services_the_infrastructure_operators_make(tmp_path):
+    """``postgres`` and ``rabbitmq`` of the production overlay are CNAMEs of the managed clusters of
+    deploy/k8s/infrastructure: CloudNativePG makes ``<cluster>-rw``, the RabbitMQ Cluster Operator
+    ``<cluster>``, both in the cluster's namespace."""
+    services = {doc["metadata"]["name"]: doc for doc in render_overlay("production", tmp_path)
+                if doc["kind"] == "Service" and doc["spec"].get("type") == "ExternalName"}
+    infrastructure = _kustomize(K8S / "infrastructure")
+    made = {f"{doc['metadata']['name']}-rw.{doc['metadata']['namespace']}.svc.cluster.local"
+            for doc in infrastructure if doc["kind"] == "Cluster"}
+    made |= {f"{doc['metadata']['name']}.{doc['metadata']['namespace']}.svc.cluster.local"
+             for doc in infrastructure if doc["kind"] == "RabbitmqCluster"}
+    assert set(services) == {"postgres", "rabbitmq"}
+    assert {doc["spec"]["externalName"] for doc in services.values()} == made

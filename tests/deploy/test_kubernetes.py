@@ -2,30 +2,27 @@
 validates offline against the Kubernetes schemas (PyPI kubernetes-validate)."""
 from __future__ import annotations
 
-import shutil
+from urllib.parse import urlsplit
 
 import pytest
 
 from tests.deploy.support import K8S, ROOT, SERVICES, env_vars_read_by
 from tests.deploy.support import by_kind as _by_kind
 from tests.deploy.support import kustomize as _kustomize
+from tests.deploy.test_k8s_references import Rendered, render_overlay
 
 KUBERNETES_VERSION = "1.30.0"
 
 
 @pytest.fixture(scope="module")
-def dev():
-    return _kustomize(K8S / "overlays" / "dev")
+def dev(tmp_path_factory):
+    return render_overlay("dev", tmp_path_factory.mktemp("dev"))
 
 
 @pytest.fixture(scope="module")
 def production(tmp_path_factory):
     """The production overlay, with its (uncommitted) secret files made from the examples."""
-    copy = tmp_path_factory.mktemp("k8s") / "k8s"
-    shutil.copytree(K8S, copy)
-    for example in (copy / "overlays" / "production" / "secrets").glob("*.env.example"):
-        example.with_name(example.name.removesuffix(".example")).write_text(example.read_text())
-    return _kustomize(copy / "overlays" / "production")
+    return render_overlay("production", tmp_path_factory.mktemp("production"))
 
 
 def _validate(docs):
@@ -86,23 +83,81 @@ def test_billing_workers_have_their_own_autoscaler(dev):
     assert hpa["spec"]["minReplicas"] >= 2 and hpa["spec"]["maxReplicas"] > hpa["spec"]["minReplicas"]
 
 
-def test_every_variable_a_service_reads_comes_from_its_config_maps_or_secret(dev):
-    data = {}
-    for doc in dev:
-        if doc["kind"] in ("ConfigMap", "Secret"):
-            data[doc["metadata"]["name"]] = set((doc.get("data") or {}) | (doc.get("stringData") or {}))
-    deployments = _by_kind(dev, "Deployment")
+@pytest.mark.parametrize("overlay", ["dev", "production"])
+def test_every_variable_a_service_reads_comes_from_its_config_maps_or_secret(overlay, dev, production):
+    """By the exact name the pod carries, in the pod's namespace (test_k8s_references.py checks every
+    reference; this one that the objects found hold every variable)."""
+    rendered = Rendered(dev if overlay == "dev" else production)
+    deployments = _by_kind(rendered.docs, "Deployment")
     for service in SERVICES:
-        for name in (service, f"{service}-worker", f"{service}-relay"):
+        for name in (service, f"{service}-worker", f"{service}-relay", f"{service}-sender"):
             if name not in deployments:
                 continue
+            namespace = deployments[name]["metadata"]["namespace"]
             container = deployments[name]["spec"]["template"]["spec"]["containers"][0]
             provided = {item["name"] for item in container.get("env", [])}
             for source in container["envFrom"]:
+                kind = "ConfigMap" if "configMapRef" in source else "Secret"
                 ref = source.get("configMapRef") or source.get("secretRef")
-                provided |= next(names for found, names in data.items() if found.startswith(ref["name"]))
+                assert rendered.get(kind, namespace, ref["name"]) is not None, f"{name}: no {kind} {ref['name']}"
+                provided |= set(rendered.data(kind, namespace, ref["name"]))
             missing = env_vars_read_by(service) - provided
             assert not missing, f"{name}: {sorted(missing)}"
+
+
+def test_the_dev_overlay_runs_its_own_database_broker_and_mail_catcher(dev):
+    """Every host the platform's pods name in dev is a Deployment + Service of the overlay itself
+    (test_k8s_references.py), and their credentials are the ones the database and the broker are made with."""
+    rendered = Rendered(dev)
+    deployments, services = _by_kind(dev, "Deployment"), _by_kind(dev, "Service")
+    for name in ("postgres", "rabbitmq", "mailpit"):
+        assert name in deployments and services[name]["spec"].get("type", "ClusterIP") == "ClusterIP", name
+    pg = rendered.data("Secret", "guichet", _env_from(deployments["postgres"], "secretRef"))
+    mq = rendered.data("Secret", "guichet", _env_from(deployments["rabbitmq"], "secretRef"))
+    urls = 0
+    for service in SERVICES:
+        secret = rendered.data("Secret", "guichet", _env_from(deployments[service], "secretRef"))
+        database = urlsplit(secret[f"{service.upper()}_DATABASE_URL"])
+        assert (database.hostname, database.port, database.username) == ("postgres", 5432, service)
+        assert database.password == pg[f"{service.upper()}_DB_PASSWORD"], service
+        assert database.path == f"/guichet_{service}"
+        if "BUS_URL" in secret:
+            bus = urlsplit(secret["BUS_URL"])
+            assert (bus.hostname, bus.port) == ("rabbitmq", 5672)
+            assert (bus.username, bus.password) == (mq["RABBITMQ_DEFAULT_USER"], mq["RABBITMQ_DEFAULT_PASS"])
+            assert bus.path == "/" + mq["RABBITMQ_DEFAULT_VHOST"]
+        urls += 1
+    assert urls == len(SERVICES)
+    # The database of each service is made by compose's own script (the same file).
+    pod = deployments["postgres"]["spec"]["template"]["spec"]
+    (mount,) = [m for m in pod["containers"][0]["volumeMounts"] if m["mountPath"] == "/docker-entrypoint-initdb.d"]
+    (volume,) = [v for v in pod["volumes"] if v["name"] == mount["name"]]
+    copy = rendered.data("ConfigMap", "guichet", volume["configMap"]["name"])["init-databases.sh"]
+    assert copy == (ROOT / "deploy" / "compose" / "postgres" / "init-databases.sh").read_text(), \
+        "deploy/k8s/overlays/dev/postgres/init-databases.sh is stale"
+    assert all(service in copy for service in SERVICES)
+    notifier = rendered.data("ConfigMap", "guichet", "notifier-config")
+    assert (notifier["NOTIFIER_SMTP_HOST"], notifier["NOTIFIER_SMTP_PORT"]) == ("mailpit", "1025")
+
+
+def _env_from(deployment, field):
+    container = deployment["spec"]["template"]["spec"]["containers"][0]
+    return next(source[field]["name"] for source in container["envFrom"] if field in source)
+
+
+def test_the_dev_overlay_works_over_plain_http_and_production_over_tls(dev, production):
+    """A browser drops a `Secure` cookie sent over HTTP (no session, no CSRF token): off in dev, on in production;
+    every public address is the Ingress host, by http:// in dev, https:// in production."""
+    for docs, scheme, secure in ((dev, "http", "0"), (production, "https", "1")):
+        rendered = Rendered(docs)
+        web = rendered.data("ConfigMap", "guichet", "web-config")
+        assert web["WEB_COOKIE_SECURE"] == secure
+        (host,) = rendered.ingress_hosts
+        public = [web["PUBLIC_BASE_URL"], rendered.data("ConfigMap", "guichet", "guichet-common")["PUBLIC_BASE_URL"],
+                  rendered.data("ConfigMap", "guichet", "cards-config")["CARDS_PUBLIC_BASE_URL"]]
+        assert public == [f"{scheme}://{host}"] * 3
+        ingress = _by_kind(docs, "Ingress")["guichet"]
+        assert bool(ingress["spec"].get("tls")) == (scheme == "https")
 
 
 def test_the_gateway_runs_deploy_gateways_own_files(dev):
