@@ -11,6 +11,7 @@ import getpass
 import os
 import re
 import shutil
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +40,36 @@ DEFAULT_SETTINGS = {
 def nginx_binary() -> str | None:
     """Debian's nginx: on PATH, or in /usr/sbin (not on a plain user's PATH)."""
     return shutil.which("nginx") or (str(Path("/usr/sbin/nginx")) if Path("/usr/sbin/nginx").exists() else None)
+
+
+def local_resolver() -> str:
+    """The first name server of /etc/resolv.conf (the gateway's ``resolver``); 127.0.0.1 when there is none."""
+    try:
+        for line in Path("/etc/resolv.conf").read_text(encoding="utf-8").splitlines():
+            fields = line.split()
+            if len(fields) >= 2 and fields[0] == "nameserver":
+                return f"[{fields[1]}]" if ":" in fields[1] else fields[1]
+    except OSError:
+        pass
+    return "127.0.0.1"
+
+
+def nginx_version(binary: str) -> tuple[int, ...]:
+    """``nginx -v`` (it prints ``nginx version: nginx/1.22.1`` on stderr) as a tuple, (0,) when unreadable."""
+    result = subprocess.run([binary, "-v"], capture_output=True, text=True, check=False)
+    match = re.search(r"nginx/(\d+(?:\.\d+)*)", result.stderr + result.stdout)
+    return tuple(int(part) for part in match.group(1).split(".")) if match else (0,)
+
+
+# `server ... resolve` in an upstream group: open-source nginx 1.27.3 and later.
+RESOLVE_SINCE = (1, 27, 3)
+_RESOLVE_PARAMETER = re.compile(r"^(\s*server\s+\S+)\s+resolve;", re.MULTILINE)
+
+
+def without_resolve(site: str) -> str:
+    """The site configuration for an nginx older than 1.27.3, which rejects ``resolve``: the local stack gives
+    127.0.0.1 addresses, which need no resolving anyway."""
+    return _RESOLVE_PARAMETER.sub(r"\1;", site)
 
 
 def render(template: str, values: dict[str, str]) -> str:
@@ -77,6 +108,7 @@ def prepare_gateway(folder: Path, upstreams: dict[str, str], port: int, **settin
     values.update({
         "GATEWAY_LISTEN": f"127.0.0.1:{port}",
         "GATEWAY_DOCS_ROOT": str(DOCS_DIR),
+        "GATEWAY_RESOLVER": values.get("GATEWAY_RESOLVER") or local_resolver(),
         "GATEWAY_ACCESS_LOG": str(folder / "logs" / "access.log"),
         "GATEWAY_PREFIX": str(folder),
         "GATEWAY_MIME_TYPES": "/etc/nginx/mime.types",
@@ -85,8 +117,10 @@ def prepare_gateway(folder: Path, upstreams: dict[str, str], port: int, **settin
         # folder: they keep the starting user instead (nginx ignores `user` when not started by root).
         "GATEWAY_USER_DIRECTIVE": f"user {getpass.getuser()};" if os.geteuid() == 0 else "",
     })
-    (folder / "conf.d" / "guichet.conf").write_text(render(SITE_TEMPLATE.read_text(encoding="utf-8"), values),
-                                                    encoding="utf-8")
+    site = render(SITE_TEMPLATE.read_text(encoding="utf-8"), values)
+    if nginx_version(binary) < RESOLVE_SINCE:
+        site = without_resolve(site)
+    (folder / "conf.d" / "guichet.conf").write_text(site, encoding="utf-8")
     config = folder / "nginx.conf"
     config.write_text(render(MAIN_TEMPLATE.read_text(encoding="utf-8"), values), encoding="utf-8")
     command = [binary, "-p", str(folder), "-c", str(config), "-e", str(folder / "logs" / "error.log")]

@@ -3,9 +3,15 @@ from __future__ import annotations
 
 import gzip
 import json
+import subprocess
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import requests
 
+from stack.gateway import UPSTREAM_NAMES, prepare_gateway
+from tests.gateway.conftest import free_port
 from tests.raw_http import send_raw
 
 SERVICES = ("auth", "cards", "billing", "productions")
@@ -184,3 +190,97 @@ def test_the_api_docs_page_lists_every_service_and_needs_no_cdn(gateway):
 def test_the_gateway_answers_its_own_health_check(gateway):
     response = _get(gateway, "/healthz")
     assert response.json() == {"status": "ok", "service": "gateway"}
+
+
+PLATFORM_ONLY = ("healthz", "readyz", "metrics")
+
+
+def test_probes_and_metrics_of_the_services_are_a_json_404_from_outside(gateway):
+    """Kubelet and Prometheus reach the pods directly: through the gateway these never reach a service
+    (the stubs answer 200 to any path, so a 404 here is the gateway's own)."""
+    for service in (*SERVICES, "notifier"):
+        for name in PLATFORM_ONLY:
+            for path in (f"/api/{service}/{name}", f"/api/{service}/{name}/", f"/api/{service}//{name}",
+                         f"/api/{service}/{name.upper()}", f"/api/{service}/%{ord(name[0]):02X}{name[1:]}",
+                         f"/api/{service}/x/../{name}?format=json"):
+                response = _get(gateway, path)
+                _assert_contract_error(response, 404, "not_found")
+                assert "upstream" not in response.json(), path
+    for path in ("/readyz", "/metrics", "/metrics/"):  # the web front end's own
+        _assert_contract_error(_get(gateway, path), 404, "not_found")
+    english = _get(gateway, "/api/cards/metrics", headers={"Accept-Language": "en"})
+    assert english.json()["error"]["message"] == "Resource not found."
+
+
+def test_paths_that_only_look_like_probes_still_reach_the_service(gateway):
+    for path in ("/metrics/today", "/sessions/metrics", "/readyz-report"):
+        response = _get(gateway, f"/api/cards{path}")
+        assert response.status_code == 200, path
+        assert response.json()["path"] == path
+
+
+class _KeepAliveStub(BaseHTTPRequestHandler):
+    """A service that keeps connections open (HTTP/1.1, Content-Length), as gunicorn's threaded workers do,
+    and says from which port the gateway called it: the same port twice is one connection reused."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        body = json.dumps({"client_port": self.client_address[1]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_gateway_keeps_its_upstream_connections_alive(tmp_path):
+    """Several requests in a row reach the service over one connection (without keepalive in the upstream
+    group, nginx opens a new one, from a new port, for every request)."""
+    stub = ThreadingHTTPServer(("127.0.0.1", 0), _KeepAliveStub)
+    threading.Thread(target=stub.serve_forever, daemon=True).start()
+    address = f"127.0.0.1:{stub.server_port}"
+    port = free_port()
+    files = prepare_gateway(tmp_path, {name: address for name in UPSTREAM_NAMES}, port)
+    process = subprocess.Popen(files.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                requests.get(f"{base}/healthz", timeout=1)
+                break
+            except requests.RequestException:
+                assert process.poll() is None and time.monotonic() < deadline, "nginx did not start"
+                time.sleep(0.1)
+        ports = [requests.get(f"{base}/api/billing/invoices/{number}", timeout=5).json()["client_port"]
+                 for number in range(6)]
+        assert len(set(ports)) == 1, ports
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        stub.shutdown()
+
+
+def test_the_upstream_groups_keep_connections_and_resolve_names_while_running():
+    """What the containers' nginx (1.27) is given: every group in shared memory with `resolve`, a resolver,
+    keepalive shorter than gunicorn's own 2 s; an older local nginx gets the same file without `resolve`."""
+    import re
+
+    from stack.gateway import SITE_TEMPLATE, without_resolve
+
+    template = SITE_TEMPLATE.read_text(encoding="utf-8")
+    groups = dict(re.findall(r"^upstream (guichet_\w+) \{\n(.*?)^\}", template, re.S | re.M))
+    assert set(groups) == {f"guichet_{name}" for name in (*SERVICES, "notifier", "web")}
+    for name, body in groups.items():
+        assert re.search(rf"^\s*zone {name} \d+k;$", body, re.M), name
+        assert re.search(r"^\s*server \$\{GATEWAY_[A-Z]+_UPSTREAM\} resolve;$", body, re.M), name
+        assert re.search(r"^\s*keepalive \d+;$", body, re.M), name
+        assert re.search(r"^\s*keepalive_timeout 1s;$", body, re.M), name
+    assert re.search(r"^resolver \$\{GATEWAY_RESOLVER\} valid=10s;$", template, re.M)
+    assert "proxy_http_version 1.1;" in template and 'proxy_set_header Connection "";' in template
+    older = without_resolve(template)
+    assert " resolve;" not in older and older.count("server ${GATEWAY_") == len(groups)
