@@ -2,6 +2,7 @@
 validates offline against the Kubernetes schemas (PyPI kubernetes-validate)."""
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -168,6 +169,11 @@ def test_the_gateway_runs_deploy_gateways_own_files(dev):
         assert (copies / name).read_text() == original.read_text(), f"deploy/k8s/base/gateway/files/{name} is stale"
     ingress = _by_kind(dev, "Ingress")["guichet"]
     assert ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]["name"] == "gateway"
+    # Every ${GATEWAY_*} of the template is set on the container (envsubst leaves a missing one as is).
+    template = (copies / "guichet.conf.template").read_text()
+    placeholders = set(re.findall(r"\$\{(GATEWAY_[A-Z0-9_]+)\}", template))
+    container = _by_kind(dev, "Deployment")["gateway"]["spec"]["template"]["spec"]["containers"][0]
+    assert placeholders <= {item["name"] for item in container["env"]}
 
 
 def test_rabbitmq_makes_every_durable_queue_a_quorum_queue():
