@@ -40,6 +40,10 @@ class StackLayout:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.ports['gateway']}"
 
+    def readiness_url(self, service: str) -> str:
+        """A service's own /readyz, on its port: the gateway does not let /readyz out (a 404 from outside)."""
+        return f"http://127.0.0.1:{self.ports[service]}/readyz"
+
 
 _GIVEN_PORTS: set[int] = set()
 

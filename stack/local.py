@@ -87,7 +87,7 @@ def _announce_when_ready(layout: StackLayout, password: str) -> None:
     queues = consumer_queues(layout)
     while time.monotonic() < deadline:
         with suppress(requests.RequestException):
-            if all(requests.get(f"{layout.base_url}/api/{service}/readyz", timeout=2).status_code == 200
+            if all(requests.get(layout.readiness_url(service), timeout=2).status_code == 200
                    for service in API_SERVICES) and all(queue_exists(layout.bus_url, name) for name in queues):
                 break
         time.sleep(1)

@@ -88,13 +88,14 @@ class LocalStack:
         return self.supervisor.exited()
 
     def wait_ready(self, timeout: float = 120.0) -> None:
-        """Until the gateway answers, every API is ready and every worker has declared its queues."""
+        """Until the gateway answers, every API is ready (on its own port) and every worker has declared its
+        queues."""
         import requests
 
         deadline = time.monotonic() + timeout
-        pending = [f"/api/{service}/readyz" for service in API_SERVICES] + ["/healthz"]
+        pending = [self.layout.readiness_url(service) for service in API_SERVICES] + [self.base_url + "/healthz"]
         if web_available():
-            pending.append("/")
+            pending.append(self.base_url + "/")
         queues = consumer_queues(self.layout)
         while pending or queues:
             if self.exited():
@@ -105,7 +106,7 @@ class LocalStack:
                 raise RuntimeError(f"not ready after {timeout:.0f} s: {pending + queues}")
             for path in list(pending):
                 with suppress(requests.RequestException):
-                    if requests.get(self.base_url + path, timeout=2).status_code == 200:
+                    if requests.get(path, timeout=2).status_code == 200:
                         pending.remove(path)
             queues = [name for name in queues if not queue_exists(self.layout.bus_url, name)]
             if pending or queues:
