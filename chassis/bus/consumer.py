@@ -32,6 +32,7 @@ from chassis.bus.applying import APPLIED, DUPLICATE, FAILED, INVALID, BatchAppli
 from chassis.bus.backoff import Backoff
 from chassis.bus.connection import open_connection
 from chassis.bus.handlers import HandlerTable, check_handler_table
+from chassis.bus.health import BrokerLiveness
 from chassis.bus.publisher import open_publisher
 from chassis.bus.retrying import RetryRouter
 from chassis.bus.settings import BusSettings
@@ -68,6 +69,7 @@ class Consumer:
         self._handled = 0
         self.applier = BatchApplier(service, db, self.handlers, self.log, after_commit=self.after_commit)
         self.retries = RetryRouter(service, settings, lambda: self.publisher, self.log)
+        self.broker = BrokerLiveness(service, "consumer")  # what its metrics say of the broker
 
     # -- public -----------------------------------------------------------------------------
     def declare(self) -> None:
@@ -102,7 +104,9 @@ class Consumer:
                 self.retries.release_due()
                 self._step(min(1.0, self.retries.until_next()))
                 backoff.reset()
+                self.broker.reached()
             except Exception as error:
+                self.broker.lost()
                 delay = backoff.next_delay()
                 self.log.warning("consumer.failed", error=messages.error_text(error), retry_in=delay)
                 self.close()

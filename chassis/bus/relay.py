@@ -38,6 +38,7 @@ from sqlalchemy import bindparam, delete, func, select, update
 
 from chassis.bus import metrics
 from chassis.bus.backoff import Backoff
+from chassis.bus.health import BrokerLiveness
 from chassis.bus.messages import error_text
 from chassis.bus.publisher import open_publisher
 from chassis.bus.retention import RetentionSweeper
@@ -69,6 +70,7 @@ class OutboxRelay:
         self.log = get_logger(producer, component="relay")
         self._publisher = publisher
         self._unsent = self._unsent_query()
+        self.broker = BrokerLiveness(producer, "relay")  # what its metrics say of the broker
 
     @property
     def publisher(self):
@@ -118,9 +120,12 @@ class OutboxRelay:
                     published = self.run_once()
                     ran_at = self.clock()
                     backoff.reset()
+                    if self._publisher is not None:  # it published over an open connection (idle: no news)
+                        self.broker.reached()
                     if published < self.batch_size:  # not while a backlog is being published
                         sweeper.sweep_if_due()
                 except Exception as error:
+                    self.broker.lost()
                     delay = backoff.next_delay()
                     self.log.warning("relay.failed", error=error_text(error), retry_in=delay)
                     self.close_publisher()
