@@ -177,7 +177,7 @@ def test_the_api_docs_page_lists_every_service_and_needs_no_cdn(gateway):
     page = _get(gateway, "/api/docs")
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
     for service in ("auth", "cards", "billing", "productions", "notifier"):
-        assert f"/api/{service}/openapi.json" in page.text
+        assert f"/api/{service}/openapi.json" in page.text and f'href="/api/{service}/docs"' in page.text
     assert "http://" not in page.text and "https://" not in page.text
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     index = _get(gateway, "/api/docs/services.json").json()

@@ -1,4 +1,5 @@
-// Index of every service's OpenAPI document, rendered in the page (no CDN, no framework).
+// Index of every service's OpenAPI document, rendered in the page (no CDN, no framework). Developer
+// documentation: in English, like the OpenAPI documents.
 "use strict";
 
 function element(tag, attributes, children) {
@@ -20,7 +21,7 @@ function operationsTable(spec) {
       ]));
     });
   });
-  const head = element("tr", {}, ["Méthode / Method", "Chemin / Path", "Résumé / Summary"]
+  const head = element("tr", {}, ["Method", "Path", "Summary"]
     .map((label) => element("th", {scope: "col"}, [label])));
   return element("table", {}, [element("thead", {}, [head]), element("tbody", {}, rows)]);
 }
@@ -28,7 +29,8 @@ function operationsTable(spec) {
 async function showService(entry, container) {
   const section = element("section", {class: "service", id: entry.service}, [
     element("h2", {}, [entry.service + " — " + entry.title]),
-    element("p", {}, [element("a", {href: entry.openapi}, [entry.openapi])]),
+    element("p", {}, [element("a", {href: entry.docs}, ["Swagger UI"]), " · ",
+                      element("a", {href: entry.openapi}, [entry.openapi])]),
   ]);
   container.append(section);
   try {
@@ -40,7 +42,7 @@ async function showService(entry, container) {
     section.append(operationsTable(spec));
   } catch (error) {
     section.append(element("p", {class: "error"},
-      ["Document indisponible / Document unavailable: " + error.message]));
+      ["Document unavailable: " + error.message]));
   }
 }
 
