@@ -24,13 +24,13 @@ def _request(path: str, *headers: bytes, body: bytes = b"") -> bytes:
 
 MALFORMED = {
     # nginx passes control characters in header values on; gunicorn refuses them.
-    "a control character in a header value": lambda service: _request(f"/api/{service}/healthz",
+    "a control character in a header value": lambda service: _request(f"/api/{service}/openapi.json",
                                                                        b"X-Note: a\x01b"),
     # nginx's own refusals, on each service's prefix.
     "a NUL in the path": lambda service: _request(f"/api/{service}/x%00y"),
-    "a header of 20 KB": lambda service: _request(f"/api/{service}/healthz", b"X-Big: " + b"a" * 20_000),
+    "a header of 20 KB": lambda service: _request(f"/api/{service}/openapi.json", b"X-Big: " + b"a" * 20_000),
     "a chunk size that is not hexadecimal": lambda service: _request(
-        f"/api/{service}/healthz", b"Content-Type: application/json", b"Transfer-Encoding: chunked",
+        f"/api/{service}/openapi.json", b"Content-Type: application/json", b"Transfer-Encoding: chunked",
         body=b"zz\r\n{}\r\n0\r\n\r\n"),
 }
 
@@ -44,4 +44,4 @@ def test_a_malformed_request_is_a_json_4xx_and_the_service_answers_on(gateway, s
     assert response.headers["Content-Type"].startswith("application/json"), response.content[:300]
     assert contract_error_problems(response.json()) == []
     assert response.headers.get("X-Request-ID")
-    assert requests.get(f"{gateway.service_url(service)}/healthz", timeout=10).status_code == 200
+    assert requests.get(f"{gateway.service_url(service)}/openapi.json", timeout=10).status_code == 200

@@ -210,6 +210,10 @@ def test_probes_and_metrics_of_the_services_are_a_json_404_from_outside(gateway)
         _assert_contract_error(_get(gateway, path), 404, "not_found")
     english = _get(gateway, "/api/cards/metrics", headers={"Accept-Language": "en"})
     assert english.json()["error"]["message"] == "Resource not found."
+    bad_chunk = (b"POST /api/cards/metrics HTTP/1.1\r\nHost: guichet.test\r\nTransfer-Encoding: chunked\r\n"
+                 b"Connection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n")
+    refused = send_raw(gateway["base"], bad_chunk)  # the body left to discard fails too: still JSON
+    assert 400 <= refused.status_code < 500 and refused.headers["Content-Type"].startswith("application/json")
 
 
 def test_paths_that_only_look_like_probes_still_reach_the_service(gateway):
