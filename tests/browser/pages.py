@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from datetime import date, timedelta
 
+import requests
 from playwright.sync_api import Page, expect
 
 TRAINER = "ethc123"
@@ -85,3 +87,14 @@ def wait_for_invoice_link(page: Page, timeout: float = 30):
         time.sleep(0.5)
         page.reload()
     raise AssertionError("the invoice never appeared on the session sheet")
+
+
+def register_member(platform, password: str, first_name: str = "Rosalie", last_name: str = "Gagnon",
+                    prefix: str = "membre") -> str:
+    """A new AQPM member, French profile, registered through the gateway; returns their address."""
+    address = f"{prefix}.{uuid.uuid4().hex[:10]}@exemple.ca"
+    response = requests.post(platform.url("/api/auth/register"), timeout=10, json={
+        "first_name": first_name, "last_name": last_name, "email": address, "email_confirmation": address,
+        "password": password, "password_confirmation": password, "language": "fr"})
+    assert response.status_code == 201, response.text
+    return address

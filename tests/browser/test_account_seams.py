@@ -16,17 +16,9 @@ import requests
 from playwright.sync_api import expect
 
 from tests.browser.conftest import shot
+from tests.browser.pages import register_member
 
 PASSWORD = "Mon-vrai-mot-de-passe-16"
-
-
-def _register_member(platform) -> str:
-    address = f"membre.{uuid.uuid4().hex[:10]}@exemple.ca"
-    response = requests.post(platform.url("/api/auth/register"), timeout=10, json={
-        "first_name": "Rosalie", "last_name": "Gagnon", "email": address, "email_confirmation": address,
-        "password": PASSWORD, "password_confirmation": PASSWORD, "language": "fr"})
-    assert response.status_code == 201, response.text
-    return address
 
 
 def _aqpm_login(page, address: str, password: str) -> None:
@@ -43,7 +35,7 @@ def _platform_links(message, platform) -> list[str]:
 def test_an_aqpm_member_s_emails_lead_to_the_aqpm_portal_and_a_real_login_ends_the_forced_change(
         new_page, platform, mailbox):
     mark = mailbox.mark()
-    address = _register_member(platform)
+    address = register_member(platform, PASSWORD)
     welcome = mailbox.wait_for(address, template="member_welcome", after=mark)
     links = _platform_links(welcome, platform)
     assert links and all(link.startswith(platform.url("/aqpm/")) for link in links), links

@@ -3,23 +3,16 @@ signed-in member is saved in their profile (auth's GET /me says so, their emails
 sign-in on another browser, one that asks for French, is in their language."""
 from __future__ import annotations
 
-import uuid
-
 import requests
 from playwright.sync_api import expect
 
-from tests.browser.pages import fill_aqpm_login
+from tests.browser.pages import fill_aqpm_login, register_member
 
 PASSWORD = "Langue-choisie-2026-secret"
 
 
-def register_member(platform) -> str:
-    address = f"langue.{uuid.uuid4().hex[:10]}@exemple.ca"
-    response = requests.post(platform.url("/api/auth/register"), timeout=10, json={
-        "first_name": "Inès", "last_name": "Tremblay", "email": address, "email_confirmation": address,
-        "password": PASSWORD, "password_confirmation": PASSWORD, "language": "fr"})
-    assert response.status_code == 201, response.text
-    return address
+def new_member(platform) -> str:
+    return register_member(platform, PASSWORD, first_name="Inès", last_name="Tremblay", prefix="langue")
 
 
 def profile_language(platform, address: str) -> str:
@@ -44,7 +37,7 @@ def test_a_first_visit_is_in_the_browsers_language(new_page):
 
 
 def test_the_switch_of_a_signed_in_member_is_saved_in_their_profile(new_page, platform):
-    address = register_member(platform)
+    address = new_member(platform)
     page = new_page(locale="fr-CA")
     page.goto("/aqpm/")
     fill_aqpm_login(page, address, PASSWORD)
@@ -70,7 +63,7 @@ def test_the_switch_of_a_signed_in_member_is_saved_in_their_profile(new_page, pl
 
 
 def test_the_profile_page_chooses_the_language_of_pages_and_emails(new_page, platform):
-    address = register_member(platform)
+    address = new_member(platform)
     page = new_page(locale="fr-CA")
     page.goto("/aqpm/")
     fill_aqpm_login(page, address, PASSWORD)

@@ -71,19 +71,25 @@ def gateway(tmp_path_factory):
                             GATEWAY_TRUSTED_FORWARDER="192.0.2.10")  # the web front end: not the test client
     process = subprocess.Popen(files.command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            requests.get(f"{base}/healthz", timeout=1)
-            break
-        except (requests.ConnectionError, requests.Timeout):
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("nginx did not start: " + process.stderr.read().decode()
-                            + (files.error_log.read_text() if files.error_log.exists() else ""))
-            time.sleep(0.1)
+    wait_for_nginx(base, process, files)
     yield {"base": base, "files": files}
     process.terminate()
     process.wait(timeout=10)
     for server in servers:
         server.shutdown()
+
+
+def wait_for_nginx(base: str, process: subprocess.Popen, files, timeout: float = 15) -> None:
+    """Until the gateway's own /healthz answers; fails with nginx's output if it exits or never does."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            requests.get(f"{base}/healthz", timeout=1)
+            return
+        except (requests.ConnectionError, requests.Timeout):
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                stderr = process.stderr.read().decode() if process.stderr else ""
+                pytest.fail("nginx did not start: " + stderr
+                            + (files.error_log.read_text() if files.error_log.exists() else ""))
+            time.sleep(0.1)

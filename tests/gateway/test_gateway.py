@@ -5,13 +5,12 @@ import gzip
 import json
 import subprocess
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import requests
 
 from stack.gateway import UPSTREAM_NAMES, prepare_gateway
-from tests.gateway.conftest import free_port
+from tests.gateway.conftest import free_port, wait_for_nginx
 from tests.raw_http import send_raw
 
 SERVICES = ("auth", "cards", "billing", "productions")
@@ -249,17 +248,10 @@ def test_the_gateway_keeps_its_upstream_connections_alive(tmp_path):
     address = f"127.0.0.1:{stub.server_port}"
     port = free_port()
     files = prepare_gateway(tmp_path, {name: address for name in UPSTREAM_NAMES}, port)
-    process = subprocess.Popen(files.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(files.command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                requests.get(f"{base}/healthz", timeout=1)
-                break
-            except requests.RequestException:
-                assert process.poll() is None and time.monotonic() < deadline, "nginx did not start"
-                time.sleep(0.1)
+        wait_for_nginx(base, process, files)
         ports = [requests.get(f"{base}/api/billing/invoices/{number}", timeout=5).json()["client_port"]
                  for number in range(6)]
         assert len(set(ports)) == 1, ports
