@@ -101,17 +101,51 @@ def account_status_revision():
     return (lambda: create_account_status_table(op)), (lambda: drop_account_status_table(op))
 
 
+def wait_for_head(service: str, database_url: str, interval: float = 5.0) -> None:
+    """Returns once the database is at the head of the service's migrations (what its migrate step does):
+    the init container of every Kubernetes pod that uses it, so new code never meets an old schema."""
+    import time
+
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    wanted = set(ScriptDirectory.from_config(alembic_config(service, database_url)).get_heads())
+    engine = make_engine(database_url)
+    try:
+        while True:
+            try:
+                with engine.connect() as connection:
+                    current = set(MigrationContext.configure(connection).get_current_heads())
+            except Exception as error:  # the database is not up yet: wait for it as for the migration
+                current = {f"unreachable ({error.__class__.__name__})"}
+            if current == wanted:
+                print(f"{service}: database at {sorted(wanted)}", flush=True)
+                return
+            print(f"{service}: database at {sorted(current)}, waiting for {sorted(wanted)} ({service}-migrate)",
+                  flush=True)
+            time.sleep(interval)
+    finally:
+        engine.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python -m chassis.migrations <svc>``: that service's database (``<SVC>_DATABASE_URL``) to head."""
+    """``python -m chassis.migrations <svc>``: that service's database (``<SVC>_DATABASE_URL``) to head;
+    ``--wait <svc>``: until someone else has brought it there."""
     import sys
 
     from chassis.config import ServiceConfig
 
     args = sys.argv[1:] if argv is None else argv
+    wait = args[:1] == ["--wait"]
+    args = args[1:] if wait else args
     if len(args) != 1:
-        print("usage: python -m chassis.migrations <service>", file=sys.stderr)
+        print("usage: python -m chassis.migrations [--wait] <service>", file=sys.stderr)
         return 2
-    upgrade(args[0], ServiceConfig.from_env(args[0]).database_url)
+    url = ServiceConfig.from_env(args[0]).database_url
+    if wait:
+        wait_for_head(args[0], url)
+    else:
+        upgrade(args[0], url)
     return 0
 
 

@@ -397,7 +397,6 @@ def test_pods_that_use_a_database_wait_for_their_migration_job(dev, production):
     """Kustomize has no ordering hooks: every Deployment of a service with a migration Job holds its pods
     in an init container until the database is at the head of that service's migrations."""
     for docs in (dev, production):
-        rendered = Rendered(docs)
         jobs = _by_kind(docs, "Job")
         waiting = 0
         for name, deployment in _by_kind(docs, "Deployment").items():
@@ -411,18 +410,13 @@ def test_pods_that_use_a_database_wait_for_their_migration_job(dev, production):
             assert init["image"] == main["image"] == jobs[f"{service}-migrate"]["spec"]["template"]["spec"][
                 "containers"][0]["image"], name
             assert init["envFrom"] == main["envFrom"], name
-            assert init["command"][-1] == service and init["command"][0] == "python"
-            (mount,) = [m for m in init["volumeMounts"] if init["command"][1].startswith(m["mountPath"] + "/")]
-            (volume,) = [v for v in pod["volumes"] if v["name"] == mount["name"]]
-            files = rendered.data("ConfigMap", "guichet", volume["configMap"]["name"])
-            script = files[init["command"][1].rsplit("/")[-1]]
-            assert script == (K8S / "base" / "migrations" / "wait_for_migrations.py").read_text()
+            assert init["command"] == ["python", "-m", "chassis.migrations", "--wait", service], name
             waiting += 1
         assert waiting >= 3 * len(SERVICES) - 3, waiting
 
 
 def test_the_wait_holds_until_the_schema_is_at_head_then_lets_the_pod_start(tmp_path):
-    """The init container's script, run as the pod runs it, against a database the Job has not migrated
+    """The init container's command, run as the pod runs it, against a database the Job has not migrated
     yet (it keeps waiting), then after the Job's own command (it exits 0)."""
     import os
     import subprocess
@@ -430,11 +424,11 @@ def test_the_wait_holds_until_the_schema_is_at_head_then_lets_the_pod_start(tmp_
 
     url = f"sqlite:///{tmp_path / 'billing.db'}"
     env = {**os.environ, "BILLING_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
-    script = str(K8S / "base" / "migrations" / "wait_for_migrations.py")
+    wait = [sys.executable, "-m", "chassis.migrations", "--wait", "billing"]
     with pytest.raises(subprocess.TimeoutExpired) as waited:
-        subprocess.run([sys.executable, script, "billing"], env=env, capture_output=True, text=True, timeout=4)
+        subprocess.run(wait, env=env, cwd=ROOT, capture_output=True, text=True, timeout=4)
     output = waited.value.stdout or b""
     assert "waiting for" in (output.decode() if isinstance(output, bytes) else output)
     subprocess.run([sys.executable, "-m", "chassis.migrations", "billing"], env=env, cwd=ROOT, check=True, timeout=120)
-    done = subprocess.run([sys.executable, script, "billing"], env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(wait, env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "database at" in done.stdout, done.stderr
