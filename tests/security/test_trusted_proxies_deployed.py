@@ -42,6 +42,12 @@ def test_kubernetes_names_trusted_proxies_and_fences_auth_off():
     assert "AUTH_TRUST_PROXY" not in config and config["AUTH_TRUSTED_PROXIES"]
     policy = yaml.safe_load((ROOT / "deploy/k8s/base/auth/network-policy.yaml").read_text())
     assert policy["kind"] == "NetworkPolicy" and policy["spec"]["policyTypes"] == ["Ingress"]
-    assert policy["spec"]["ingress"][0]["from"] == [{"podSelector": {}}]  # this namespace's pods only
+    peers = [peer for rule in policy["spec"]["ingress"] for peer in rule["from"]]
+    # this namespace's pods (a podSelector alone), and the monitoring namespace by its name: never a pod
+    # label of any namespace, which another tenant could set on its own pod
+    assert all(set(peer) == {"podSelector"} or peer == {"namespaceSelector": {"matchLabels": {
+        "kubernetes.io/metadata.name": "monitoring"}}} for peer in peers), peers
+    assert {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "gateway",
+                                            "app.kubernetes.io/component": "gateway"}}} in peers
     kustomization = yaml.safe_load((ROOT / "deploy/k8s/base/auth/kustomization.yaml").read_text())
     assert "network-policy.yaml" in kustomization["resources"]
