@@ -19,15 +19,18 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from gettext import NullTranslations
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from babel import Locale
-from babel.dates import format_date as _babel_format_date
-from babel.numbers import format_currency, format_decimal
-from babel.support import LazyProxy, NullTranslations, Translations
-
 from chassis.money import CURRENCY, to_money
+
+if TYPE_CHECKING:
+    from babel import Locale
+    from babel.support import LazyProxy
+
+# Babel is imported where it is used: a worker that only raises French messages never loads it (memory at rest).
 
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
@@ -67,6 +70,8 @@ class _French(NullTranslations):
 def _load(folders: tuple[Path, ...], language: str) -> NullTranslations:
     if language == DEFAULT_LANGUAGE:  # the source text is French: nothing to look up
         return _French()
+    from babel.support import Translations
+
     merged: Translations | None = None
     for folder in reversed(folders):  # the last merged wins: the process's own folder over chassis's
         loaded = Translations.load(str(folder), [language], DOMAIN)
@@ -147,6 +152,8 @@ def ngettext(singular: str, plural: str, number: int, **variables) -> str:
 
 def lazy_gettext(message: str, **variables) -> LazyProxy:
     """For text fixed at import time (a module constant): translated each time it is read."""
+    from babel.support import LazyProxy
+
     return LazyProxy(gettext, message, enable_cache=False, **variables)
 
 
@@ -156,15 +163,21 @@ def N_(message: str) -> str:  # noqa: N802 (gettext's conventional name)
 
 
 def locale(language: str | None = None) -> Locale:
+    from babel import Locale
+
     return Locale.parse(LOCALES[language_of(language or current_language())])
 
 
 def format_money(amount, language: str | None = None) -> str:
     """``8,00 $`` in French, ``$8.00`` in English (Canadian dollars)."""
+    from babel.numbers import format_currency
+
     return format_currency(to_money(amount), CURRENCY, locale=locale(language))
 
 
 def format_number(value, language: str | None = None) -> str:
+    from babel.numbers import format_decimal
+
     return format_decimal(value, locale=locale(language))
 
 
@@ -175,4 +188,6 @@ def format_date(value: date | datetime | str, language: str | None = None, form:
         value = datetime.fromisoformat(value) if "T" in value or " " in value else date.fromisoformat(value)
     if isinstance(value, datetime):
         value = (value.astimezone(MONTREAL) if value.tzinfo else value).date()
-    return _babel_format_date(value, format=form, locale=locale(language))
+    from babel.dates import format_date as babel_format_date
+
+    return babel_format_date(value, format=form, locale=locale(language))

@@ -1,5 +1,6 @@
-"""What a process loads at rest is what it uses: no web framework in a worker, no PDF library until a PDF is
-drawn, no console pretty-printer anywhere (``python -m bench memory`` measures what this saves)."""
+"""What a process loads at rest is what it uses: no web framework or translation library in a worker, no PDF
+library until a PDF is drawn, no console pretty-printer anywhere (``python -m bench memory`` measures what this
+saves)."""
 from __future__ import annotations
 
 import json
@@ -10,7 +11,7 @@ import pytest
 
 from chassis.config import REPO_ROOT
 
-HEAVY = ("flask", "reportlab", "rich", "pygments")
+HEAVY = ("flask", "babel", "reportlab", "rich", "pygments")  # babel: loaded when a message is translated
 
 
 def loaded_packages(module: str) -> set[str]:
