@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -15,6 +16,45 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 def env(name: str, default: str) -> str:
     value = os.environ.get(name)
     return default if value is None or value == "" else value
+
+
+class SecretFileError(RuntimeError):
+    """A secret's file is named but cannot be read: the process stops with this message."""
+
+
+def secret(name: str, default: str = "") -> str:
+    """A secret setting: ``NAME`` itself, else the content of the file ``NAME_FILE`` names.
+
+    Compose and Kubernetes mount secrets as files (``/run/secrets/...``), which keeps them out of the
+    environment that ``docker inspect`` and child processes see. A named file that is missing fails loudly:
+    Compose mounts an empty folder in place of a missing secret file, and a service must not start on it.
+    """
+    value = os.environ.get(name)
+    if value:
+        return value
+    path = os.environ.get(f"{name}_FILE")
+    if not path:
+        return default
+    try:
+        return Path(path).read_text(encoding="utf-8").strip()  # editors and echo end files with a newline
+    except OSError as error:
+        raise SecretFileError(
+            f"{name}_FILE={path}: {error.strerror or error}. Create the secret file "
+            "(deploy/compose/make-secrets.sh makes every file docker-compose.yml mounts).") from None
+
+
+def with_password(url: str, variable: str) -> str:
+    """``url`` with the password ``secret(variable)`` when one is given, so that a URL in plain settings
+    (``AUTH_DATABASE_URL``, ``BUS_URL``) names the user and host while the password stays a secret."""
+    password = secret(variable)
+    if not password:
+        return url
+    parts = urlsplit(url)
+    user, at, host = parts.netloc.rpartition("@")
+    if not at:
+        raise SecretFileError(f"{variable} is set but the URL it completes names no user: {parts.scheme}://...")
+    netloc = f"{user.partition(':')[0]}:{quote(password, safe='')}@{host}"
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def env_int(name: str, default: int) -> int:
@@ -58,8 +98,9 @@ class ServiceConfig:
         public_base_url = env("PUBLIC_BASE_URL", DEFAULT_PUBLIC_BASE_URL).rstrip("/")
         base = cls(
             service=service,
-            database_url=env(f"{prefix}_DATABASE_URL", f"sqlite:///{data_dir() / (service + '.db')}"),
-            bus_url=env("BUS_URL", "memory://"),
+            database_url=with_password(env(f"{prefix}_DATABASE_URL", f"sqlite:///{data_dir() / (service + '.db')}"),
+                                       f"{prefix}_DATABASE_PASSWORD"),
+            bus_url=with_password(env("BUS_URL", "memory://"), "BUS_PASSWORD"),
             bus_exchange=env("BUS_EXCHANGE", "guichet.events"),
             jwks_url=env("AUTH_JWKS_URL", public_base_url + JWKS_PATH),
             token_issuer=env("TOKEN_ISSUER", "guichet-auth"),
@@ -75,3 +116,9 @@ class ServiceConfig:
         if name in self.extra:
             return self.extra[name]
         return env(f"{self.service.upper()}_{name.upper()}", default)
+
+    def secret(self, name: str, default: str = "") -> str:
+        """A service-specific secret: ``extra`` first, then ``<PREFIX>_<NAME>`` or its ``_FILE`` (``secret``)."""
+        if name in self.extra:
+            return self.extra[name]
+        return secret(f"{self.service.upper()}_{name.upper()}", default)

@@ -33,7 +33,7 @@ class StackLayout:
     bus_url: str
     exchange: str
     web_concurrency: int
-    secrets: dict[str, str]
+    secrets: dict[str, str]   # secret setting -> the file that holds it
     metrics_ports: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -86,23 +86,28 @@ def plan(data_dir: Path, *, port: int = DEFAULT_PORTS["gateway"], database_prefi
 
 
 def _local_secrets(data_dir: Path) -> dict[str, str]:
-    """Keys the platform needs, made once per data folder (the environment wins when it sets them)."""
+    """The secret files the platform needs, made once per data folder, as compose mounts them: the processes
+    get ``<NAME>_FILE`` (a variable set in this environment still wins, ``chassis.config.secret``)."""
     from cryptography.fernet import Fernet
 
-    path = data_dir / "local-secrets.json"
-    stored = json.loads(path.read_text()) if path.exists() else {}
+    folder = data_dir / "secrets"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    # Values an older stack kept in one JSON file: the same keys keep its stored signing keys readable.
+    legacy = data_dir / "local-secrets.json"
+    earlier = json.loads(legacy.read_text()) if legacy.exists() else {}
     wanted = {"NOTIFIER_SECRET_KEY": lambda: Fernet.generate_key().decode(),
               "AUTH_KEY_PASSPHRASE": lambda: os.urandom(24).hex(),
               "PRODUCTIONS_KEY_PASSPHRASE": lambda: os.urandom(24).hex(),
               "WEB_SECRET_KEY": lambda: os.urandom(32).hex()}
-    changed = False
+    files = {}
     for name, make in wanted.items():
-        if name not in stored:
-            stored[name], changed = make(), True
-    if changed:
-        path.write_text(json.dumps(stored, indent=2))
-        path.chmod(0o600)
-    return {name: os.environ.get(name) or stored[name] for name in wanted}
+        path = folder / name.lower()
+        if not path.exists():
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(earlier.get(name) or make())
+        files[name] = str(path)
+    return files
 
 
 def common_environment(layout: StackLayout) -> dict[str, str]:
@@ -128,14 +133,14 @@ def service_environment(service: str, layout: StackLayout) -> dict[str, str]:
            f"{service.upper()}_MAX_CONTENT_LENGTH": "2097152"}
     if service == "auth":
         env.update(AUTH_TRUSTED_PROXIES="127.0.0.1,::1",  # the gateway (nginx) runs on this machine
-                   AUTH_KEY_PASSPHRASE=layout.secrets["AUTH_KEY_PASSPHRASE"])
+                   AUTH_KEY_PASSPHRASE_FILE=layout.secrets["AUTH_KEY_PASSPHRASE"])
     elif service == "cards":
         env.update(CARDS_TRUSTED_PROXY_HOPS="1", CARDS_PUBLIC_BASE_URL=layout.base_url)
     elif service == "productions":
         # No PRODUCTIONS_SET_URL: the default, {PUBLIC_BASE_URL}/set-demo, is the platform's own demo page.
-        env.update(PRODUCTIONS_KEY_PASSPHRASE=layout.secrets["PRODUCTIONS_KEY_PASSPHRASE"])
+        env.update(PRODUCTIONS_KEY_PASSPHRASE_FILE=layout.secrets["PRODUCTIONS_KEY_PASSPHRASE"])
     elif service == "notifier":
-        env.update(NOTIFIER_SECRET_KEY=layout.secrets["NOTIFIER_SECRET_KEY"],
+        env.update(NOTIFIER_SECRET_KEY_FILE=layout.secrets["NOTIFIER_SECRET_KEY"],
                    NOTIFIER_MAIL_OUTBOX_DIR=str(layout.data_dir / "mail-outbox"),
                    NOTIFIER_WEBHOOKS_ALLOW_PRIVATE="1", NOTIFIER_RETRY_BASE_SECONDS="5",
                    NOTIFIER_POLL_SECONDS="0.5")
@@ -148,14 +153,17 @@ def web_environment(layout: StackLayout) -> dict[str, str]:
             "GUICHET_DATA_DIR": str(layout.data_dir / "data"), "WEB_CONCURRENCY": str(layout.web_concurrency),
             "FORWARDED_ALLOW_IPS": "127.0.0.1", "PYTHONUNBUFFERED": "1",
             "WEB_API_BASE_URL": layout.base_url, "WEB_DATABASE_URL": layout.database_urls["web"],
-            "WEB_SECRET_KEY": layout.secrets["WEB_SECRET_KEY"], "WEB_COOKIE_SECURE": "0"}
+            "WEB_SECRET_KEY_FILE": layout.secrets["WEB_SECRET_KEY"], "WEB_COOKIE_SECURE": "0"}
 
 
 def run_environment(extra: dict[str, str]) -> dict[str, str]:
     """This process's environment minus what would point a child at another stack, plus ``extra``."""
     dropped = {"BUS_URL", "BUS_EXCHANGE", "BUS_METRICS_PORT", "PORT", "GUICHET_DATA_DIR"}
+    # A database or broker password of another stack would complete this stack's URLs (with_password).
+    credentials = ("_DATABASE_URL", "_DATABASE_PASSWORD", "_DATABASE_PASSWORD_FILE")
+    dropped |= {"BUS_PASSWORD", "BUS_PASSWORD_FILE"}
     env = {name: value for name, value in os.environ.items()
-           if not (name in dropped or name.endswith("_DATABASE_URL") or name.startswith("GATEWAY_"))}
+           if not (name in dropped or name.endswith(credentials) or name.startswith("GATEWAY_"))}
     env["PYTHONPATH"] = str(REPO_ROOT)
     env.update(extra)
     return env

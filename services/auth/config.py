@@ -78,7 +78,7 @@ class AuthSettings:
 
         return cls(
             trusted_proxies=trusted_proxies(config),
-            key_passphrase=str(config.setting("KEY_PASSPHRASE", "")),
+            key_passphrase=config.secret("KEY_PASSPHRASE"),
             access_token_ttl=integer("ACCESS_TOKEN_TTL_SECONDS", cls.access_token_ttl),
             refresh_ttl_hours=integer("REFRESH_TTL_HOURS", cls.refresh_ttl_hours),
             remember_me_ttl_days=integer("REMEMBER_ME_TTL_DAYS", cls.remember_me_ttl_days),

@@ -34,8 +34,9 @@ class NotifierSettings:
     smtp_keepalive_seconds: float
     mail_from: str
     mail_outbox_dir: Path
-    # Fernet key (urlsafe base64, 32 bytes) that encrypts temporary passwords and webhook secrets at rest.
-    # Empty: a key file in the data folder, created on first use (embedded default only).
+    # Fernet key (urlsafe base64, 32 bytes) that encrypts temporary passwords and webhook secrets at rest
+    # (NOTIFIER_SECRET_KEY, or the file NOTIFIER_SECRET_KEY_FILE names). Empty: ``secret_key_file`` in the
+    # data folder, created on first use (embedded default only).
     secret_key: str
     secret_key_file: Path
     # Retries of the delivery loops: attempt n waits min(base * 2**(n-1), max) seconds.
@@ -66,14 +67,14 @@ class NotifierSettings:
             smtp_port=int(s("SMTP_PORT", "25")),
             smtp_starttls=_flag(s("SMTP_STARTTLS", "0")),
             smtp_user=s("SMTP_USER", ""),
-            smtp_password=s("SMTP_PASSWORD", ""),
+            smtp_password=config.secret("SMTP_PASSWORD"),
             smtp_timeout_seconds=float(s("SMTP_TIMEOUT_SECONDS", "10")),
             smtp_messages_per_connection=int(s("SMTP_MESSAGES_PER_CONNECTION", "20")),
             smtp_keepalive_seconds=float(s("SMTP_KEEPALIVE_SECONDS", "10")),
             mail_from=s("MAIL_FROM", "Guichet <no-reply@guichet.local>"),
             mail_outbox_dir=Path(s("MAIL_OUTBOX_DIR", str(folder / "mail-outbox"))),
-            secret_key=s("SECRET_KEY", ""),
-            secret_key_file=Path(s("SECRET_KEY_FILE", str(folder / "notifier-secret.key"))),
+            secret_key=config.secret("SECRET_KEY"),
+            secret_key_file=folder / "notifier-secret.key",
             mail_max_attempts=int(s("MAIL_MAX_ATTEMPTS", "6")),
             webhook_max_attempts=int(s("WEBHOOK_MAX_ATTEMPTS", "8")),
             retry_base_seconds=float(s("RETRY_BASE_SECONDS", "30")),

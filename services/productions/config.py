@@ -38,5 +38,5 @@ def handoff_issuer(config: ServiceConfig) -> str:
 
 def key_passphrase(config: ServiceConfig) -> bytes | None:
     """Optional passphrase encrypting the stored private signing keys (``PRODUCTIONS_KEY_PASSPHRASE``)."""
-    value = config.setting("KEY_PASSPHRASE", "")
+    value = config.secret("KEY_PASSPHRASE")
     return value.encode() if value else None

@@ -4,7 +4,10 @@
 |---|---|---|
 | `WEB_API_BASE_URL` | `PUBLIC_BASE_URL`, else `http://127.0.0.1:8000` | origin of the gateway the pages call |
 | `WEB_DATABASE_URL` | `sqlite:///<GUICHET_DATA_DIR>/web.db` | the web's own session table (tokens stay server-side) |
+| `WEB_DATABASE_PASSWORD` | none | the password of `WEB_DATABASE_URL`'s user, kept out of the URL |
 | `WEB_SECRET_KEY` | random, kept in `<GUICHET_DATA_DIR>/web-secret.key` | signs the session-id cookie and CSRF tokens |
+
+A secret (`WEB_DATABASE_PASSWORD`, `WEB_SECRET_KEY`) may come from a file instead: `<NAME>_FILE` names it.
 | `WEB_COOKIE_SECURE` | `0` | `1` behind TLS: the session cookie gets `Secure` |
 | `WEB_API_TIMEOUT` | `15` | seconds for one API call |
 | `WEB_REMEMBER_DAYS` | `30` | cookie lifetime with "Se souvenir de moi" |
@@ -17,7 +20,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from chassis.config import data_dir, env, env_bool, env_int
+from chassis.config import data_dir, env, env_bool, env_int, secret, with_password
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class WebConfig:
 
 
 def _secret_key() -> str:
-    given = env("WEB_SECRET_KEY", "")
+    given = secret("WEB_SECRET_KEY")
     if given:
         return given
     path = data_dir() / "web-secret.key"
@@ -56,7 +59,8 @@ def load_config(**overrides) -> WebConfig:
     base = env("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
     values = dict(
         api_base_url=env("WEB_API_BASE_URL", base).rstrip("/"),
-        database_url=env("WEB_DATABASE_URL", f"sqlite:///{data_dir() / 'web.db'}"),
+        database_url=with_password(env("WEB_DATABASE_URL", f"sqlite:///{data_dir() / 'web.db'}"),
+                                   "WEB_DATABASE_PASSWORD"),
         secret_key=_secret_key(),
         cookie_secure=env_bool("WEB_COOKIE_SECURE", False),
         api_timeout=env_int("WEB_API_TIMEOUT", 15),

@@ -14,11 +14,6 @@ ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "k8s"
 SERVICES = tuple(sorted(path.name for path in (ROOT / "services").iterdir()
                         if (path / "config.py").exists()))
-# Placeholder values for the secrets the compose file requires from the environment.
-COMPOSE_SECRETS = {name: "test-value" for name in (
-    "POSTGRES_PASSWORD", "AUTH_DB_PASSWORD", "CARDS_DB_PASSWORD", "BILLING_DB_PASSWORD",
-    "PRODUCTIONS_DB_PASSWORD", "NOTIFIER_DB_PASSWORD", "WEB_DB_PASSWORD", "RABBITMQ_PASSWORD", "AUTH_KEY_PASSPHRASE",
-    "PRODUCTIONS_KEY_PASSPHRASE", "NOTIFIER_SECRET_KEY", "WEB_SECRET_KEY")}
 
 
 def venv_tool(name: str) -> str | None:
@@ -57,7 +52,7 @@ def compose(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     clean = {name: value for name, value in os.environ.items() if not name.startswith("COMPOSE_")}
     # --env-file /dev/null: a developer's own .env never hides a variable the file fails to require.
     return subprocess.run([binary, "-f", str(ROOT / "docker-compose.yml"), "--env-file", os.devnull, *args], cwd=ROOT,
-                          env={**clean, **(env if env is not None else COMPOSE_SECRETS)},
+                          env={**clean, **(env or {})},
                           capture_output=True, text=True, timeout=60)
 
 
@@ -69,11 +64,14 @@ def resolved_compose() -> dict:
 
 _ENV_READERS = {"env", "env_int", "env_bool", "getenv", "get"}   # chassis.config.env*, os.getenv, os.environ.get
 _SETTING_READERS = {"setting", "s", "integer"}                    # config.setting (+ local aliases)
+# chassis.config.secret("NAME") and ServiceConfig.secret("NAME") (= <PREFIX>_NAME): NAME or NAME_FILE.
+_SECRET_READER = "secret"
 
 
-def _names_in(path: Path, prefix: str) -> set[str]:
+def _names_in(path: Path, prefix: str, secrets_only: bool = False) -> set[str]:
     """Names of environment variables read in one file: ``env("X")``, ``os.environ.get("X")``,
-    ``os.environ["X"]``, ``config.setting("X")`` (= ``<PREFIX>_X``), ``f"{prefix}_X"``."""
+    ``os.environ["X"]``, ``config.setting("X")`` (= ``<PREFIX>_X``), ``f"{prefix}_X"``, and the
+    secrets: ``secret("X")``, ``config.secret("X")`` (= ``<PREFIX>_X``); only those with ``secrets_only``."""
     names = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) \
@@ -84,8 +82,9 @@ def _names_in(path: Path, prefix: str) -> set[str]:
         func = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
         first = node.args[0]
         if isinstance(first, ast.JoinedStr):  # f"{prefix}_DATABASE_URL" (not setting()'s own f"{a}_{b}")
-            if sum(isinstance(part, ast.FormattedValue) for part in first.values) != 1:
-                continue
+            formatted = [part for part in first.values if isinstance(part, ast.FormattedValue)]
+            if len(formatted) != 1 or getattr(formatted[0].value, "id", None) != "prefix":
+                continue  # f"{name}_FILE" in chassis.config.secret names no variable of its own
             text = "".join(part.value if isinstance(part, ast.Constant) else prefix for part in first.values)
         elif isinstance(first, ast.Constant) and isinstance(first.value, str):
             text = first.value
@@ -93,25 +92,37 @@ def _names_in(path: Path, prefix: str) -> set[str]:
             continue
         if not text.replace("_", "").isalnum() or not text.isupper():
             continue
-        if func in _ENV_READERS:
+        if func == _SECRET_READER:
+            names.add(f"{prefix}_{text}" if isinstance(node.func, ast.Attribute) else text)
+        elif secrets_only:
+            continue
+        elif func in _ENV_READERS:
             names.add(text)
         elif func in _SETTING_READERS:
             names.add(f"{prefix}_{text}")
     return names
 
 
-def env_vars_read_by(service: str) -> set[str]:
-    """Every variable one service's processes read: its own config and gunicorn settings, the chassis
-    config and the bus settings (its worker and relay)."""
+def secrets_read_by(service: str) -> set[str]:
+    """The secret settings one service reads (``chassis.config.secret``): each may be given as a file."""
     prefix = service.upper()
+    return set().union(*(_names_in(path, prefix, secrets_only=True) for path in _config_files(service)))
+
+
+def _config_files(service: str) -> list[Path]:
     config = ROOT / "services" / service / "config.py"
     files = [config, ROOT / "services" / service / "gunicorn.conf.py"]
     if "ServiceConfig" in config.read_text(encoding="utf-8"):  # the chassis settings, bus included
         files += [ROOT / "chassis" / "config.py", ROOT / "chassis" / "bus" / "settings.py"]
-    names = set()
-    for path in files:
-        if path.exists():
-            names |= _names_in(path, prefix)
-    if "data_dir" in config.read_text(encoding="utf-8"):
+    return [path for path in files if path.exists()]
+
+
+def env_vars_read_by(service: str) -> set[str]:
+    """Every variable one service's processes read: its own config and gunicorn settings, the chassis
+    config and the bus settings (its worker and relay). A secret (``secrets_read_by``) counts once, by its
+    own name: a deployment may set it or its ``_FILE``."""
+    prefix = service.upper()
+    names = set().union(*(_names_in(path, prefix) for path in _config_files(service)))
+    if "data_dir" in (ROOT / "services" / service / "config.py").read_text(encoding="utf-8"):
         names.add("GUICHET_DATA_DIR")
     return names

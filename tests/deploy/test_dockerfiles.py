@@ -135,7 +135,8 @@ def test_the_ignore_file_reader_can_fail():
 
 @pytest.mark.parametrize("path", [
     ".venv/bin/python", ".venv/lib/python3.11/site-packages/playwright/__init__.py",
-    "var/data/notifier-secret.key", "var/data/web-secret.key", "var/local/local-secrets.json",
+    "var/data/notifier-secret.key", "var/data/web-secret.key", "var/local/secrets/web_secret_key",
+    "deploy/compose/secrets/postgres_password",
     "tests/conftest.py", "tests/browser/node_modules/axe-core/axe.js", ".git/HEAD", ".git/config",
     ".env", "deploy/k8s/overlays/production/secrets/auth.env", "requirements-dev.txt",
     "services/cards/translations/en/LC_MESSAGES/messages.mo", "chassis/__pycache__/config.cpython-311.pyc",
