@@ -34,16 +34,26 @@ POD_KINDS = ("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job
 _HOST_PORT = re.compile(r"^([A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$")
 
 
+def _copy_with_example_secrets(workdir):
+    """A copy of deploy/k8s whose uncommitted secret files (``secrets/*.env``) are the committed examples."""
+    copy = workdir / "k8s"
+    shutil.copytree(K8S, copy)
+    for example in copy.glob("**/secrets/*.env.example"):
+        example.with_name(example.name.removesuffix(".example")).write_text(example.read_text())
+    return copy
+
+
 def render_overlay(name: str, workdir) -> list[dict]:
     """One overlay, rendered. Production reads its secrets from uncommitted files: a copy of deploy/k8s
     gets them from the committed examples."""
     if name != "production":
         return _kustomize(K8S / "overlays" / name)
-    copy = workdir / "k8s"
-    shutil.copytree(K8S, copy)
-    for example in (copy / "overlays" / "production" / "secrets").glob("*.env.example"):
-        example.with_name(example.name.removesuffix(".example")).write_text(example.read_text())
-    return _kustomize(copy / "overlays" / "production")
+    return _kustomize(_copy_with_example_secrets(workdir) / "overlays" / "production")
+
+
+def render_infrastructure(workdir) -> list[dict]:
+    """deploy/k8s/infrastructure, rendered; its secret files too are made from the committed examples."""
+    return _kustomize(_copy_with_example_secrets(workdir) / "infrastructure")
 
 
 @pytest.fixture(scope="module", params=OVERLAYS)
@@ -311,9 +321,9 @@ def test_production_aliases_name_the_services_the_infrastructure_operators_make(
     """``postgres`` and ``rabbitmq`` of the production overlay are CNAMEs of the managed clusters of
     deploy/k8s/infrastructure: CloudNativePG makes ``<cluster>-rw``, the RabbitMQ Cluster Operator
     ``<cluster>``, both in the cluster's namespace."""
-    services = {doc["metadata"]["name"]: doc for doc in render_overlay("production", tmp_path)
+    services = {doc["metadata"]["name"]: doc for doc in render_overlay("production", tmp_path / "production")
                 if doc["kind"] == "Service" and doc["spec"].get("type") == "ExternalName"}
-    infrastructure = _kustomize(K8S / "infrastructure")
+    infrastructure = render_infrastructure(tmp_path / "infrastructure")
     made = {f"{doc['metadata']['name']}-rw.{doc['metadata']['namespace']}.svc.cluster.local"
             for doc in infrastructure if doc["kind"] == "Cluster"}
     made |= {f"{doc['metadata']['name']}.{doc['metadata']['namespace']}.svc.cluster.local"

@@ -11,7 +11,7 @@ import pytest
 from tests.deploy.support import K8S, ROOT, SERVICES, env_vars_read_by
 from tests.deploy.support import by_kind as _by_kind
 from tests.deploy.support import kustomize as _kustomize
-from tests.deploy.test_k8s_references import Rendered, render_overlay
+from tests.deploy.test_k8s_references import Rendered, render_infrastructure, render_overlay
 
 KUBERNETES_VERSION = "1.30.0"
 
@@ -247,8 +247,8 @@ def test_the_gateway_runs_deploy_gateways_own_files(dev):
     assert placeholders <= {item["name"] for item in container["env"]}
 
 
-def test_rabbitmq_makes_every_durable_queue_a_quorum_queue():
-    docs = _kustomize(K8S / "infrastructure")
+def test_rabbitmq_makes_every_durable_queue_a_quorum_queue(tmp_path):
+    docs = render_infrastructure(tmp_path)
     cluster = _by_kind(docs, "RabbitmqCluster")["rabbitmq"]
     assert "default_queue_type = quorum" in cluster["spec"]["rabbitmq"]["additionalConfig"]
     assert _by_kind(docs, "Vhost")["guichet"]["spec"]["defaultQueueType"] == "quorum"

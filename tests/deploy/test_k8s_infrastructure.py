@@ -1,0 +1,208 @@
+"""deploy/k8s/infrastructure: the RabbitMQ user `guichet` and its permissions (Messaging Topology Operator),
+rendered by kubectl's kustomize with the committed example secrets: every reference they make resolves by
+exact name in their namespace, the platform's BUS_URL is that user on that vhost, and the permission regexes
+admit every exchange and queue name chassis/bus/topology.py gives and no other. RabbitMQ is 4 or later in
+every manifest. tests/deploy/test_k8s_broker_permissions.py applies the same permissions on a real broker.
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+
+from tests.deploy.support import K8S, ROOT, SERVICES
+from tests.deploy.test_k8s_references import Rendered, render_infrastructure, render_overlay
+from tests.deploy.test_kubernetes import _validate
+
+NAMESPACE = "guichet-infra"
+# Secrets the Topology Operator reads carry this label (recent releases refuse an import Secret without it).
+TOPOLOGY_LABEL = ("rabbitmq.com/topology-operator", "true")
+# Names the platform never declares: RabbitMQ's own exchanges, another application's, near misses.
+OUTSIDE = ("amq.foo", "amq.topic", "amq.direct", "amq.rabbitmq.trace", "other.events", "other.events.billing",
+           "guichet", "guichet.other", "guichet.eventsx", "xguichet.events", "guichet-events.billing")
+# The default exchange, named so in permission checks: the platform sends to a queue through it.
+DEFAULT_EXCHANGE = "amq.default"
+
+
+@pytest.fixture(scope="module")
+def infrastructure(tmp_path_factory) -> Rendered:
+    return Rendered(render_infrastructure(tmp_path_factory.mktemp("infrastructure")))
+
+
+@pytest.fixture(scope="module")
+def production(tmp_path_factory) -> Rendered:
+    return Rendered(render_overlay("production", tmp_path_factory.mktemp("production")))
+
+
+def only(rendered: Rendered, kind: str) -> dict:
+    (doc,) = [doc for doc in rendered.docs if doc["kind"] == kind]
+    return doc
+
+
+def bus_settings(production: Rendered) -> tuple[str, tuple[float, ...]]:
+    """The exchange and the retry delays the production pods run with (their guichet-common ConfigMap)."""
+    common = production.data("ConfigMap", "guichet", "guichet-common")
+    return common["BUS_EXCHANGE"], tuple(float(part) for part in common["BUS_RETRY_DELAYS"].split(","))
+
+
+def bus_names(exchange: str, retry_delays) -> dict[str, set[str]]:
+    """Every exchange and queue name the platform declares, by chassis/bus/topology.py's naming functions:
+    the exchange and its unroutable queue (every relay and worker), and for each service that consumes
+    (its handler table) its queue, one retry queue per delay and its dead-letter queue."""
+    from chassis.bus.topology import dead_queue_name, retry_queue_name, service_queue_name, unroutable_queue_name
+    from stack.process_table import consumes
+
+    queues = {unroutable_queue_name(exchange)}
+    for service in (service for service in SERVICES if consumes(service)):
+        queues |= {service_queue_name(exchange, service), dead_queue_name(exchange, service)}
+        queues |= {retry_queue_name(exchange, service, delay) for delay in retry_delays}
+    return {"exchanges": {exchange}, "queues": queues}
+
+
+def permits(pattern: str, name: str) -> bool:
+    """RabbitMQ matches a permission as an unanchored regular expression search (hence the ^...$)."""
+    return re.search(pattern, name) is not None
+
+
+def test_the_infrastructure_renders_and_its_kubernetes_objects_validate(infrastructure):
+    """The custom resources are skipped by the schema check, as in test_kubernetes.py; their fields are
+    checked against the operators' types below."""
+    _validate(infrastructure.docs)
+    assert {doc["metadata"].get("namespace") for doc in infrastructure.docs if doc["kind"] != "Namespace"} \
+        == {NAMESPACE}
+
+
+def test_the_topology_resources_use_only_fields_the_operator_defines(infrastructure):
+    """Messaging Topology Operator, api/v1beta1 (user_types.go, permission_types.go, vhost_types.go)."""
+    user, permission, vhost = (only(infrastructure, kind)["spec"] for kind in ("User", "Permission", "Vhost"))
+    assert set(user) <= {"tags", "rabbitmqClusterReference", "importCredentialsSecret"}
+    assert set(user.get("tags") or []) <= {"management", "policymaker", "monitoring", "administrator"}
+    assert set(user["importCredentialsSecret"]) == {"name"}
+    assert set(permission) <= {"user", "userReference", "vhost", "permissions", "rabbitmqClusterReference"}
+    assert ("user" in permission) != ("userReference" in permission), "user or userReference, not both"
+    assert set(permission["permissions"]) == {"configure", "write", "read"}
+    assert set(vhost) <= {"name", "tracing", "tags", "defaultQueueType", "rabbitmqClusterReference"}
+    assert vhost.get("defaultQueueType") in (None, "quorum", "classic", "stream")
+    for spec in (user, permission, vhost):
+        assert set(spec["rabbitmqClusterReference"]) <= {"name", "namespace", "connectionSecret"}
+
+
+def test_the_user_imports_its_credentials_from_a_secret_that_resolves_by_exact_name(infrastructure):
+    user = only(infrastructure, "User")
+    name = user["spec"]["importCredentialsSecret"]["name"]
+    secret = infrastructure.get("Secret", user["metadata"]["namespace"], name)
+    assert secret is not None, f"no Secret {name!r} in {user['metadata']['namespace']}: the hashed name not rewritten?"
+    assert set(infrastructure.data("Secret", NAMESPACE, name)) == {"username", "password"}
+    assert (secret["metadata"].get("labels") or {}).get(TOPOLOGY_LABEL[0]) == TOPOLOGY_LABEL[1]
+    # The operator writes a Secret of its own, <User>-user-credentials: ours must not be it.
+    assert name != f"{user['metadata']['name']}-user-credentials"
+    # The operator's admission webhook looks the Secret up when the User arrives: the Secret is applied first.
+    assert infrastructure.docs.index(secret) < infrastructure.docs.index(user)
+    assert user["spec"].get("tags") == [], "the platform's user needs no management access"
+
+
+def test_every_topology_resource_names_the_cluster_the_vhost_and_the_user_rendered_beside_it(infrastructure):
+    cluster, vhost, user, permission = (only(infrastructure, kind) for kind in
+                                        ("RabbitmqCluster", "Vhost", "User", "Permission"))
+    for doc in (vhost, user, permission):
+        reference = doc["spec"]["rabbitmqClusterReference"]
+        assert reference["name"] == cluster["metadata"]["name"], doc["kind"]
+        assert reference.get("namespace", doc["metadata"]["namespace"]) == cluster["metadata"]["namespace"]
+        assert doc["metadata"]["namespace"] == cluster["metadata"]["namespace"] == NAMESPACE
+    assert permission["spec"]["vhost"] == vhost["spec"]["name"]
+    assert permission["spec"]["userReference"]["name"] == user["metadata"]["name"]
+
+
+def test_the_production_pods_connect_as_that_user_to_that_vhost(infrastructure, production):
+    """BUS_URL of every production Secret: the username and password of the User's Secret, the Vhost's name."""
+    secret = only(infrastructure, "User")["spec"]["importCredentialsSecret"]["name"]
+    credentials = infrastructure.data("Secret", NAMESPACE, secret)
+    vhost = only(infrastructure, "Vhost")["spec"]["name"]
+    urls = []
+    for doc in production.docs:
+        if doc["kind"] == "Secret":
+            values = production.data("Secret", doc["metadata"]["namespace"], doc["metadata"]["name"])
+            urls += [values["BUS_URL"]] if "BUS_URL" in values else []
+    assert len(urls) >= 5, urls
+    for url in urls:
+        parts = urlsplit(url)
+        assert (unquote(parts.username), unquote(parts.password)) == (credentials["username"], credentials["password"])
+        assert unquote(parts.path.removeprefix("/")) == vhost
+
+
+def test_the_permissions_admit_every_name_the_bus_declares_and_nothing_else(infrastructure, production):
+    exchange, delays = bus_settings(production)
+    names = bus_names(exchange, delays)
+    consumers = {name for name in names["queues"] if name.endswith(".dead")}
+    assert len(consumers) >= 4 and len(names["queues"]) == 1 + len(consumers) * (2 + len(delays)), names
+    everything = names["exchanges"] | names["queues"]
+    permissions = only(infrastructure, "Permission")["spec"]["permissions"]
+    for kind in ("configure", "write", "read"):
+        refused = sorted(name for name in everything if not permits(permissions[kind], name))
+        assert not refused, f"{kind} refuses {refused}"
+        admitted = [name for name in OUTSIDE if permits(permissions[kind], name)]
+        assert not admitted, f"{kind} admits names outside the platform: {admitted}"
+    # Sends to a queue go through the default exchange, and the retry queues dead-letter to it.
+    assert permits(permissions["write"], DEFAULT_EXCHANGE)
+    assert not permits(permissions["configure"], DEFAULT_EXCHANGE)
+    assert not permits(permissions["read"], DEFAULT_EXCHANGE)
+
+
+def _rabbitmq_major(image: str) -> int | None:
+    """The major version of a RabbitMQ image (``rabbitmq:4.1-management``), None for another image."""
+    repository, _, tag = image.rpartition(":") if ":" in image.rsplit("/", 1)[-1] else (image, "", "")
+    if repository.rsplit("/", 1)[-1] != "rabbitmq":
+        return None
+    match = re.match(r"(\d+)", tag)
+    assert match, f"{image}: a RabbitMQ image without a version"
+    return int(match[1])
+
+
+def test_no_manifest_runs_a_rabbitmq_older_than_4(infrastructure, production, tmp_path):
+    """In every rendering (the pods' images and the RabbitmqCluster's), and in the text of every file under
+    deploy/k8s (a component or a patch that no rendering here includes)."""
+    images = [(f"RabbitmqCluster/{doc['metadata']['name']}", doc["spec"]["image"]) for doc in infrastructure.docs
+              if doc["kind"] == "RabbitmqCluster"]
+    for rendered in (production, Rendered(render_overlay("dev", tmp_path))):
+        images += [(f"{doc['kind']}/{doc['metadata']['name']}", container["image"])
+                   for doc, _ns, template in rendered.pod_templates()
+                   for container in [*template["spec"].get("initContainers", []), *template["spec"]["containers"]]]
+    brokers = [(where, image, _rabbitmq_major(image)) for where, image in images if _rabbitmq_major(image)]
+    assert len(brokers) >= 2, brokers  # the dev overlay's Deployment, the managed cluster
+    assert all(major >= 4 for _where, _image, major in brokers), brokers
+    written = [(path.relative_to(ROOT).as_posix(), match[0]) for path in sorted(K8S.rglob("*")) if path.is_file()
+               for match in re.finditer(r"(?<![\w.-])rabbitmq:(\d+)\.\d+", path.read_text())]
+    assert written and all(int(version.split(":")[1].split(".")[0]) >= 4 for _path, version in written), written
+
+
+def test_the_rabbitmq_settings_are_ones_rabbitmq_4_still_has(infrastructure):
+    """RabbitMQ 4 removed classic queue mirroring (ha-* policies, the mirroring settings) and renamed the
+    queue master locator; the cluster keeps settings that 4.x defines."""
+    cluster = only(infrastructure, "RabbitmqCluster")
+    settings = dict(line.split("=", 1) for line in cluster["spec"]["rabbitmq"]["additionalConfig"].splitlines()
+                    if line.strip() and not line.lstrip().startswith("#"))
+    settings = {key.strip(): value.strip() for key, value in settings.items()}
+    assert settings["default_queue_type"] == "quorum"
+    assert settings["quorum_queue.continuous_membership_reconciliation.enabled"] == "true"
+    removed = [key for key in settings if key.startswith(("mirroring_", "ha_", "queue_master_locator"))]
+    assert not removed, removed
+    policies = [doc for doc in infrastructure.docs if doc["kind"] in ("Policy", "OperatorPolicy")]
+    assert not [doc for doc in policies if any(key.startswith("ha-") for key in doc["spec"].get("definition", {}))]
+
+
+def test_the_credentials_come_from_files_git_ignores():
+    generators = yaml.safe_load((K8S / "infrastructure" / "kustomization.yaml").read_text())["secretGenerator"]
+    assert generators and all("literals" not in generator and generator["envs"] for generator in generators)
+    for generator in generators:
+        for env_file in generator["envs"]:
+            path = K8S / "infrastructure" / env_file
+            assert _ignored(path), f"{path.relative_to(ROOT)} would be committed"
+            assert not _ignored(path.with_name(path.name + ".example")), "the example must be committed"
+            assert path.with_name(path.name + ".example").exists()
+
+
+def _ignored(path) -> bool:
+    return subprocess.run(["git", "check-ignore", "-q", str(path)], cwd=ROOT, timeout=30).returncode == 0
