@@ -1,6 +1,8 @@
 """deploy/k8s/infrastructure: the RabbitMQ user `guichet` and its permissions (Messaging Topology Operator),
-rendered by kubectl's kustomize with the committed example secrets: every reference they make resolves by
-exact name in their namespace, the platform's BUS_URL is that user on that vhost, and the permission regexes
+and the PostgreSQL cluster (CloudNativePG), rendered by kubectl's kustomize with the committed example
+secrets: every Secret any object names (found by walking each object, not by a list of fields) resolves by
+exact name in its namespace with the keys it names; the platform's BUS_URL is that user on that vhost and
+each service's DATABASE_URL is its role, with the password of the role's Secret; the permission regexes
 admit every exchange and queue name chassis/bus/topology.py gives and no other. RabbitMQ is 4 or later in
 every manifest. tests/deploy/test_k8s_broker_permissions.py applies the same permissions on a real broker.
 """
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -25,6 +28,15 @@ OUTSIDE = ("amq.foo", "amq.topic", "amq.direct", "amq.rabbitmq.trace", "other.ev
            "guichet", "guichet.other", "guichet.eventsx", "xguichet.events", "guichet-events.billing")
 # The default exchange, named so in permission checks: the platform sends to a queue through it.
 DEFAULT_EXCHANGE = "amq.default"
+# What the operators read in a Secret named by these fields, beyond a `key` the reference names itself:
+# CloudNativePG's managed roles (declarative_role_management.md) and the Topology Operator's User.
+IMPLIED_KEYS = {"passwordSecret": {"username", "password"}, "importCredentialsSecret": {"username", "password"}}
+REQUIRED_TYPE = {"passwordSecret": "kubernetes.io/basic-auth"}
+# CloudNativePG applies a changed role password at once only from a Secret with this label.
+RELOAD_LABEL = ("cnpg.io/reload", "true")
+# Parts of an object that name no Secret: its identity (labels, annotations: at any depth), a ConfigMap's or
+# Secret's own values, its status.
+NOT_REFERENCES = {"metadata", "data", "stringData", "binaryData", "status"}
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +77,74 @@ def bus_names(exchange: str, retry_delays) -> dict[str, set[str]]:
 def permits(pattern: str, name: str) -> bool:
     """RabbitMQ matches a permission as an unanchored regular expression search (hence the ^...$)."""
     return re.search(pattern, name) is not None
+
+
+@dataclass(frozen=True)
+class SecretReference:
+    where: str      # Kind/name and the path of the reference in it
+    field: str      # the key naming the Secret: passwordSecret, s3Credentials, secretName, ...
+    namespace: str
+    name: str
+    key: str | None  # the key of the Secret it reads, when it names one
+
+
+def secret_references(doc: dict) -> list[SecretReference]:
+    """Every Secret ``doc`` names, anywhere in its tree: a mapping with a ``name`` under a key ending in
+    ``Secret`` or ``Credentials`` (``passwordSecret``, ``importCredentialsSecret``, ``connectionSecret``) or
+    named ``secretKeyRef``/``secretRef``; a mapping with a ``name`` one level inside a ``*Credentials``
+    mapping (``s3Credentials.accessKeyId``); a string under a key ending in ``Secret`` or named ``secretName``
+    (CloudNativePG's ``certificates.serverTLSSecret``, a volume's ``secretName``). A reference's own
+    ``namespace`` wins over the object's."""
+    namespace = doc["metadata"].get("namespace")
+    found: list[SecretReference] = []
+
+    def add(path, field, value):
+        if isinstance(value, str):
+            found.append(SecretReference(f"{doc['kind']}/{doc['metadata']['name']} {path}", field, namespace,
+                                         value, None))
+        elif isinstance(value, dict) and "name" in value:
+            found.append(SecretReference(f"{doc['kind']}/{doc['metadata']['name']} {path}", field,
+                                         value.get("namespace", namespace), value["name"], value.get("key")))
+
+    def walk(node, path):
+        if isinstance(node, list):
+            for index, item in enumerate(node):
+                walk(item, f"{path}[{index}]")
+            return
+        if not isinstance(node, dict):
+            return
+        for key, value in node.items():
+            here = f"{path}.{key}" if path else key
+            if key == "metadata" or (key in NOT_REFERENCES and not path):
+                continue
+            if key.lower().endswith("secret") or key in ("secretKeyRef", "secretRef", "secretName"):
+                add(here, key, value)
+            elif key.endswith("Credentials") and isinstance(value, dict):
+                if "name" in value:
+                    add(here, key, value)
+                for inner, reference in value.items():
+                    if isinstance(reference, dict) and "name" in reference:
+                        add(f"{here}.{inner}", key, reference)
+            walk(value, here)
+
+    walk(doc, "")
+    return found
+
+
+def role_secret(infrastructure: Rendered, cluster: dict, role: str) -> dict:
+    (entry,) = [entry for entry in cluster["spec"]["managed"]["roles"] if entry["name"] == role]
+    return infrastructure.get("Secret", cluster["metadata"]["namespace"], entry["passwordSecret"]["name"]) or {}
+
+
+def database_urls(production: Rendered) -> dict[str, str]:
+    """``<SVC>_DATABASE_URL`` of each service, from the production Secrets (the committed examples)."""
+    urls = {}
+    for doc in production.docs:
+        if doc["kind"] == "Secret":
+            values = production.data("Secret", doc["metadata"]["namespace"], doc["metadata"]["name"])
+            urls |= {service: values[f"{service.upper()}_DATABASE_URL"] for service in SERVICES
+                     if f"{service.upper()}_DATABASE_URL" in values}
+    return urls
 
 
 def test_the_infrastructure_renders_and_its_kubernetes_objects_validate(infrastructure):
@@ -114,6 +194,60 @@ def test_every_topology_resource_names_the_cluster_the_vhost_and_the_user_render
         assert doc["metadata"]["namespace"] == cluster["metadata"]["namespace"] == NAMESPACE
     assert permission["spec"]["vhost"] == vhost["spec"]["name"]
     assert permission["spec"]["userReference"]["name"] == user["metadata"]["name"]
+
+
+def test_every_secret_any_object_names_exists_beside_it_with_the_keys_it_reads(infrastructure):
+    """What the operators look up when the objects arrive: a Secret of that exact name (the hashed one
+    kustomize generates) in the namespace, with the keys named or implied, of the type required."""
+    references = [reference for doc in infrastructure.docs for reference in secret_references(doc)]
+    fields = [reference.field for reference in references]
+    # The walk finds what the objects are known to name: a role per service, the object store's two keys,
+    # the RabbitMQ user's credentials (more is checked the same way).
+    assert fields.count("passwordSecret") == len(SERVICES) and fields.count("s3Credentials") == 2, references
+    assert fields.count("importCredentialsSecret") == 1, references
+    problems = []
+    for reference in references:
+        secret = infrastructure.get("Secret", reference.namespace, reference.name)
+        if secret is None:
+            problems.append(f"{reference.where}: no Secret {reference.name!r} in {reference.namespace}")
+            continue
+        values = infrastructure.data("Secret", reference.namespace, reference.name)
+        wanted = {reference.key} if reference.key else IMPLIED_KEYS.get(reference.field, set())
+        if missing := sorted(key for key in wanted if not values.get(key)):
+            problems.append(f"{reference.where}: Secret {reference.name} has no (or an empty) {missing}")
+        if reference.field in REQUIRED_TYPE and secret.get("type") != REQUIRED_TYPE[reference.field]:
+            problems.append(f"{reference.where}: Secret {reference.name} is of type {secret.get('type')!r}, "
+                            f"not {REQUIRED_TYPE[reference.field]}")
+    assert not problems, "\n".join(problems)
+
+
+def test_each_service_role_has_the_password_of_its_production_database_url(infrastructure, production):
+    """CloudNativePG makes each role from its basic-auth Secret (username = the role); the service's pods log
+    in with their <SVC>_DATABASE_URL, to the database that role owns. The example passwords differ from
+    service to service, so a Secret given to the wrong role shows here."""
+    cluster = only(infrastructure, "Cluster")
+    roles = {entry["name"]: entry for entry in cluster["spec"]["managed"]["roles"]}
+    assert set(roles) == set(SERVICES), sorted(roles)
+    urls = database_urls(production)
+    assert set(urls) == set(SERVICES), sorted(urls)
+    databases = {doc["spec"]["name"]: doc["spec"] for doc in infrastructure.docs if doc["kind"] == "Database"}
+    for service in SERVICES:
+        assert roles[service].get("login") is True, service
+        secret = role_secret(infrastructure, cluster, service)
+        assert secret.get("type") == "kubernetes.io/basic-auth", service
+        assert (secret["metadata"].get("labels") or {}).get(RELOAD_LABEL[0]) == RELOAD_LABEL[1], service
+        credentials = infrastructure.data("Secret", NAMESPACE, secret["metadata"]["name"])
+        assert set(credentials) == {"username", "password"}, service
+        assert credentials["username"] == service
+        url = urlsplit(urls[service])
+        assert unquote(url.username) == service, urls[service]
+        assert unquote(url.password) == credentials["password"], f"{service}: the role's password is not the URL's"
+        database = databases.get(unquote(url.path.removeprefix("/")))
+        assert database, f"{service}: no Database {url.path} in the cluster"
+        assert (database["owner"], database["cluster"]["name"]) == (service, cluster["metadata"]["name"])
+    passwords = {infrastructure.data("Secret", NAMESPACE, role_secret(infrastructure, cluster, service)
+                                     ["metadata"]["name"])["password"] for service in SERVICES}
+    assert len(passwords) == len(SERVICES), "the example passwords must differ so that a swap shows"
 
 
 def test_the_production_pods_connect_as_that_user_to_that_vhost(infrastructure, production):
