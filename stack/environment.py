@@ -81,19 +81,19 @@ def plan(data_dir: Path, *, port: int = DEFAULT_PORTS["gateway"], database_prefi
     metrics = {name: free_port() for name in names} if free_ports else {}
     databases = {service: f"{pg_url.rstrip('/')}/{database_prefix}{service}" for service in (*API_SERVICES, "web")}
     return StackLayout(data_dir=data_dir, ports=ports, bus_url=bus_url, exchange=exchange,
-                       web_concurrency=web_concurrency, database_urls=databases, secrets=_local_secrets(data_dir),
+                       web_concurrency=web_concurrency, database_urls=databases, secrets=local_secret_files(data_dir),
                        metrics_ports=metrics)
 
 
-def _local_secrets(data_dir: Path) -> dict[str, str]:
+def local_secret_files(data_dir: Path) -> dict[str, str]:
     """The secret files the platform needs, made once per data folder, as compose mounts them: the processes
     get ``<NAME>_FILE`` (a variable set in this environment still wins, ``chassis.config.secret``)."""
     from cryptography.fernet import Fernet
 
-    folder = data_dir / "secrets"
-    folder.mkdir(mode=0o700, exist_ok=True)
+    folder = Path(data_dir) / "secrets"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     # Values an older stack kept in one JSON file: the same keys keep its stored signing keys readable.
-    legacy = data_dir / "local-secrets.json"
+    legacy = Path(data_dir) / "local-secrets.json"
     earlier = json.loads(legacy.read_text()) if legacy.exists() else {}
     wanted = {"NOTIFIER_SECRET_KEY": lambda: Fernet.generate_key().decode(),
               "AUTH_KEY_PASSPHRASE": lambda: os.urandom(24).hex(),

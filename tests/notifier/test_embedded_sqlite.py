@@ -12,13 +12,13 @@ from services.notifier.operations.delivery_loops import DeliveryLoops
 from tests.notifier.support import envelope, handle, make_config, make_settings, trainer, wait_for, with_password
 
 
-def test_sqlite_and_eml_outbox_with_the_delivery_loops(tmp_path, tokens):
+def test_sqlite_and_eml_outbox_with_the_delivery_loops(tmp_path, tokens, monkeypatch):
+    monkeypatch.setenv("GUICHET_DATA_DIR", str(tmp_path))  # where the embedded default keeps its key file
     url = f"sqlite:///{tmp_path / 'notifier.db'}"
     upgrade("notifier", url)
     db = Database(url)
     outbox = tmp_path / "mail-outbox"
-    settings = make_settings(url, None, MAIL_OUTBOX_DIR=str(outbox), SECRET_KEY="",
-                             SECRET_KEY_FILE=str(tmp_path / "notifier-secret.key"))
+    settings = make_settings(url, None, MAIL_OUTBOX_DIR=str(outbox), SECRET_KEY="")
     loops = DeliveryLoops(db, settings)
     loops.start()
     try:
@@ -33,7 +33,7 @@ def test_sqlite_and_eml_outbox_with_the_delivery_loops(tmp_path, tokens):
     assert "Tmp-Embedded-1" in parsed.get_body(("plain",)).get_content()
     assert (tmp_path / "notifier-secret.key").exists()
 
-    app = create_app(make_config(url, None, SECRET_KEY="", SECRET_KEY_FILE=str(tmp_path / "notifier-secret.key")),
+    app = create_app(make_config(url, None, SECRET_KEY=""),
                      db=db, token_verifier=tokens.verifier())
     listed = app.test_client().get("/messages", headers=tokens.headers("s", ["cards_staff"])).json
     assert listed["total"] == 1 and listed["items"][0]["status"] == "sent"

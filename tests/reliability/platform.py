@@ -20,7 +20,14 @@ from pathlib import Path
 import requests
 
 from chassis.config import REPO_ROOT
-from stack.environment import DEFAULT_PORTS, GUNICORN_ENV, StackLayout, common_environment, service_environment
+from stack.environment import (
+    DEFAULT_PORTS,
+    GUNICORN_ENV,
+    StackLayout,
+    common_environment,
+    local_secret_files,
+    service_environment,
+)
 from stack.process_table import ProcessSpec, api_command, relay_command, worker_command
 from stack.supervisor import Supervisor
 
@@ -40,13 +47,6 @@ TEST_ENVIRONMENT = {
     "NOTIFIER_BATCH_SIZE": "20",
     "LOG_LEVEL": "INFO",
 }
-
-
-def _secrets() -> dict[str, str]:
-    from cryptography.fernet import Fernet
-
-    return {"NOTIFIER_SECRET_KEY": Fernet.generate_key().decode(), "AUTH_KEY_PASSPHRASE": os.urandom(24).hex(),
-            "PRODUCTIONS_KEY_PASSPHRASE": os.urandom(24).hex()}
 
 
 def _process_environment(spec_env: dict[str, str]) -> dict[str, str]:
@@ -69,7 +69,8 @@ class Platform:
         urls = {**database_urls, "productions": "postgresql+psycopg://unused.invalid/unused"}
         self.layout = StackLayout(data_dir=self.root, ports={name: free_port() for name in DEFAULT_PORTS},
                                   database_urls=urls, bus_url=bus_url, exchange=exchange,
-                                  web_concurrency=web_concurrency, secrets=_secrets())
+                                  web_concurrency=web_concurrency,
+                                  secrets=local_secret_files(self.root))
         self.specs = {name: self._spec(name) for name in PROCESSES}
         self.kills: list[str] = []
         self.logs = self.root / "logs"
