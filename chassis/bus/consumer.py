@@ -30,7 +30,7 @@ from kombu import Consumer as KombuConsumer
 from chassis.bus import messages, metrics
 from chassis.bus.applying import APPLIED, DUPLICATE, FAILED, INVALID, BatchApplier, Delivery, event_context
 from chassis.bus.backoff import Backoff
-from chassis.bus.connection import open_connection
+from chassis.bus.connection import close_connection, keep_alive, longest_wait, open_connection
 from chassis.bus.handlers import HandlerTable, check_handler_table
 from chassis.bus.health import BrokerLiveness
 from chassis.bus.publisher import open_publisher
@@ -88,10 +88,10 @@ class Consumer:
             if now >= idle_until:
                 return self._handled - before
             try:
-                if self._step(min(idle_until - now, self.retries.until_next(), 0.5)):
+                if self._step(min(idle_until - now, self.retries.until_next(), longest_wait(self._connection, 0.5))):
                     idle_until = time.monotonic() + timeout
             except Exception:
-                self.close()  # unacked deliveries go back to the queue
+                self.close(failed=True)  # unacked deliveries go back to the queue
                 raise
 
     def run_forever(self, stop_event: threading.Event) -> None:
@@ -102,28 +102,27 @@ class Consumer:
             try:
                 self._ensure_connected()
                 self.retries.release_due()
-                self._step(min(1.0, self.retries.until_next()))
+                self._step(min(longest_wait(self._connection), self.retries.until_next()))
                 backoff.reset()
                 self.broker.reached()
             except Exception as error:
                 self.broker.lost()
                 delay = backoff.next_delay()
                 self.log.warning("consumer.failed", error=messages.error_text(error), retry_in=delay)
-                self.close()
+                self.close(failed=True)
                 stop_event.wait(delay)
         self.close()
         self.log.info("consumer.stopped")
 
-    def close(self) -> None:
+    def close(self, failed: bool = False) -> None:
+        """Closes both connections; ``failed``: after a broker failure, without waiting for the broker."""
         connection, self._connection = self._connection, None
         publisher, self._publisher = self._publisher, None
         self._fetched = []  # their delivery tags die with the channel; the broker redelivers them
-        for resource in (connection, publisher):
-            if resource is not None:
-                try:
-                    resource.close()
-                except Exception:
-                    pass
+        if connection is not None:
+            close_connection(connection, failed)
+        if publisher is not None:
+            publisher.close(failed)
 
     def after_commit(self, applied: list[Envelope]) -> None:
         """Called right after a transaction that applied ``applied`` committed (a hook for benchmarks)."""
@@ -146,7 +145,7 @@ class Consumer:
                                      auto_declare=False)
             consumer.consume()
         except Exception:
-            connection.close()
+            close_connection(connection, failed=True)
             raise
         self._fetched = []
         self._connection = connection
@@ -162,12 +161,15 @@ class Consumer:
         self._fetched.append(message)
 
     def _step(self, timeout: float) -> bool:
-        """Waits up to ``timeout`` for a delivery, then handles it with those that follow; True if any came."""
-        try:
-            self._connection.drain_events(timeout=timeout)
-        except TimeoutError:
-            pass
+        """Waits up to ``timeout`` for a delivery, then handles it with those that follow; True if any came.
+        Keeps both connections alive after the wait and after each batch (heartbeats)."""
+        if not self._fetched:  # else the last keep_alive read deliveries already
+            try:
+                self._connection.drain_events(timeout=timeout)
+            except TimeoutError:
+                pass
         if not self._fetched:
+            self._keep_alive()
             return False
         self._fill_batch()
         while self._fetched:
@@ -175,7 +177,13 @@ class Consumer:
             deliveries = [self._receive(message) for message in batch]
             self.applier.apply(deliveries)
             self._settle(deliveries)
+            self._keep_alive()
         return True
+
+    def _keep_alive(self) -> None:
+        keep_alive(self._connection)
+        if self._publisher is not None:
+            self._publisher.keep_alive()
 
     def _fill_batch(self) -> None:
         """Takes the deliveries already there (each following within ``IMMEDIATE`` seconds of the last),

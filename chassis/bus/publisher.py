@@ -13,6 +13,9 @@ Unroutable events (``mandatory``: no queue bound for the event type) are noticed
 line with the event id and the ``guichet_bus_unroutable_total`` counter. They are not lost: the
 publisher parks them, with confirms, in the ``<exchange>.unroutable`` queue, and the relay then marks
 their outbox rows published (the broker holds them; republishing would only loop).
+
+A publisher's connection stays open between batches: its owner (the relay, a consumer) calls ``keep_alive``
+while it idles, which keeps the AMQP heartbeats going (``chassis.bus.connection``).
 """
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ import amqp
 from kombu import Producer
 
 from chassis.bus import messages, metrics
-from chassis.bus.connection import open_connection
+from chassis.bus.connection import close_connection, keep_alive, longest_wait, open_connection
 from chassis.bus.settings import BusSettings
 from chassis.bus.topology import declare_exchange, unroutable_queue_name
 from chassis.logging import get_logger
@@ -85,22 +88,40 @@ class AmqpPublisher:
         """Sends one message straight to ``queue`` (retries, dead letters, replays), confirmed."""
         self._send_confirmed([_Outgoing("", queue, body, headers)], allow_returns=False)
 
-    def close(self) -> None:
+    def keep_alive(self) -> None:
+        """Opens the connection if it is not open, else keeps it alive (heartbeats); on a broker failure the
+        connection is closed and the error raised."""
+        if self._channel is None:
+            self._open()
+            return
+        try:
+            keep_alive(self._connection)
+        except BaseException:
+            self.close(failed=True)
+            raise
+
+    def longest_wait(self, ceiling: float) -> float:
+        """How long its owner may idle before the next ``keep_alive`` (half the heartbeat interval)."""
+        return ceiling if self._connection is None else longest_wait(self._connection, ceiling)
+
+    def close(self, failed: bool = False) -> None:
+        """``failed``: after a broker failure, without waiting for the broker (``close_connection``)."""
         connection, self._connection, self._channel = self._connection, None, None
         if connection is not None:
-            try:
-                connection.close()
-            except Exception:  # the broker may already be gone
-                pass
+            close_connection(connection, failed)
 
     # -- internals --------------------------------------------------------------------------
     def _open(self):
         if self._channel is None:
             connection = open_connection(self.settings)
-            connection.connect()
-            channel = connection.channel()
-            declare_exchange(channel, self.settings.exchange)
-            channel.confirm_select()
+            try:
+                connection.connect()
+                channel = connection.channel()
+                declare_exchange(channel, self.settings.exchange)
+                channel.confirm_select()
+            except BaseException:
+                close_connection(connection, failed=True)
+                raise
             channel.events["basic_ack"].add(self._on_ack)
             channel.events["basic_nack"].add(self._on_nack)
             channel.events["basic_return"].add(self._on_return)
@@ -118,7 +139,7 @@ class AmqpPublisher:
                 self._pending.add(self._last_tag)
             self._wait_for_confirms()
         except BaseException:
-            self.close()  # delivery tags and half-read frames are unknown now: start afresh next time
+            self.close(failed=True)  # delivery tags and half-read frames are unknown now: start afresh next time
             raise
         if self._nacked:
             raise PublishError(f"the broker refused {self._nacked} message(s) (nack)")
@@ -134,9 +155,10 @@ class AmqpPublisher:
                 raise PublishError(f"no publisher confirm within {self.settings.confirm_timeout}s "
                                    f"({len(self._pending)} message(s) unconfirmed)")
             try:
-                self._connection.drain_events(timeout=remaining)
+                self._connection.drain_events(timeout=longest_wait(self._connection, remaining))
             except TimeoutError:
-                continue
+                pass
+            keep_alive(self._connection)  # a broker slow to confirm still hears from this side, a dead one is noticed
 
     @staticmethod
     def _message(item: _Outgoing) -> amqp.Message:
@@ -193,7 +215,13 @@ class MemoryPublisher:
     def send_to_queue(self, queue: str, body: bytes, headers: dict) -> None:
         self._put("", queue, body, headers)
 
-    def close(self) -> None:
+    def keep_alive(self) -> None:
+        """In process: nothing to keep alive."""
+
+    def longest_wait(self, ceiling: float) -> float:
+        return ceiling
+
+    def close(self, failed: bool = False) -> None:
         self._connection.release()
 
     def _put(self, exchange: str, routing_key: str, body: bytes, headers: dict) -> None:

@@ -25,6 +25,12 @@ comes within ``BUS_RELAY_COALESCE`` seconds of the end of the previous run (comm
 waits that long first, so that the commits right behind it join the same run. Once an hour it also
 deletes the old published rows of its outbox and the old rows of its database's inbox
 (``chassis.bus.retention``).
+
+The relay holds its broker connection open, idle or not: each pass starts by opening it (or keeping it
+alive: AMQP heartbeats, ``chassis.bus.connection``), and its waits for a wake-up are cut in slices of at most
+half the heartbeat interval, each followed by a ``keep_alive``. So its ``guichet_bus_broker_connected`` says
+what an idle relay knows of the broker too, and a broker that silently vanished is noticed within a few
+heartbeat intervals.
 """
 from __future__ import annotations
 
@@ -116,28 +122,39 @@ class OutboxRelay:
         try:
             while not stop_event.is_set():
                 try:
+                    self.publisher.keep_alive()  # opens the connection, or checks it is alive
                     wakeup.arm()
                     published = self.run_once()
                     ran_at = self.clock()
                     backoff.reset()
-                    if self._publisher is not None:  # it published over an open connection (idle: no news)
-                        self.broker.reached()
+                    self.broker.reached()
                     if published < self.batch_size:  # not while a backlog is being published
                         sweeper.sweep_if_due()
+                        if self._wait_for_work(wakeup, stop_event) \
+                                and self.clock() - ran_at < self.settings.relay_coalesce:
+                            self.gather(stop_event)
                 except Exception as error:
                     self.broker.lost()
                     delay = backoff.next_delay()
                     self.log.warning("relay.failed", error=error_text(error), retry_in=delay)
-                    self.close_publisher()
+                    self.close_publisher(failed=True)
                     stop_event.wait(delay)
-                    continue
-                if published < self.batch_size and wakeup.wait(self.settings.relay_idle_sleep, stop_event) \
-                        and self.clock() - ran_at < self.settings.relay_coalesce:
-                    self.gather(stop_event)
         finally:
             wakeup.close()
             self.close_publisher()
         self.log.info("relay.stopped")
+
+    def _wait_for_work(self, wakeup, stop_event: threading.Event) -> bool:
+        """Waits for a commit's wake-up, ``BUS_RELAY_IDLE_SLEEP`` seconds at most, keeping the broker connection
+        alive meanwhile; True if woken. A broker failure raises."""
+        deadline = self.clock() + self.settings.relay_idle_sleep
+        while (remaining := deadline - self.clock()) > 0:
+            if wakeup.wait(self.publisher.longest_wait(remaining), stop_event):
+                return True
+            if stop_event.is_set():
+                return False
+            self.publisher.keep_alive()
+        return False
 
     def gather(self, stop_event: threading.Event) -> None:
         """Commits come faster than one a coalescing window: let those right behind this one join the same run
@@ -145,10 +162,11 @@ class OutboxRelay:
         quiet spell is published at once, without this pause."""
         stop_event.wait(self.settings.relay_coalesce)
 
-    def close_publisher(self) -> None:
+    def close_publisher(self, failed: bool = False) -> None:
+        """``failed``: after a broker failure, without waiting for the broker."""
         publisher, self._publisher = self._publisher, None
         if publisher is not None:
-            publisher.close()
+            publisher.close(failed)
 
     # -- internals --------------------------------------------------------------------------
     @staticmethod

@@ -17,6 +17,7 @@
 | ``BUS_INBOX_KEEP_DAYS`` | ``30`` | days the inbox remembers a handled event, to refuse its redelivery (0: for ever) |
 | ``BUS_RETENTION_SWEEP_SECONDS`` | ``3600`` | seconds between two sweeps of both tables (``retention.py``) |
 | ``BUS_RECONNECT_MAX_DELAY`` | ``30`` | longest pause between two reconnection attempts (exponential backoff) |
+| ``BUS_HEARTBEAT`` | ``30`` | AMQP heartbeat seconds (``0``: off): a connection silent for two intervals is dropped |
 | ``BUS_QUEUE_TYPE`` | ``classic`` | ``quorum`` on a RabbitMQ cluster (see ``chassis/bus/topology.py``) |
 | ``BUS_DELIVERY_LIMIT`` | ``20`` | quorum queues only: redeliveries of an unacknowledged message before it is dropped |
 | ``BUS_METRICS_PORT`` | (none) | if set, worker and relay processes serve prometheus metrics on this port |
@@ -52,6 +53,7 @@ class BusSettings:
     inbox_keep_days: float = 30.0
     retention_sweep_seconds: float = 3600.0
     reconnect_max_delay: float = 30.0
+    heartbeat: int = 30  # whole seconds: AMQP negotiates a 16-bit integer; ignored on memory://
     metrics_port: int | None = None
 
     @property
@@ -96,6 +98,7 @@ class BusSettings:
             inbox_keep_days=max(0.0, float(env("BUS_INBOX_KEEP_DAYS", "30"))),
             retention_sweep_seconds=max(1.0, float(env("BUS_RETENTION_SWEEP_SECONDS", "3600"))),
             reconnect_max_delay=float(env("BUS_RECONNECT_MAX_DELAY", "30")),
+            heartbeat=max(0, int(env("BUS_HEARTBEAT", "30"))),
             metrics_port=int(metrics_port) if metrics_port else None,
         )
         return replace(settings, **overrides) if overrides else settings
