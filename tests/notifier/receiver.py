@@ -1,4 +1,5 @@
-"""A webhook receiver on loopback: a small threaded HTTP server that checks signatures like an integrator would."""
+"""A webhook receiver on loopback: a small threaded HTTP server that verifies each delivery the way an integrator
+would, with the stock Standard Webhooks library, and refuses (400) what it cannot verify."""
 from __future__ import annotations
 
 import json
@@ -6,13 +7,13 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from services.notifier.domain.signing import verify_signature_header
+from standardwebhooks import Webhook, WebhookVerificationError
 
 
 class WebhookReceiver:
-    def __init__(self, secret: str, statuses: list[int] | None = None, delay_seconds: float = 0.0):
-        self.secret = secret
-        self.statuses = list(statuses or [])  # answered in order, then 200
+    def __init__(self, secret: str | bytes, statuses: list[int] | None = None, delay_seconds: float = 0.0):
+        self.secret = secret  # bytes: a secret of the form older webhooks have, used as its raw bytes
+        self.statuses = list(statuses or [])  # answered in order to verified requests, then 200
         self.delay_seconds = delay_seconds
         self.requests: list[dict] = []
         receiver = self
@@ -20,14 +21,20 @@ class WebhookReceiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                receiver.requests.append({
-                    "headers": dict(self.headers), "body": body,
-                    "valid": verify_signature_header(receiver.secret, self.headers.get("Guichet-Signature", ""),
-                                                     body, int(time.time())),
-                })
+                headers = {name.lower(): value for name, value in self.headers.items()}
+                try:
+                    Webhook(receiver.secret).verify(body, headers)
+                    refused = None
+                except WebhookVerificationError as error:
+                    refused = str(error)
+                receiver.requests.append({"headers": headers, "body": body, "valid": refused is None,
+                                          "refused": refused})
                 if receiver.delay_seconds:
                     time.sleep(receiver.delay_seconds)
-                status = receiver.statuses.pop(0) if receiver.statuses else 200
+                if refused:
+                    status = 400
+                else:
+                    status = receiver.statuses.pop(0) if receiver.statuses else 200
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()

@@ -1,6 +1,8 @@
 """The notifier's HTTP contract: delivery log and webhooks, who may call them, bad input, SSRF refusal."""
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from services.notifier.app import create_app
@@ -138,7 +140,7 @@ def test_webhook_crud_and_the_secret_is_shown_only_once(client, cards_staff, pro
     assert created.status_code == 201, created.json
     hook = created.json
     assert hook["url"] == "http://127.0.0.1:9/hook" and hook["portal"] == "cards"
-    assert hook["secret"].startswith("whsec_") and len(hook["secret"]) > 30
+    assert hook["secret"].startswith("whsec_") and len(base64.b64decode(hook["secret"][6:], validate=True)) == 32
 
     listed = client.get("/webhooks", headers=cards_staff).json
     assert listed["total"] == 1 and "secret" not in listed["items"][0]
@@ -146,6 +148,42 @@ def test_webhook_crud_and_the_secret_is_shown_only_once(client, cards_staff, pro
     assert client.get("/webhooks", headers=productions_staff).json["total"] == 0
     assert client.delete(f"/webhooks/{hook['id']}", headers=productions_staff).status_code == 404
     assert client.delete(f"/webhooks/{hook['id']}", headers=cards_staff).status_code == 204
+    assert client.get("/webhooks", headers=cards_staff).json["total"] == 0
+
+
+def _whsec(size: int) -> str:
+    return "whsec_" + base64.b64encode(bytes(range(1, size + 1))).decode()
+
+
+def test_a_secret_given_by_staff_in_the_standard_form_is_kept(client, cards_staff):
+    for secret in (_whsec(24), _whsec(64)):
+        response = client.post("/webhooks", json={"url": "http://127.0.0.1:9/h", "events": ["billing.invoice_issued"],
+                                                  "secret": secret}, headers=cards_staff)
+        assert response.status_code == 201, response.json
+        assert response.json["secret"] == secret
+
+
+@pytest.mark.parametrize("secret", [
+    "short",
+    "whsec_test_0123456789abcdef",                 # any 16 characters, as accepted before
+    "whsec_" + base64.urlsafe_b64encode(bytes(range(200, 232))).decode().rstrip("="),  # generated before
+    _whsec(23), _whsec(65),                        # the specification's 24 to 64 bytes
+    _whsec(32).removeprefix("whsec_"),             # no prefix
+    _whsec(32).rstrip("="),                        # unpadded
+    _whsec(32) + "\n",
+    "whsec_" + "é" * 44,
+])
+@pytest.mark.parametrize("language, message", [
+    (None, "Secret attendu : « whsec_ » suivi de 24 à 64 octets encodés en base64."),
+    ("en", 'Expected secret: "whsec_" followed by 24 to 64 bytes encoded in base64.'),
+])
+def test_a_secret_not_in_the_standard_form_is_a_422_on_its_field(client, cards_staff, secret, language, message):
+    headers = {**cards_staff, **({"Accept-Language": language} if language else {})}
+    response = client.post("/webhooks", json={"url": "http://127.0.0.1:9/h", "events": ["billing.invoice_issued"],
+                                              "secret": secret}, headers=headers)
+    assert response.status_code == 422, response.json
+    assert response.json["error"]["code"] == "validation_error"
+    assert response.json["error"]["fields"] == {"secret": [message]}
     assert client.get("/webhooks", headers=cards_staff).json["total"] == 0
 
 

@@ -18,7 +18,7 @@ from tests.notifier.receiver import WebhookReceiver
 from tests.notifier.support import access_granted, envelope, invoice, user, wait_for
 
 pytestmark = pytest.mark.integration
-SECRET = "whsec_bus_test_0123456789"
+SECRET = "whsec_Z3VpY2hldCBidXMgdGVzdHMsIDMyIGJ5dGVzIGxvbmc="  # base64 of 32 bytes
 
 
 @pytest.fixture

@@ -1,5 +1,8 @@
-"""Pure rules: backoff, portals, SSRF address checks, webhook body (the email templates: test_mail_templates)."""
+"""Pure rules: backoff, portals, SSRF address checks, webhook body and secrets (the email templates:
+test_mail_templates)."""
 from __future__ import annotations
+
+import base64
 
 import pytest
 
@@ -7,6 +10,7 @@ from services.notifier.domain.addresses import TargetRefused, check_target, is_p
 from services.notifier.domain.backoff import retry_delay_seconds
 from services.notifier.domain.portals import event_portals, producer_allowed, staff_portals, user_portal
 from services.notifier.domain.webhook_payload import webhook_body
+from services.notifier.domain.webhook_signing import is_standard_secret, new_secret
 
 
 def test_backoff_doubles_up_to_the_ceiling():
@@ -45,3 +49,9 @@ def test_webhook_body_withholds_secrets_and_documents():
                          "producer": "auth", "correlation_id": "c1",
                          "payload": {"user_id": "u1", "temporary_password": "s3cret", "pdf_base64": "JVBERi0="}})
     assert "s3cret" not in body and "pdf_base64" not in body and '"user_id":"u1"' in body
+
+
+def test_generated_webhook_secrets_are_32_random_bytes_in_the_standard_form():
+    first, second = new_secret(), new_secret()
+    assert first != second and is_standard_secret(first)
+    assert first.startswith("whsec_") and len(base64.b64decode(first.removeprefix("whsec_"), validate=True)) == 32

@@ -1,13 +1,16 @@
 """Request and response schemas of the notifier API (marshmallow 4; unknown fields are refused)."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
+from chassis.i18n import N_
 from chassis.paging import page_schema
 from services.notifier.domain.mail_templates import TEMPLATES
+from services.notifier.domain.webhook_signing import is_standard_secret
 
 MESSAGE_STATUSES = ("pending", "sent", "failed")
 DELIVERY_STATUSES = ("pending", "delivered", "failed", "cancelled")
+SECRET_FORM = N_("Secret attendu : « whsec_ » suivi de 24 à 64 octets encodés en base64.")
 
 
 class Trimmed(fields.String):
@@ -52,14 +55,20 @@ class MessageSchema(Schema):
 MessageList = page_schema(MessageSchema, "MessageList")
 
 
+def standard_secret(value: str) -> None:
+    if not is_standard_secret(value):
+        raise ValidationError(SECRET_FORM)
+
+
 class WebhookCreate(Schema):
     url = Trimmed(required=True, validate=[validate.Length(max=2000), validate.URL(schemes={"http", "https"},
                                                                                     require_tld=False)])
     events = fields.List(Trimmed(validate=validate.Length(min=1, max=80)), required=True,
                          validate=validate.Length(min=1, max=50),
                          metadata={"description": "event types, e.g. billing.invoice_issued (docs/events.md)"})
-    secret = fields.String(validate=validate.Length(min=16, max=200),
-                           metadata={"description": "signing secret; generated and returned once when omitted"})
+    secret = fields.String(validate=standard_secret, metadata={
+        "description": "signing secret in the Standard Webhooks form: `whsec_` + standard base64 (padded) of 24 to "
+                       "64 random bytes; generated (32 bytes) and returned once when omitted"})
     description = Trimmed(validate=validate.Length(max=200), allow_none=True)
     portal = fields.String(validate=validate.OneOf(("cards", "productions")),
                            metadata={"description": "owning team; needed only when the caller is staff of both"})
@@ -76,7 +85,8 @@ class WebhookSchema(Schema):
 
 
 class WebhookCreated(WebhookSchema):
-    secret = fields.String(metadata={"description": "shown once, at creation"})
+    secret = fields.String(metadata={"description": "shown once, at creation: give it as it is to a Standard "
+                                                    "Webhooks library to verify deliveries"})
 
 
 WebhookList = page_schema(WebhookSchema, "WebhookList")

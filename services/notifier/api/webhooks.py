@@ -48,9 +48,12 @@ def _owning_portal(requested: str | None) -> str:
 @blp.response(201, WebhookCreated)
 @blp.doc(security=[{"bearer": []}])
 def create_webhook(body: dict):
-    """Subscribes a URL to event types. Each delivery is a POST of the event envelope (JSON), with headers
-    ``Guichet-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">``, ``Guichet-Event-Id``,
-    ``Guichet-Event-Type`` and ``Guichet-Delivery-Id``. Private, loopback and link-local targets are refused."""
+    """Subscribes a URL to event types. Each delivery is a POST of the event envelope (JSON) signed per the
+    Standard Webhooks specification (https://www.standardwebhooks.com): headers ``webhook-id`` (the event id,
+    the same on every retry: the idempotency key), ``webhook-timestamp`` (Unix seconds of the attempt) and
+    ``webhook-signature`` (``v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`` keyed by the secret).
+    Verify with a stock library: ``standardwebhooks.Webhook(secret).verify(body, headers)``. Private, loopback
+    and link-local targets are refused."""
     with database().transaction() as session:
         hook, secret = webhooks.create_webhook(session, _owning_portal(body.get("portal")), body,
                                                current_principal().user_id, secret_box(),

@@ -1,8 +1,12 @@
 """The webhook delivery loop: signed POSTs, retries with backoff, every attempt recorded.
 
-Each attempt signs ``"<t>.<body>"`` afresh (``Guichet-Signature: t=..,v1=..``) and carries the event id
-(``Guichet-Event-Id``) for the receiver's dedupe. 2xx is success; anything else, a timeout or a refused
-target (SSRF guard, re-checked before each attempt) is a failed attempt. Redirects are not followed.
+Signed per Standard Webhooks (``domain/webhook_signing.py``). ``webhook-id``, the receiver's idempotency key,
+is the event id: the same on every attempt and replay of a delivery, and also when one event reaches a
+receiver through two of its webhooks (a delivery id would make one event look like two messages). Each attempt
+is signed afresh at the sender's clock (``webhook-timestamp``), so a retry hours later is not refused as a
+replay.
+2xx is success; anything else, a timeout or a refused target (SSRF guard, re-checked before each attempt)
+is a failed attempt. Redirects are not followed.
 """
 from __future__ import annotations
 
@@ -18,11 +22,11 @@ from chassis.db import Database
 from chassis.logging import get_logger
 from services.notifier.config import NotifierSettings
 from services.notifier.db.models import Webhook, WebhookAttempt, WebhookDelivery
-from services.notifier.domain import signing
 from services.notifier.domain.addresses import TargetRefused, check_target
 from services.notifier.domain.backoff import next_attempt_at
 from services.notifier.domain.secret_box import SecretBox
 from services.notifier.domain.wakeup_channels import WEBHOOK_CHANNEL
+from services.notifier.domain.webhook_signing import signed_headers
 from services.notifier.operations.claiming import claim_due
 from services.notifier.operations.delivery_metrics import WEBHOOK_ATTEMPTS
 
@@ -74,7 +78,7 @@ class WebhookSender:
             delivery = session.get(WebhookDelivery, delivery_id)
             hook = session.get(Webhook, delivery.webhook_id)
             url, deleted, sealed = hook.url, hook.deleted_at is not None, hook.secret_ciphertext
-            body, event_id, event_type = delivery.body.encode(), delivery.event_id, delivery.event_type
+            body, event_id = delivery.body.encode(), delivery.event_id
         if deleted:
             self._finish(delivery_id, cancelled=True)
             return
@@ -82,13 +86,8 @@ class WebhookSender:
         status_code, error = None, None
         try:
             check_target(url, self.settings.webhooks_allow_private)
-            timestamp = int(time.time())
-            headers = {
-                "Content-Type": "application/json", "User-Agent": USER_AGENT,
-                signing.SIGNATURE_HEADER: signing.signature_header(self.box.open(sealed), timestamp, body),
-                signing.EVENT_ID_HEADER: event_id, signing.EVENT_TYPE_HEADER: event_type,
-                signing.DELIVERY_ID_HEADER: delivery_id,
-            }
+            headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT,
+                       **signed_headers(self.box.open(sealed), event_id, self.clock(), body)}
             response = self.http.post(url, data=body, headers=headers, timeout=self.settings.webhook_timeout_seconds,
                                       allow_redirects=False)
             status_code = response.status_code

@@ -4,7 +4,6 @@ Each function runs in the caller's transaction; the webhook loop is woken when i
 """
 from __future__ import annotations
 
-import secrets
 import uuid
 from datetime import UTC, datetime
 
@@ -20,6 +19,7 @@ from services.notifier.domain.addresses import TargetRefused, check_target
 from services.notifier.domain.portals import producer_allowed
 from services.notifier.domain.secret_box import SecretBox
 from services.notifier.domain.wakeup_channels import WEBHOOK_CHANNEL
+from services.notifier.domain.webhook_signing import new_secret
 
 
 def visible_webhook(session: Session, webhook_id: str, portals: set[str]) -> Webhook:
@@ -41,14 +41,14 @@ def _checked_events(portal: str, events: list[str]) -> list[str]:
 
 def create_webhook(session: Session, portal: str, body: dict, actor_id: str, box: SecretBox,
                    allow_private: bool) -> tuple[Webhook, str]:
-    """The new webhook and its signing secret (given or generated; shown once). Private, loopback and
-    link-local targets are refused."""
+    """The new webhook and its signing secret (given, in the Standard Webhooks form the schema checked, or
+    generated; shown once). Private, loopback and link-local targets are refused."""
     events = _checked_events(portal, body["events"])
     try:
         check_target(body["url"], allow_private)
     except TargetRefused as refused:
         raise ValidationFailed(fields={"url": [str(refused)]}) from None
-    secret = body.get("secret") or "whsec_" + secrets.token_urlsafe(32)
+    secret = body.get("secret") or new_secret()
     hook = Webhook(id=str(uuid.uuid4()), portal=portal, url=body["url"], events=events,
                    description=body.get("description"), secret_ciphertext=box.seal(secret),
                    created_by=actor_id, created_at=datetime.now(UTC))
