@@ -16,6 +16,10 @@ preload_app = os.environ.get("GUNICORN_PRELOAD", "1" if workers > 1 else "0") ==
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
+# JSON lines like the app's (chassis/http/gunicorn_logging.py), from the master's first line on. The access
+# log stays on: it is the one line per request (the app logs only what goes wrong), with the request id the
+# app returned, so an app line and its request's access line are found together.
+logger_class = "chassis.http.gunicorn_logging.JsonLogger"
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
