@@ -3,6 +3,7 @@
 | variable | default | meaning |
 |---|---|---|
 | ``BUS_URL`` | ``memory://`` | broker URL (``amqp://user:pass@host:5672//``); ``memory://`` = in-process bus |
+| ``BUS_PASSWORD`` | (none) | the password of ``BUS_URL``'s user, kept out of the URL; or ``BUS_PASSWORD_FILE`` |
 | ``BUS_EXCHANGE`` | ``guichet.events`` | the durable topic exchange every event goes through |
 | ``BUS_CONFIRM_TIMEOUT`` | ``10`` | seconds the relay waits for the broker's publisher confirms of one batch |
 | ``BUS_RETRY_DELAYS`` | ``1,5,30,120,600`` | seconds before each retry of a failing handler (one retry a delay) |
@@ -26,7 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from chassis.config import env
+from chassis.config import env, with_password
 
 
 def _floats(text: str) -> tuple[float, ...]:
@@ -71,7 +72,8 @@ class BusSettings:
 
     @classmethod
     def from_env(cls, **overrides) -> BusSettings:
-        return cls._read(env("BUS_URL", "memory://"), env("BUS_EXCHANGE", "guichet.events"), overrides)
+        url = with_password(env("BUS_URL", "memory://"), "BUS_PASSWORD")  # BUS_PASSWORD(_FILE): docs/configuration.md
+        return cls._read(url, env("BUS_EXCHANGE", "guichet.events"), overrides)
 
     @classmethod
     def from_config(cls, config, **overrides) -> BusSettings:
