@@ -280,3 +280,24 @@ def test_the_upstream_groups_keep_connections_and_resolve_names_while_running():
     assert "proxy_http_version 1.1;" in template and 'proxy_set_header Connection "";' in template
     older = without_resolve(template)
     assert " resolve;" not in older and older.count("server ${GATEWAY_") == len(groups)
+
+
+def test_the_access_log_keeps_paths_and_never_query_strings(gateway):
+    """Links carry tokens in their query (the SET hand-off, password and email links): a log line is one JSON
+    object per request with the path alone."""
+    token = "jeton-secret-de-remise-0123456789"
+    response = requests.get(f"{gateway['base']}/set-demo?token={token}", timeout=5)
+    request_id = response.headers["X-Request-ID"]
+    api = requests.get(f"{gateway['base']}/api/cards/sessions?search={token}", timeout=5)
+    log = gateway["files"].access_log
+    lines = []
+    for _ in range(50):  # nginx writes the line once the response is sent
+        lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+        if any(line["request_id"] == api.headers["X-Request-ID"] for line in lines):
+            break
+        threading.Event().wait(0.1)
+    assert token not in log.read_text(encoding="utf-8")
+    [line] = [line for line in lines if line["request_id"] == request_id]
+    assert line["path"] == "/set-demo" and line["method"] == "GET" and line["status"] == response.status_code
+    api_paths = [line["path"] for line in lines if line["request_id"] == api.headers["X-Request-ID"]]
+    assert api_paths == ["/api/cards/sessions"]
