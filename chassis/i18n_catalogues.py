@@ -12,6 +12,8 @@ One catalogue per folder that speaks: ``chassis/`` and each ``services/<name>/``
 """
 from __future__ import annotations
 
+import io
+import os
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -96,9 +98,18 @@ class Speaker:
             write_po(handle, new, width=120, omit_header=False, sort_output=False, include_previous=False)
 
     def compile(self) -> None:
-        if self.po_file.exists():
-            with self.mo_file.open("wb") as handle:
-                write_mo(handle, self.catalogue())
+        """Writes the ``.mo`` whole or not at all: running processes read it while ``./guichet start`` or
+        ``install`` compiles again, and a file truncated for rewriting reads as an empty, broken catalogue."""
+        if not self.po_file.exists():
+            return
+        buffer = io.BytesIO()
+        write_mo(buffer, self.catalogue())
+        compiled = buffer.getvalue()
+        if self.mo_file.exists() and self.mo_file.read_bytes() == compiled:
+            return
+        partial = self.mo_file.with_name(f".{self.mo_file.name}.{os.getpid()}")
+        partial.write_bytes(compiled)
+        os.replace(partial, self.mo_file)
 
 
 def _key(key):
