@@ -5,7 +5,7 @@ from chassis.config import ServiceConfig
 from chassis.db import Database
 from chassis.http.app_factory import create_service_app
 from chassis.tokens import TokenVerifier
-from services.productions.api import access, audit, handoffs, houses, producers, sheets, users
+from services.productions.api import access, audit, handoffs, houses, producers, sheets, stats, users
 from services.productions.config import (
     HANDOFF_AUDIENCE,
     handoff_issuer,
@@ -34,6 +34,6 @@ def create_app(config: ServiceConfig | None = None, db: Database | None = None,
     app.extensions["handoff_settings"] = HandoffSettings(set_url=set_url(config), issuer=handoff_issuer(config),
                                                          audience=HANDOFF_AUDIENCE,
                                                          ttl_seconds=handoff_ttl_seconds(config))
-    for module in (houses, producers, sheets, access, handoffs, users, audit):
+    for module in (houses, producers, sheets, access, handoffs, users, audit, stats):
         service.api.register_blueprint(module.blp)
     return app

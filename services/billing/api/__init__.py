@@ -1,4 +1,4 @@
 """The billing API's blueprints."""
-from services.billing.api import audit, invoices, payments
+from services.billing.api import audit, invoices, payments, stats
 
-BLUEPRINTS = (invoices.blp, payments.blp, audit.blp)
+BLUEPRINTS = (invoices.blp, payments.blp, audit.blp, stats.blp)
