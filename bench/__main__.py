@@ -2,15 +2,20 @@
 
 Names: gateway (1, read and write through nginx vs a bare Flask endpoint), pipeline (2), end_to_end (3,
 submission -> invoice -> email at an SMTP server), scale_out (4), memory (5, measured during the runs of
-end_to_end; run alone, it runs end_to_end; ``memory --compare REV`` measures the stack of commit REV and of
-the working tree at rest, side by side in one run). Figures and their meaning: docs/performance.md.
-Raw results go to ``var/bench/<label>-<time>.json``.
+end_to_end; run alone, it runs end_to_end). Figures and their meaning: docs/performance.md.
+Raw results go to ``var/bench/<label>-<time>.json``, or to ``--json PATH``.
+
+``--compare REV``: an A/B in one run, the chosen benchmarks on commit REV (a git worktree) and on the working
+tree, alternately, ``--runs`` times each; prints both sides and their ratio (``bench/compare.py``; memory is
+then the stack at rest of either tree). Each side runs ``python -m bench NAME --runs 1 --json PATH`` from
+its own tree.
 """
 from __future__ import annotations
 
 import argparse
 import importlib
 import sys
+from pathlib import Path
 
 from bench.common import save, table
 from bench.prerequisites import missing
@@ -23,30 +28,38 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="*", default=[], metavar="NAME",
                         help=f"benchmarks to run ({', '.join(BENCHMARKS)}); all when none given")
-    parser.add_argument("--runs", type=int, default=3, help="runs of each benchmark (median, min, max); default 3")
-    parser.add_argument("--compare", metavar="REV", help="memory only: the stack of commit REV (a git worktree) "
-                                                         "beside the working tree's, at rest, in the same run")
+    parser.add_argument("--runs", type=int, default=3,
+                        help="runs of each benchmark (median, min, max), of each side with --compare; default 3")
+    parser.add_argument("--compare", metavar="REV", help="A/B: the benchmarks of commit REV (a git worktree) and "
+                                                         "of the working tree, run alternately in one run")
+    parser.add_argument("--same-harness", action="store_true",
+                        help="with --compare: REV's code measured by the working tree's bench/ (the default when "
+                             "REV's python -m bench has no --json)")
+    parser.add_argument("--json", metavar="PATH", help="write the raw results (figures with their values per run) "
+                                                       "to PATH instead of var/bench/")
     args = parser.parse_args(argv)
-    if args.compare and args.names != ["memory"]:
-        parser.error("--compare goes with the memory benchmark alone: python -m bench memory --compare REV")
+    if args.runs < 1:
+        parser.error("--runs takes 1 or more")
+    if args.same_harness and not args.compare:
+        parser.error("--same-harness goes with --compare REV")
     unknown = [name for name in args.names if name not in BENCHMARKS]
     if unknown:
         parser.error(f"unknown benchmark(s) {unknown}; choose among {list(BENCHMARKS)}")
-    names = args.names or list(BENCHMARKS)
+    names = list(dict.fromkeys(args.names)) or list(BENCHMARKS)
     lacking = missing(names)
     if lacking:
         print("python -m bench: not started, this machine lacks:\n  " + "\n  ".join(lacking), file=sys.stderr)
         return 2
     if args.compare:
-        from bench.memory import main_compare
+        from bench.compare import main as compare
 
-        return main_compare(args.compare, args.runs)
+        return compare(names, args.compare, args.runs, same_harness=args.same_harness, json_path=args.json)
     figures = []
     for name in names:
         print(f"== {name} ({args.runs} runs) ...", file=sys.stderr, flush=True)
         figures += importlib.import_module(BENCHMARKS[name]).run(args.runs)
         print(table(figures), file=sys.stderr, flush=True)
-    path = save(figures, "-".join(args.names) or "all")
+    path = save(figures, "-".join(args.names) or "all", Path(args.json) if args.json else None)
     print(table(figures))
     print(f"\nraw results: {path}")
     return 0

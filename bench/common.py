@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import statistics
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from chassis.config import REPO_ROOT
@@ -57,7 +57,7 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[index]
 
 
-def _fmt(value) -> str:
+def fmt(value) -> str:
     if value is None:
         return "-"
     if abs(value) >= 100:
@@ -73,20 +73,39 @@ def table(figures: list[Figure]) -> str:
              "|---|---|---|---|---|---|"]
     for figure in figures:
         row = figure.row()
-        value = f"{_fmt(row['median'])} [{_fmt(row['min'])} - {_fmt(row['max'])}] {row['unit']}"
-        baseline = f"{row['baseline']}: {_fmt(row['baseline_median'])}" if row["baseline"] else "-"
-        ratio = (f"{_fmt(row['ratio_median'])}x [{_fmt(row['ratio_min'])} - {_fmt(row['ratio_max'])}]"
+        value = f"{fmt(row['median'])} [{fmt(row['min'])} - {fmt(row['max'])}] {row['unit']}"
+        baseline = f"{row['baseline']}: {fmt(row['baseline_median'])}" if row["baseline"] else "-"
+        ratio = (f"{fmt(row['ratio_median'])}x [{fmt(row['ratio_min'])} - {fmt(row['ratio_max'])}]"
                  if row["ratio_median"] is not None else "-")
         lines.append(f"| {row['benchmark']} | {row['figure']} | {value} "
                      f"| {baseline} | {ratio} | {row['target'] or '-'} |")
     return "\n".join(lines)
 
 
-def save(figures: list[Figure], label: str) -> Path:
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = RESULTS_DIR / f"{label}-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    path.write_text(json.dumps([{**asdict(f), **f.row()} for f in figures], indent=2))
-    return path
+def save(figures: list[Figure], label: str, path: Path | None = None) -> Path:
+    return save_json(figures_json(figures), label, path)
+
+
+def save_json(data, label: str, path: Path | None = None) -> Path:
+    """``data`` at ``path``, or as ``var/bench/<label>-<time>.json``."""
+    if path is None:
+        RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+        path = RESULTS_DIR / f"{label}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    Path(path).write_text(json.dumps(data, indent=2))
+    return Path(path)
+
+
+def figures_json(figures: list[Figure]) -> list[dict]:
+    """The raw results of ``python -m bench``, and what ``--json PATH`` writes for ``--compare`` to read back:
+    each figure's fields (values per run, baselines) with its summary row."""
+    return [{**asdict(f), **f.row()} for f in figures]
+
+
+def load_figures(path: Path) -> list[Figure]:
+    """The figures of a ``--json`` file, from any commit that writes one: unknown keys are left out."""
+    names = {f.name for f in fields(Figure)}
+    return [Figure(**{key: value for key, value in item.items() if key in names})
+            for item in json.loads(Path(path).read_text())]
 
 
 def wait_until(predicate, timeout: float, interval: float = 0.05, what: str = "condition") -> None:

@@ -11,21 +11,19 @@ among the processes that map it, so its sum is the stack's share of memory. Both
   process that imported kombu, SQLAlchemy and psycopg; for "after benchmark 3", the same process at rest.
 - ``python -m bench memory --compare REV``: the stack of commit ``REV`` (a git worktree in a temporary
   folder) and the stack of the working tree, at rest, one after the other in each run (the order
-  alternates), with per-process rows and totals (``bench/memory_probe.py`` measures either tree).
+  alternates), with per-process rows and totals (``bench/memory_probe.py`` measures either tree);
+  ``bench/compare.py`` runs it as it runs every benchmark's A/B.
 """
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-from bench.common import Figure, save, table
+from bench.common import Figure
 from bench.memory_probe import tree_memory
+from bench.sides import run_in
 from chassis.config import REPO_ROOT
 
 BENCH = "5 memory"
@@ -84,66 +82,26 @@ def run(runs: int = 3) -> list[Figure]:
     return end_to_end.MEMORY_FIGURES
 
 
-# -- --compare REV --------------------------------------------------------------------------------
-def probe(tree: Path, label: str, attempts: int = 3) -> dict[str, dict[str, float]]:
-    """One stack of ``tree`` at rest, measured by ``bench/memory_probe.py`` running on that tree's code;
-    tried again (up to ``attempts``) when the stack cannot start (a shared PostgreSQL out of connections)."""
-    env = {**os.environ, "PYTHONPATH": str(tree)}
-    for attempt in range(1, attempts + 1):
-        result = subprocess.run([sys.executable, str(REPO_ROOT / "bench" / "memory_probe.py"), label], cwd=tree,
-                                env=env, capture_output=True, text=True, timeout=600)
-        if result.returncode == 0:
-            return json.loads(result.stdout.strip().splitlines()[-1])
-        print(f"  memory probe of {tree} failed (attempt {attempt}/{attempts}):\n{result.stderr[-1500:]}",
-              file=sys.stderr, flush=True)
-        time.sleep(20)
-    raise RuntimeError(f"memory probe of {tree} failed {attempts} times")
+# -- at rest, for --compare REV (bench/compare.py) ------------------------------------------------
+PROBE_ATTEMPTS = 3  # a stack may fail to start on a shared PostgreSQL short of connections
 
 
-def compare(rev: str, runs: int = 3) -> list[Figure]:
-    """The stack of ``rev`` and of the working tree at rest, ``runs`` times each, interleaved."""
-    commit = subprocess.run(["git", "rev-parse", "--short", rev], cwd=REPO_ROOT, capture_output=True, text=True,
-                            check=True).stdout.strip()
-    worktree = Path(tempfile.mkdtemp(prefix=f"guichet-memory-{commit}-")) / "tree"
-    subprocess.run(["git", "worktree", "add", "--detach", str(worktree), commit], cwd=REPO_ROOT, check=True,
-                   capture_output=True)
-    trees = {commit: worktree, "working tree": REPO_ROOT}
-    results: dict[str, list[dict]] = {label: [] for label in trees}
-    try:
-        for index in range(runs):
-            for label in (list(trees) if index % 2 == 0 else list(reversed(trees))):
-                print(f"  run {index + 1}/{runs}: {label}", file=sys.stderr, flush=True)
-                results[label].append(probe(trees[label], f"{index}{'a' if label == commit else 'b'}"))
-    finally:
-        subprocess.run(["git", "worktree", "remove", "--force", str(worktree)], cwd=REPO_ROOT, capture_output=True)
-        shutil.rmtree(worktree.parent, ignore_errors=True)
-    made: dict = {}
-    for label, measured_runs in results.items():
-        for index, measured in enumerate(measured_runs):
-            for measure in MEASURES:
-                for name, value in measured[measure].items():
-                    made.setdefault((measure, label, name), Figure(
-                        BENCH, f"{measure.upper()} at rest, {name} ({label})", "MiB", higher_is_better=False,
-                    )).add(value)
-                # The working tree's ratio is to the same run's total of the commit.
-                before = sum(results[commit][index][measure].values()) if label != commit else None
-                made.setdefault((measure, label, "total"), Figure(
-                    BENCH, f"{measure.upper()} at rest, whole stack ({label})", "MiB",
-                    baseline_name=commit if label != commit else "", higher_is_better=False,
-                )).add(sum(measured[measure].values()), before)
-    return _ordered(made, trees)
+def at_rest(tree: Path, label: str, output: Path, what: str) -> list[Figure]:
+    """One stack of ``tree`` at rest, measured by the working tree's ``bench/memory_probe.py`` running on that
+    tree's code (it uses only what ``stack.local`` offered before it existed, so it measures older commits)."""
+    run_in(tree, [sys.executable, str(REPO_ROOT / "bench" / "memory_probe.py"), label], what, stdout=output,
+           attempts=PROBE_ATTEMPTS)
+    return at_rest_figures(json.loads(output.read_text().strip().splitlines()[-1]))
 
 
-def _ordered(made: dict, trees: dict) -> list[Figure]:
-    """Totals first, then the processes, each measure's figures for both trees side by side."""
-    names = sorted({name for (_, _, name) in made if name != "total"})
-    return [made[(measure, label, name)] for measure in MEASURES for name in ("total", *names)
-            for label in trees if (measure, label, name) in made]
-
-
-def main_compare(rev: str, runs: int) -> int:
-    figures_made = compare(rev, runs)
-    path = save(figures_made, "memory-compare")
-    print(table(figures_made))
-    print(f"\nraw results: {path}")
-    return 0
+def at_rest_figures(measured: dict[str, dict[str, float]]) -> list[Figure]:
+    """The probe's ``{"rss": {process: MiB}, "pss": {...}}`` as figures: each measure's whole stack, then each
+    process (a process only one commit has gets a row of its own in the comparison)."""
+    made = []
+    for measure in MEASURES:
+        label, values = measure.upper(), measured[measure]
+        made.append(Figure(BENCH, f"{label} at rest, whole stack", "MiB", [sum(values.values())],
+                           higher_is_better=False))
+        made += [Figure(BENCH, f"{label} at rest, {name}", "MiB", [value], higher_is_better=False)
+                 for name, value in sorted(values.items())]
+    return made

@@ -11,10 +11,14 @@ Per run, on the machine's PostgreSQL and RabbitMQ, with an exchange of its own:
   latency = consumer's inbox commit - producer's outbox commit, p50 and p99; once with the default
   relay idle sleep (``BUS_RELAY_IDLE_SLEEP`` 1.0 s) and once with 0.01 s. (The relay is woken by the
   commit's ``NOTIFY``, so the idle sleep is only its safety net: both should now give the same figures.)
+
+``BENCH_PIPELINE_BACKLOG`` (5,000), ``BENCH_PIPELINE_RATE`` (500) and ``BENCH_PIPELINE_SECONDS`` (6) set the
+sizes, for a quick smoke run (the figures' names say the backlog and rate they were measured at).
 """
 from __future__ import annotations
 
 import itertools
+import os
 import threading
 import time
 import uuid
@@ -33,9 +37,9 @@ from chassis.db import Database
 from chassis.events.envelope import Envelope
 from tests.infra import migrated_database, rabbitmq_url, unique_exchange
 
-BACKLOG = 5000
-RATE = 500
-SECONDS = 6
+BACKLOG = int(os.environ.get("BENCH_PIPELINE_BACKLOG", "5000"))
+RATE = int(os.environ.get("BENCH_PIPELINE_RATE", "500"))
+SECONDS = float(os.environ.get("BENCH_PIPELINE_SECONDS", "6"))
 PRODUCERS = 4
 
 
@@ -108,13 +112,13 @@ def offer(source: Database, rate: int, total: int) -> tuple[dict[str, float], fl
 
 
 def latency(pipeline: Pipeline, source: Database, rate: int = RATE,
-            seconds: int = SECONDS) -> tuple[list[float], float]:
+            seconds: float = SECONDS) -> tuple[list[float], float]:
     """Latencies in ms at ``rate`` offered events/s, and the rate actually offered."""
     pipeline.reset()
     running = pipeline.start()
     running.release_relay()
     time.sleep(0.5)
-    total = rate * seconds
+    total = int(rate * seconds)
     committed_at, offered = offer(source, rate, total)
     target = Database(pipeline.target_url)
     try:
@@ -132,7 +136,7 @@ def run(runs: int = 3) -> list[Figure]:
                         migrated_database("billing", "bench_pipeline_target"), settings)
     fast = Pipeline(pipeline.source_url, pipeline.target_url, replace(settings, relay_idle_sleep=0.01))
     source, target = Database(pipeline.source_url), Database(pipeline.target_url)
-    rate = Figure("2 pipeline", "events/s, backlog of 5,000, outbox commit -> inbox commit", "ev/s",
+    rate = Figure("2 pipeline", f"events/s, backlog of {BACKLOG:,}, outbox commit -> inbox commit", "ev/s",
                   baseline_name="raw kombu publish+confirm", target=">= 1,000 ev/s and >= 1.0x")
     idle = f"idle sleep {settings.relay_idle_sleep:g} s, default"
     p50 = Figure("2 pipeline", f"p50 latency at {RATE} ev/s ({idle})", "ms",
