@@ -3,7 +3,7 @@
 ``gather`` adds one run's figures of a side to what that side measured so far; ``rows`` pairs the two sides
 figure by figure (a figure only one side has gets a row with ``-`` for the other: its name or unit
 changed); ``table`` prints them. The ratio is working / baseline of the medians; the per-run ratios (run i
-of both sides ran next to each other) give its range. A figure's ratio to its in-run baseline (the bare
+of both sides ran next to each other) give its range and the verdict. A figure's ratio to its in-run baseline (the bare
 app, raw publishing, one worker) is compared as a figure of its own, named ``<figure> / <baseline>``.
 """
 from __future__ import annotations
@@ -58,12 +58,15 @@ class Row:
 
     @property
     def verdict(self) -> str:
-        ratio = self.ratio
+        """``better`` or ``worse`` when every run's ratio says so (both sides of a run share the machine's
+        drift, which two ranges side by side do not); ``runs disagree`` when they do not."""
+        ratio, per_run = self.ratio, self.per_run
         if ratio is None:
             return "-"
-        if len(self.baseline) > 1 and len(self.working) > 1 and min(self.working) <= max(self.baseline) \
-                and min(self.baseline) <= max(self.working):
-            return "ranges overlap"
+        if len(per_run) > 1:
+            if min(per_run) <= 1 <= max(per_run):
+                return "runs disagree"
+            ratio = per_run[0]
         if ratio == 1:
             return "same"
         return "better" if (ratio > 1) == self.higher_is_better else "worse"
@@ -107,7 +110,7 @@ def _ratio(row: Row) -> str:
 
 def table(made: list[Row], baseline_label: str, working_label: str = "working tree") -> str:
     """A Markdown table: each side's median [min - max], the ratio working / baseline [per-run min - max],
-    which way is better, and whether the working tree is better or worse (or within the runs' spread)."""
+    which way is better, and whether the working tree is better or worse (or the runs disagree)."""
     lines = [f"| benchmark | figure | {baseline_label} median [min - max] | {working_label} median [min - max] "
              f"| {working_label} / {baseline_label} | better when | verdict |",
              "|---|---|---|---|---|---|---|"]

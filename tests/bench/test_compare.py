@@ -3,6 +3,9 @@ and its direction, the table, and which harness measures the baseline tree."""
 from __future__ import annotations
 
 import json
+import sys
+
+import pytest
 
 from bench.common import Figure, load_figures, save
 from bench.compare import schedule
@@ -70,10 +73,18 @@ def test_the_verdict_follows_the_direction_that_is_better():
     assert Row("b", "p99", "ms", False, [100], [100]).verdict == "same"
 
 
-def test_ranges_that_overlap_give_no_verdict_either_way():
-    row = Row("b", "p99", "ms", False, baseline=[40, 50, 60], working=[35, 45, 55])
-    assert row.ratio == 45 / 50
-    assert row.verdict == "ranges overlap"
+def test_runs_whose_ratios_fall_on_both_sides_of_one_give_no_verdict_either_way():
+    row = Row("b", "p99", "ms", False, baseline=[40, 50, 60], working=[35, 55, 50])
+    assert row.ratio == 50 / 50
+    assert row.verdict == "runs disagree"
+
+
+def test_every_run_better_is_better_even_when_the_two_ranges_overlap():
+    # The machine slowed down between runs, both sides alike: each run's pair still says which is faster.
+    row = Row("b", "p99", "ms", False, baseline=[40, 80, 60], working=[36, 72, 54])
+    assert min(row.baseline) < max(row.working)
+    assert row.per_run == pytest.approx([0.9, 0.9, 0.9])
+    assert row.verdict == "better"
 
 
 def test_a_figure_only_one_side_has_gets_a_row_without_ratio():
@@ -154,3 +165,16 @@ def test_same_harness_copies_the_working_tree_harness_even_over_one_that_writes_
     assert choose_harness(tree, same_harness=True) == "the working tree's bench/ (--same-harness)"
     assert (tree / "bench" / "comparison.py").read_text() == (REPO_ROOT / "bench" / "comparison.py").read_text()
     assert not (tree / "bench" / "__pycache__").exists()
+
+
+def test_a_side_runs_from_its_tree_with_its_output_kept_and_is_tried_again_when_it_fails(tmp_path):
+    from bench.sides import SideFailed, run_in
+
+    (tmp_path / "where.py").write_text("import os, sys\n"
+                                       "print(os.getcwd(), os.environ['PYTHONPATH'])\n"
+                                       "sys.exit(int(sys.argv[1]))\n")
+    output = tmp_path / "out.txt"
+    run_in(tmp_path, [sys.executable, "where.py", "0"], "a side", stdout=output)
+    assert output.read_text().split() == [str(tmp_path), str(tmp_path)]
+    with pytest.raises(SideFailed, match="a side failed 2 time"):
+        run_in(tmp_path, [sys.executable, "where.py", "3"], "a side", stdout=output, attempts=2, pause=0)
