@@ -30,6 +30,12 @@ event type as routing key, as a persistent JSON message:
 | `correlation_id` | the `X-Request-ID` of the HTTP request that caused it, carried on by every event it causes |
 | `producer` | the service that recorded it |
 | `payload` | the fields below, validated on publish and on consume |
+| `trace` | optional: `{traceparent, tracestate}`, W3C trace context (docs/observability.md, Traces) |
+
+`trace` (added with traces) holds the context of the span that recorded the event in the outbox, then of the
+relay's span that published it. Events without it (older ones, or from a process with tracing off) are valid
+and handled under a new root span; unknown keys inside it are ignored. A consumer from before the field
+refuses an envelope that has it: turn tracing on once every consumer knows it (docs/configuration.md).
 
 Money is a string with two decimals (`"2.00"`), never a number. Events marked *sensitive* carry a
 temporary credential: their outbox row is deleted as soon as the relay has published them.

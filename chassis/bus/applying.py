@@ -26,6 +26,7 @@ from typing import Any
 
 import structlog
 
+from chassis import tracing
 from chassis.bus import messages
 from chassis.bus.handlers import HandlerTable, needs_own_transaction
 from chassis.bus.inbox import claim, claim_many
@@ -127,7 +128,8 @@ class BatchApplier:
             claimed.discard(envelope.id)  # a second copy later in the batch is a duplicate
             with event_context(envelope):
                 try:
-                    self.handlers[envelope.type](session, envelope)
+                    with tracing.consuming(self.service, envelope):
+                        self.handlers[envelope.type](session, envelope)
                 except Exception as error:
                     raise _RedoWithSavepoints() from error
             delivery.outcome = APPLIED
@@ -165,5 +167,6 @@ class BatchApplier:
         """True if applied, False if the inbox already had the event."""
         if not claim(session, self.service, envelope):
             return False
-        self.handlers[envelope.type](session, envelope)
+        with tracing.consuming(self.service, envelope):
+            self.handlers[envelope.type](session, envelope)
         return True

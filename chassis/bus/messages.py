@@ -3,6 +3,9 @@
 Headers: ``event_id``, ``event_type``, ``correlation_id``, ``producer``; on the consuming side
 ``attempts`` (failed handler runs so far), ``last_error``, ``dead_lettered_at``, ``replayed_at``.
 AMQP properties: ``message_id`` = event id, ``correlation_id``, ``type`` = event type, persistent.
+The W3C trace context is not a header: it rides in the envelope's optional ``trace`` field, because it is
+stored with the outbox row (before any message exists) and must survive retries and dead-letter replays,
+which send the body again (``chassis.tracing``).
 """
 from __future__ import annotations
 

@@ -42,6 +42,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, delete, func, select, update
 
+from chassis import tracing
 from chassis.bus import metrics
 from chassis.bus.backoff import Backoff
 from chassis.bus.health import BrokerLiveness
@@ -96,7 +97,8 @@ class OutboxRelay:
                 if not rows:
                     return 0
                 unconfirmed = [row.id for row in rows]
-                report = publisher.publish_events([row.envelope for row in rows])
+                with tracing.publishing(self.producer, self.settings.exchange, [r.envelope for r in rows]) as envelopes:
+                    report = publisher.publish_events(envelopes)
                 unconfirmed = []
                 self.after_publish(rows)
                 self._mark_sent(session, rows)

@@ -5,7 +5,8 @@ Used by ``services/<svc>/worker.py`` and ``services/<svc>/relay.py``::
     from chassis.bus.runner import run_worker
     run_worker(load_config(), HANDLERS)
 
-They log JSON lines, serve prometheus metrics on ``BUS_METRICS_PORT`` when set, and stop
+They log JSON lines, serve prometheus metrics on ``BUS_METRICS_PORT`` when set, send traces when
+``OTEL_EXPORTER_OTLP_ENDPOINT`` is set (``chassis.tracing``: CONSUMER or PRODUCER spans, SQL), and stop
 gracefully on SIGTERM / SIGINT: the message being handled (or the batch being published) is
 finished, then the connections are closed.
 """
@@ -16,6 +17,7 @@ import threading
 
 from prometheus_client import start_http_server
 
+from chassis import tracing
 from chassis.bus.consumer import Consumer
 from chassis.bus.handlers import HandlerTable
 from chassis.bus.relay import OutboxRelay
@@ -45,7 +47,10 @@ def _prepare(config: ServiceConfig, component: str) -> tuple[BusSettings, Databa
                                              "set BUS_URL=amqp://... (the embedded stack runs its bus in-process)")
     if settings.metrics_port:
         start_http_server(settings.metrics_port)
-    return settings, Database(config.database_url), stop_on_signals()
+    tracing.setup_tracing(config.service)
+    db = Database(config.database_url)
+    tracing.trace_database(db, config.service)
+    return settings, db, stop_on_signals()
 
 
 def run_worker(config: ServiceConfig, handlers: HandlerTable) -> None:

@@ -1,11 +1,32 @@
-"""The one envelope every event travels in."""
+"""The one envelope every event travels in.
+
+``trace`` is optional (added with traces, issue 21): the W3C trace context of the span that recorded or
+published the event (``chassis.tracing``). Events without it, older ones or from a process with tracing off,
+are as valid as before; unknown keys inside it are ignored, so that a later addition there does not make an
+event unreadable to an older consumer.
+"""
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+
+class TraceSchema(Schema):
+    """Only sizes are checked here, not the W3C syntax: the consumer's propagator ignores a malformed
+    ``traceparent`` (the event is then handled under a new root span) rather than dead-letter a business
+    event over a diagnostic field."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    traceparent = fields.String(required=True, validate=validate.Length(max=128),
+                                metadata={"description": "W3C `traceparent` of the span that recorded or "
+                                                         "published the event"})
+    tracestate = fields.String(validate=validate.Length(max=512),
+                               metadata={"description": "W3C `tracestate` (vendor data), when there is one"})
 
 
 class EnvelopeSchema(Schema):
@@ -16,6 +37,7 @@ class EnvelopeSchema(Schema):
     correlation_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
     producer = fields.String(required=True, validate=validate.Length(min=1, max=32))
     payload = fields.Dict(required=True)
+    trace = fields.Nested(TraceSchema)
 
 
 _ENVELOPE_SCHEMA = EnvelopeSchema()
@@ -30,12 +52,16 @@ class Envelope:
     version: int = 1
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
     occurred_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
+    trace: dict | None = None  # {"traceparent", "tracestate"?}; absent from the dict when None
 
     def to_dict(self) -> dict:
-        return {
+        data = {
             "id": self.id, "type": self.type, "version": self.version, "occurred_at": self.occurred_at,
             "correlation_id": self.correlation_id, "producer": self.producer, "payload": self.payload,
         }
+        if self.trace:
+            data["trace"] = self.trace
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> Envelope:
@@ -45,4 +71,4 @@ class Envelope:
             raise ValidationError(errors)
         return cls(id=str(data["id"]), type=data["type"], version=int(data["version"]),
                    occurred_at=data["occurred_at"], correlation_id=data["correlation_id"],
-                   producer=data["producer"], payload=data["payload"])
+                   producer=data["producer"], payload=data["payload"], trace=data.get("trace") or None)

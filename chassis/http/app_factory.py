@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask import Flask
 from flask_smorest import Api
 
-from chassis import validation_messages
+from chassis import tracing, validation_messages
 from chassis.account_status import DisabledAccounts
 from chassis.config import ServiceConfig
 from chassis.db import Database
@@ -88,4 +88,5 @@ def create_service_app(config: ServiceConfig, *, title: str, description: str = 
     checks = {"database": db.ping}
     checks.update(extra_checks or {})
     install_health(app, config.service, checks)
+    tracing.trace_app(app, config.service, db)  # off unless OTEL_EXPORTER_OTLP_ENDPOINT is set
     return ServiceApp(app=app, api=api, db=db, config=config)

@@ -60,6 +60,9 @@ class Message(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # The W3C trace context of the consumer span that staged it ({"traceparent", "tracestate"?}): the send
+    # continues that trace (chassis.tracing). Null when tracing was off.
+    trace: Mapped[dict | None] = mapped_column(JSON, nullable=True)
 
 
 class Webhook(Base):

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
+from chassis import tracing
 from chassis.bus.wakeup import Doorbell
 from chassis.db import Database
 from chassis.i18n import _
@@ -50,6 +51,9 @@ class MailSender:
         self.clock = clock
         self.wait_clock = wait_clock  # measures the poll between passes; frozen in a test, only a commit wakes
         self._last_purge: datetime | None = None
+        # Every process that sends emails (sender, worker --role all|send, embedded) traces when configured.
+        tracing.setup_tracing("notifier")
+        tracing.trace_database(db, "notifier")
 
     def run_once(self) -> int:
         """One pass, then the SMTP connection is closed (operators' ``deliver-once``, tests)."""
@@ -107,8 +111,13 @@ class MailSender:
 
     def _deliver(self, message: Message) -> None:
         try:
-            secret = self._secret_of(message)
-            self.transport.send(build_email(message, self.settings.mail_from, secret))
+            # The trace of the event that staged the email goes on here, in the sender (when tracing is on).
+            with tracing.continuing("notifier", "send email", message.trace, kind="client",
+                                    attributes={"guichet.email.template": message.template,
+                                                "guichet.email.message_id": message.id,
+                                                "messaging.message.id": message.event_id}):
+                secret = self._secret_of(message)
+                self.transport.send(build_email(message, self.settings.mail_from, secret))
         except Exception as error:  # any failure is recorded on the message, never raised out of the loop
             self._record_failure(message.id, error)
             return

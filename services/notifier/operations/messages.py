@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from chassis import tracing
 from chassis.bus.wakeup import ring
 from chassis.errors import Conflict, NotFound
 from chassis.events.envelope import Envelope
@@ -63,7 +64,7 @@ def record_message(session: Session, envelope: Envelope, *, template: str, porta
         attachment_filename=attachment.filename if attachment else None,
         attachment_content_type=attachment.content_type if attachment else None,
         attachment_data=attachment.data if attachment else None,
-        status=PENDING, attempts=0, next_attempt_at=now, created_at=now,
+        status=PENDING, attempts=0, next_attempt_at=now, created_at=now, trace=tracing.current_trace(),
     )
     session.add(message)
     ring(session, MAIL_CHANNEL)  # the mail loop wakes when this transaction commits
