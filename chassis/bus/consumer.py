@@ -34,6 +34,7 @@ from chassis.bus.connection import close_connection, keep_alive, longest_wait, o
 from chassis.bus.handlers import HandlerTable, check_handler_table
 from chassis.bus.health import BrokerLiveness
 from chassis.bus.publisher import open_publisher
+from chassis.bus.queue_depth import QueueDepth
 from chassis.bus.retrying import RetryRouter
 from chassis.bus.settings import BusSettings
 from chassis.bus.topology import declare_service_queues
@@ -67,9 +68,11 @@ class Consumer:
         self._connection = None
         self._fetched: list = []
         self._handled = 0
-        self.applier = BatchApplier(service, db, self.handlers, self.log, after_commit=self.after_commit)
+        self.applier = BatchApplier(service, db, metrics.instrumented(service, self.handlers), self.log,
+                                    after_commit=self.after_commit)
         self.retries = RetryRouter(service, settings, lambda: self.publisher, self.log)
         self.broker = BrokerLiveness(service, "consumer")  # what its metrics say of the broker
+        self.queues = QueueDepth(service, settings, self.log)
 
     # -- public -----------------------------------------------------------------------------
     def declare(self) -> None:
@@ -105,6 +108,7 @@ class Consumer:
                 self._step(min(longest_wait(self._connection), self.retries.until_next()))
                 backoff.reset()
                 self.broker.reached()
+                self.queues.sample_if_due(self._connection)
             except Exception as error:
                 self.broker.lost()
                 delay = backoff.next_delay()
@@ -230,8 +234,7 @@ class Consumer:
                 continue
             self._handled += 1
             envelope = delivery.envelope
-            (metrics.CONSUMED if delivery.outcome == APPLIED else metrics.DUPLICATES).labels(
-                self.service, envelope.type).inc()
+            metrics.count_handled(self.service, envelope, duplicate=delivery.outcome == DUPLICATE)
             if delivery.outcome == DUPLICATE:
                 with event_context(envelope):
                     self.log.info("consumer.duplicate_skipped", event_id=envelope.id, event_type=envelope.type)

@@ -14,10 +14,13 @@ from collections.abc import Callable
 from prometheus_client import Gauge
 
 _LABELS = ["service", "component"]
+# Served by single-process workers and relays; the modes say how they would add up in prometheus-client's
+# multiprocess mode (gunicorn): connected only if every live process is, contact as recent as the latest one.
 CONNECTED = Gauge("guichet_bus_broker_connected", "1 while the last loop of this process reached the broker",
-                  _LABELS)
+                  _LABELS, multiprocess_mode="livemin")
 LAST_CONTACT = Gauge("guichet_bus_broker_last_contact_seconds",
-                     "Unix time of the last loop of this process that reached the broker", _LABELS)
+                     "Unix time of the last loop of this process that reached the broker", _LABELS,
+                     multiprocess_mode="livemax")
 
 
 class BrokerLiveness:

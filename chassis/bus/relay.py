@@ -47,6 +47,7 @@ from chassis.bus import metrics
 from chassis.bus.backoff import Backoff
 from chassis.bus.health import BrokerLiveness
 from chassis.bus.messages import error_text
+from chassis.bus.outbox_backlog import BacklogMeter
 from chassis.bus.publisher import open_publisher
 from chassis.bus.retention import RetentionSweeper
 from chassis.bus.settings import BusSettings
@@ -78,6 +79,7 @@ class OutboxRelay:
         self._publisher = publisher
         self._unsent = self._unsent_query()
         self.broker = BrokerLiveness(producer, "relay")  # what its metrics say of the broker
+        self.backlog = BacklogMeter(db, producer, self.log)
 
     @property
     def publisher(self):
@@ -124,6 +126,7 @@ class OutboxRelay:
         try:
             while not stop_event.is_set():
                 try:
+                    self.backlog.measure_if_due()  # before the broker: measured while it is out of reach too
                     self.publisher.keep_alive()  # opens the connection, or checks it is alive
                     wakeup.arm()
                     published = self.run_once()

@@ -10,6 +10,12 @@ no connection while it is built (engines connect on first use), so nothing is sh
 """
 import os
 
+from chassis.http.gunicorn_metrics import child_exit, on_exit, prepare_metrics_folder  # noqa: F401 (hooks)
+
+# One scrape of the API counts every worker (chassis/http/gunicorn_metrics.py): prometheus-client reads this
+# variable when first imported, so it is set here, in the master, before the app is imported or forked.
+prepare_metrics_folder()
+
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1" if workers > 1 else "0") == "1"

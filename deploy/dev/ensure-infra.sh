@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure what the test suite needs is installed and running on this machine:
-# PostgreSQL, RabbitMQ, nginx, Chromium (Debian packages), one database per service.
+# PostgreSQL, RabbitMQ, nginx, Chromium, promtool (Debian packages), one database per service.
 # Idempotent: installs only what is missing, starts only what is stopped.
 # Under CI=true a server that cannot be reached is a hard failure.
 set -euo pipefail
@@ -18,10 +18,22 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium chromium-driver)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)  # for promtool: tests/deploy/test_monitoring.py
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing: ${missing[*]}"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The prometheus package is here for its promtool only. Where nothing denies it (no policy-rc.d that exits
+  # 101), its postinst starts a Prometheus server on :9090 and enables it at boot: a server nobody uses,
+  # holding a port and scraping itself. Stop it and keep it from starting again.
+  if [[ " ${missing[*]} " == *" prometheus "* ]]; then
+    if [ -d /run/systemd/system ]; then
+      $SUDO systemctl disable --now prometheus.service >/dev/null 2>&1 || true
+    else
+      $SUDO /etc/init.d/prometheus stop >/dev/null 2>&1 || true
+      $SUDO update-rc.d prometheus disable >/dev/null 2>&1 || true
+    fi
+  fi
 fi
 
 if ! pg_isready -h 127.0.0.1 -p 5432 -q; then
@@ -67,4 +79,4 @@ if [ ! -f "$browser_tests/node_modules/axe-core/axe.min.js" ] || \
   (cd "$browser_tests" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) \
     || fail "npm ci failed in tests/browser"
 fi
-log "PostgreSQL, RabbitMQ, nginx, Chromium and axe-core are ready"
+log "PostgreSQL, RabbitMQ, nginx, Chromium, promtool and axe-core are ready"

@@ -48,10 +48,21 @@ def test_readiness_ignores_the_broker_and_opens_no_connection(tokens, tmp_path, 
     assert response.get_json()["checks"] == {"database": "ok"}
 
 
-def test_metrics_count_requests(client):
+def test_metrics_count_requests_by_route_method_and_status_class(client):
     client.get("/healthz")
+    assert client.get("/boom").status_code == 500
+    for path in ("/nowhere/123", "/nowhere/456"):
+        assert client.get(path).status_code == 404
+    refused = client.post("/notes", data="x", content_type="text/plain")  # answered by a before_request check
+    assert refused.status_code == 415
     text = client.get("/metrics").get_data(as_text=True)
-    assert 'http_requests_total{endpoint="/healthz",method="GET",service="demo",status="200"}' in text
+    for sample in ('guichet_http_requests_total{method="GET",route="/healthz",service="demo",status_class="2xx"} 1.0',
+                   'guichet_http_requests_total{method="GET",route="/boom",service="demo",status_class="5xx"} 1.0',
+                   'guichet_http_requests_total{method="GET",route="unmatched",service="demo",status_class="4xx"} 2.0',
+                   'guichet_http_requests_total{method="POST",route="/notes",service="demo",status_class="4xx"} 1.0',
+                   'guichet_http_request_duration_seconds_count{method="POST",route="/notes",service="demo"} 1.0'):
+        assert sample in text
+    assert "/nowhere" not in text  # a path is never a label
 
 
 def test_openapi_document_lists_the_routes(client):
