@@ -24,7 +24,7 @@ from chassis.periods import (
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 INVALID_MONTH = N_("Mois invalide : AAAA-MM, entre 2000-01 et 2099-12.")
-FROM_AFTER_TO = N_("Le premier mois doit précéder le dernier.")
+FROM_AFTER_TO = N_("Le premier mois ne peut pas suivre le dernier.")
 TOO_LONG = N_("La période compte au plus {max} mois.")
 
 

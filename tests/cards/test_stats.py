@@ -154,7 +154,7 @@ def test_thirty_six_months_is_the_longest_period(client, staff):
 
 def test_field_errors_in_english_too(client, staff):
     response = client.get("/stats?from=2024-05&to=2024-04", headers={**staff["headers"], "Accept-Language": "en"})
-    assert response.json["error"]["fields"] == {"from": ["The first month must come before the last."]}
+    assert response.json["error"]["fields"] == {"from": ["The first month cannot come after the last."]}
 
 
 def test_only_cards_staff(client, tokens, trainer):
