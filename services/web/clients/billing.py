@@ -32,3 +32,8 @@ def record_payment(api, invoice_id: str, method: str, amount: str, reference: st
 
 def list_payments(api, **params) -> dict:
     return api.get(S, "/payments", params=given(**params))
+
+
+def stats(api, period: dict) -> dict:
+    """Open balances by age and payments by method and month (``period`` as for ``cards.stats``)."""
+    return api.get(S, "/stats", params=given(**period))

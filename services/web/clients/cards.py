@@ -90,3 +90,8 @@ def session_attestations_pdf(api, session_id: str):
     """The printable sheet of a paid request's valid cards (its trainer or staff)."""
     return api.get(S, f"/sessions/{session_id}/attestations.pdf", raw=True)
 
+
+
+def stats(api, period: dict) -> dict:
+    """Staff figures over ``period`` (``{"from": "YYYY-MM", "to": "YYYY-MM"}``, either may be left out)."""
+    return api.get(S, "/stats", params=given(**period))

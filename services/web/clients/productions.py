@@ -1,7 +1,7 @@
 """The productions service (`/api/productions`): houses, administrators, producers, sheets, SET access."""
 from __future__ import annotations
 
-from services.web.clients.collection import Collection
+from services.web.clients.collection import Collection, given
 
 S = "productions"
 
@@ -51,3 +51,8 @@ def set_access(api, sheet_id: str) -> dict:
 
 def verify_handoff(api, token: str) -> dict:
     return api.post(S, "/set/handoffs/verify", json={"token": token}, auth=False)
+
+
+def stats(api, period: dict) -> dict:
+    """Sheets, hand-offs to SET and active houses by month (``period``: ``{"from": ..., "to": ...}``)."""
+    return api.get(S, "/stats", params=given(**period))

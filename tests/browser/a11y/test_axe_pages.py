@@ -77,7 +77,8 @@ def pages_of(role: str, w: World) -> list[Visit]:
     if role == "cards_staff":
         return ["/staff/sessions", "/staff/sessions?status=", "/staff/trainers", "/staff/trainers?q=eth",
                 "/staff/reference", "/staff/payments", "/staff/participants",
-                "/staff/participants?last_name=Tremblay", "/profile", "/help"]
+                "/staff/participants?last_name=Tremblay", "/profile", "/help", "/staff/dashboard",
+                "/staff/dashboard?from=2026-05&to=2026-03"]
     if role == "member":
         return ["/aqpm/sheets", f"/aqpm/sheets/{w.sheet['id']}", ("/set-demo", set_demo), "/aqpm/houses",
                 "/aqpm/producers", "/aqpm/users", "/aqpm/users?q=Mem", "/aqpm/profile", "/aqpm/sheets/inconnue"]
@@ -87,7 +88,8 @@ def pages_of(role: str, w: World) -> list[Visit]:
                 submitted_empty("/aqpm/sheets/new")]
     if role == "productions_staff":
         return ["/staff/houses", "/aqpm/sheets", f"/aqpm/houses/{w.house['id']}", "/aqpm/houses",
-                submitted_empty("/staff/houses")]
+                submitted_empty("/staff/houses"), "/staff/productions/dashboard",
+                "/staff/productions/dashboard?from=2020-01&to=2026-01"]
     raise ValueError(role)
 
 
