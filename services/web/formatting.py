@@ -7,10 +7,12 @@ from decimal import Decimal, InvalidOperation
 
 from chassis.i18n import MONTREAL, N_, _, current_language, format_date, format_money
 
+# One label per status, so no two statuses share a catalogue entry (and so an English word): a request
+# is "Annulée" (cancelled), an invoice the platform voids is "Invalidée" (void).
 STATUS_LABELS = {
     "new": N_("Nouvelle"), "submitted": N_("Soumise"), "invoiced": N_("Facturée"),
     "paid": N_("Payée"), "shipped": N_("Expédiée"), "cancelled": N_("Annulée"),
-    "open": N_("Ouverte"), "void": N_("Annulée"), "active": N_("Actif"),
+    "open": N_("Ouverte"), "void": N_("Invalidée"), "active": N_("Actif"),
     "inactive": N_("Inactif"), "valid": N_("Valide"), "revoked": N_("Révoquée"),
     "replaced": N_("Remplacée"), "sent": N_("Envoyé"), "pending": N_("En attente"),
     "failed": N_("Échec"),
