@@ -5,6 +5,7 @@ Services declare their own ``DeclarativeBase``; the outbox and inbox tables live
 """
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -19,6 +20,17 @@ from chassis.db_timeouts import (
     postgres_connect_args,
     statement_timeout_seconds,
 )
+
+# Every engine of this process, so that a forked worker can let go of the connections it inherited.
+_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def after_fork() -> None:
+    """In a process just forked (a gunicorn worker of a preloaded app): forget the pooled connections the
+    parent opened, without closing them (they are still the parent's), so that two processes never talk
+    over one socket; each engine opens its own on first use. SQLAlchemy's recipe for pools and fork."""
+    for engine in list(_ENGINES):
+        engine.dispose(close=False)
 
 
 def make_engine(url: str, *, statement_timeout: float | None = None, **kwargs) -> Engine:
@@ -35,6 +47,7 @@ def make_engine(url: str, *, statement_timeout: float | None = None, **kwargs) -
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
+        _ENGINES.add(engine)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
@@ -50,6 +63,7 @@ def make_engine(url: str, *, statement_timeout: float | None = None, **kwargs) -
     deadline = client_deadline_seconds(statement_timeout)
     if deadline > 0:
         StatementWatchdog(deadline).watch(engine)
+    _ENGINES.add(engine)
     return engine
 
 

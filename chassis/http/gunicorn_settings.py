@@ -5,8 +5,9 @@ the gateway's address, whose X-Forwarded-* headers gunicorn trusts), ``GUNICORN_
 
 ``GUNICORN_PRELOAD`` (default: on when there are several workers) imports the app once in the master
 before forking, so the workers share its pages instead of each importing its own copy; with a single
-worker it would only add a second full copy in the master (docs/performance.md, memory). The app opens
-no connection while it is built (engines connect on first use), so nothing is shared across the fork.
+worker it would only add a second full copy in the master (docs/performance.md, memory). A connection the
+app opened while it was built (the web creates its session table) stays the master's: each worker forgets
+the pooled connections it inherited (``post_fork``), so no two processes share a socket.
 """
 import os
 
@@ -39,3 +40,10 @@ def on_starting(server):
     from chassis.http import gunicorn_errors
 
     gunicorn_errors.install()
+
+
+def post_fork(server, worker):
+    """A worker of a preloaded app starts with its own database connections (chassis.db.after_fork)."""
+    from chassis.db import after_fork
+
+    after_fork()
