@@ -62,6 +62,8 @@ def create_app(config: WebConfig | None = None, db: Database | None = None, **_i
     _install_error_pages(app)
     _register_blueprints(app)
     _install_common_routes(app)
+    from services.web.account.privacy import warn_when_unnamed
+    warn_when_unnamed(config)
     # Behind the gateway (one hop): request.remote_addr is the browser, passed on to the APIs.
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1)
     return app

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from flask import Flask
 from werkzeug.exceptions import NotFound
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from chassis.db import Database
 from chassis.testing.tokens import TokenFactory
@@ -32,6 +32,11 @@ def _productions(url: str, db: Database, tokens: TokenFactory) -> Flask:
     from services.productions.config import load_config
     return create_app(load_config(database_url=url, extra={"SET_URL": "https://set.example.test/entree"}),
                       db=db, token_verifier=tokens.verifier())
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_request(self, *args) -> None:  # the test's failures say what matters, not one line a call
+        pass
 
 
 BUILDERS: dict[str, Callable[[str, Database, TokenFactory], Flask]] = {"cards": _cards, "productions": _productions}
@@ -71,7 +76,7 @@ def live_apis(name: str, services: tuple[str, ...]) -> Iterator[LiveApis]:
         apis.dbs[service] = Database(url, pool_size=2, max_overflow=2)
         apis.apps[service] = BUILDERS[service](url, apis.dbs[service], tokens)
     gateway = DispatcherMiddleware(NotFound(), {f"/api/{service}": app for service, app in apis.apps.items()})
-    server = make_server("127.0.0.1", 0, gateway, threaded=True)
+    server = make_server("127.0.0.1", 0, gateway, threaded=True, request_handler=_Quiet)
     thread = threading.Thread(target=server.serve_forever, name=f"apis-{name}", daemon=True)
     thread.start()
     apis.base_url = f"http://127.0.0.1:{server.server_port}"

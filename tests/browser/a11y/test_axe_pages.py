@@ -67,7 +67,7 @@ def pages_of(role: str, w: World) -> list[Visit]:
     if role == "anonymous":
         return ["/", "/password/forgot", ("/password/forgot (sent)", forgot_sent), "/help", "/attestations",
                 "/attestations/INCONNU-123", "/aqpm/", "/aqpm/password/forgot", "/page-qui-n-existe-pas",
-                submitted_empty("/", "main form button[type=submit]")]
+                submitted_empty("/", "main form button[type=submit]"), "/privacy", "/aqpm/privacy"]
     if role == "trainer":
         return ["/sessions", "/sessions/new", f"/sessions/{s}", f"/sessions/{s}/participants",
                 f"/sessions/{s}/participants/new", f"/sessions/{s}/participants/{w.participant_id}",
