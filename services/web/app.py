@@ -15,6 +15,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import pass_context
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from chassis import tracing
 from chassis.db import Database
 from chassis.http.i18n import install_i18n
 from chassis.http.request_context import install_request_context
@@ -64,6 +65,9 @@ def create_app(config: WebConfig | None = None, db: Database | None = None, **_i
     _install_common_routes(app)
     from services.web.account.privacy import warn_when_unnamed
     warn_when_unnamed(config)
+    # Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set: a page's SERVER span, its statements, and its calls to
+    # the APIs (their traceparent header), so one trace runs from the browser's request to the services.
+    tracing.trace_app(app, "web", db)
     # Behind the gateway (one hop): request.remote_addr is the browser, passed on to the APIs.
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1)
     return app
