@@ -2,25 +2,12 @@
 
 Off unless ``OTEL_EXPORTER_OTLP_ENDPOINT`` (or ``OTEL_EXPORTER_OTLP_TRACES_ENDPOINT``) is set and
 ``OTEL_SDK_DISABLED`` is not ``true``: then no provider is installed, every hook returns at once and nothing
-of OpenTelemetry is even imported (a worker at rest stays as lean as before). On, spans go to the OTLP/HTTP
-exporter (batched), under ``service.name`` = ``OTEL_SERVICE_NAME`` or the service's name; the other standard
-``OTEL_*`` variables (sampler, resource attributes, exporter headers and timeouts) apply as the SDK reads them.
-
-What is traced: every API request (Flask, probes excepted), every SQL statement (SQLAlchemy), every outgoing
-HTTP call (requests: the web front end's calls to the APIs carry ``traceparent``), and by hand the bus. The
-W3C trace context rides in the envelope's optional ``trace`` field (``{"traceparent", "tracestate"}``):
-
-- ``record_event`` stores the current span's context (the request's; the CONSUMER span's inside a handler;
-  for work a handler defers to its transaction's commit, such as billing's invoice numbering, the last
-  CONSUMER span of the thread with the same correlation id: the same causal chain by construction);
-- the relay publishes each event under a PRODUCER span, child of that context, and the published envelope
-  carries the PRODUCER span's context;
-- the consumer runs each handler under a CONSUMER span, child of the envelope's context (a new root span when
-  the envelope has none: events from before tracing, or from a producer with tracing off);
-- the notifier keeps the context with the pending email and sends it under a CLIENT span, child of it.
-
-A process may run several services (the embedded stack, tests): each service gets a ``TracerProvider`` of its
-own (its ``service.name``), all of them sharing the same span processors; the first is the global provider.
+of OpenTelemetry is imported (a worker at rest stays lean). On, spans go to the OTLP/HTTP exporter (batched)
+under ``service.name`` = ``OTEL_SERVICE_NAME`` or the service's name. Traced: API and web requests (probes
+excepted), SQL statements inside a span, outgoing ``requests`` calls, and by hand the bus, whose W3C context
+rides in the envelope's optional ``trace`` field (outbox -> relay PRODUCER -> consumer CONSUMER -> the
+notifier's send): docs/observability.md, Traces. Each service in a process gets a ``TracerProvider`` of its
+own, all sharing the span processors; the first is the global provider.
 """
 from __future__ import annotations
 
