@@ -60,3 +60,11 @@ class PeriodArgs(Schema):
         if months_between(first, last) > MAX_MONTHS:
             raise ValidationError({"to": [translate(TOO_LONG).format(max=MAX_MONTHS)]})
         return {"period": Period(first, last)}
+
+
+class PeriodOut(Schema):
+    """The period a figures response covers (each service's ``GET /stats``)."""
+
+    from_ = fields.String(data_key="from", attribute="from", metadata={"example": "2025-01"})
+    to = fields.String(metadata={"example": "2025-12"})
+    months = fields.List(fields.String(), metadata={"description": "every month of the period, YYYY-MM"})

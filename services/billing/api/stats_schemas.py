@@ -3,18 +3,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from chassis.period_schema import PeriodOut
 from services.billing.api.fields import money_output
 
 
 def money(**metadata):
     """Money as the contract writes it (``"12.50"``), documented as the string it is."""
     return money_output(metadata={"type": "string", "example": "12.50", **metadata})
-
-
-class PeriodOutput(Schema):
-    from_ = fields.String(data_key="from", attribute="from", metadata={"example": "2025-01"})
-    to = fields.String(metadata={"example": "2025-12"})
-    months = fields.List(fields.String(), metadata={"description": "every month of the period, YYYY-MM"})
 
 
 class AgeOutput(Schema):
@@ -51,6 +46,6 @@ class PaymentsOutput(Schema):
 
 
 class BillingStatsOutput(Schema):
-    period = fields.Nested(PeriodOutput)
+    period = fields.Nested(PeriodOut)
     open_balance = fields.Nested(OpenBalanceOutput)
     payments = fields.Nested(PaymentsOutput)

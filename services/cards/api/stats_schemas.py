@@ -3,13 +3,8 @@ from __future__ import annotations
 
 from marshmallow import fields
 
+from chassis.period_schema import PeriodOut
 from services.cards.api.fields import StrictSchema
-
-
-class PeriodOut(StrictSchema):
-    from_ = fields.String(data_key="from", attribute="from", metadata={"example": "2025-01"})
-    to = fields.String(metadata={"example": "2025-12"})
-    months = fields.List(fields.String(), metadata={"description": "every month of the period, YYYY-MM"})
 
 
 class MonthOut(StrictSchema):

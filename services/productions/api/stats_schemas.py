@@ -3,11 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-
-class PeriodOut(Schema):
-    from_ = fields.String(data_key="from", attribute="from", metadata={"example": "2025-01"})
-    to = fields.String(metadata={"example": "2025-12"})
-    months = fields.List(fields.String(), metadata={"description": "every month of the period, YYYY-MM"})
+from chassis.period_schema import PeriodOut
 
 
 class MonthOut(Schema):
