@@ -2,7 +2,7 @@
 
 | variable | default | meaning |
 |---|---|---|
-| ``BUS_URL`` | ``memory://`` | broker URL (``amqp://user:pass@host:5672//``); ``memory://`` = in-process bus |
+| ``BUS_URL`` | ``memory://`` | broker URL (``amqp://user@host:5672//``; nodes of a cluster: ``;``) |
 | ``BUS_PASSWORD`` | (none) | the password of ``BUS_URL``'s user, kept out of the URL; or ``BUS_PASSWORD_FILE`` |
 | ``BUS_EXCHANGE`` | ``guichet.events`` | the durable topic exchange every event goes through |
 | ``BUS_CONFIRM_TIMEOUT`` | ``10`` | seconds the relay waits for the broker's publisher confirms of one batch |
