@@ -106,8 +106,13 @@ def open_connection(settings: BusSettings) -> Connection:
                           transport_options={"polling_interval": MEMORY_POLLING_INTERVAL})
     urls = broker_urls(settings.url)
     first = _first_node.setdefault(settings.url, random.randrange(len(urls))) % len(urls)
+    # A broker that stops answering in the middle of a request (opening a channel, a declare, the queue-depth
+    # sample: py-amqp waits for their replies without a limit) would hold the loop, and its heartbeat checks,
+    # for ever: the socket gives up after the two intervals of silence AMQP allows a peer.
+    silence = 2 * settings.heartbeat if settings.heartbeat else None
     connection = BrokerConnection(";".join(urls[first:] + urls[:first]), connect_timeout=5,
-                                  heartbeat=settings.heartbeat)
+                                  heartbeat=settings.heartbeat,
+                                  transport_options={"read_timeout": silence, "write_timeout": silence})
     connection.bus_url = settings.url
     connection.nodes = tuple((parts["hostname"], parts["port"]) for parts in map(parse_url, urls))
     return connection

@@ -136,3 +136,17 @@ def test_a_relay_notices_a_broker_gone_silent_and_publishes_what_came_meanwhile(
             received: list[str] = []
             assert _eventually(lambda: event.id in _take_ids(settings, probe, received))
             assert received == [event.id]
+
+
+def test_a_broker_gone_silent_during_a_request_does_not_hold_the_consumer(db, settings):
+    """The queue-depth sample asks the broker (a channel, a passive declare) and py-amqp waits for the reply
+    without a limit: gone silent just then, the broker held the loop, and its heartbeat checks, for ever."""
+    with BlackHole.in_front_of(settings.url) as hole:
+        consumer = _consumer(db, replace(settings, url=hole.url(settings.url), heartbeat=1))
+        with running_in_thread(consumer):
+            assert _eventually(lambda: _connected("fx", "consumer") == 1)
+            hole.swallow()
+            consumer.queues._due = 0.0  # the next turn of the loop samples the queues' depth: a request
+            assert _eventually(lambda: _connected("fx", "consumer") == 0), "the consumer is stuck in a request"
+            hole.resume()
+            assert _eventually(lambda: _connected("fx", "consumer") == 1)
