@@ -181,3 +181,18 @@ def loud_line_for_missing_infrastructure(reporter) -> None:
                         for what, nodeids in sorted(by_reason.items()))
     reporter.write_sep("!", "deploy/dev/ensure-infra.sh installs and starts what is missing", red=True)
     reporter.write_line(f"SKIPPED FOR MISSING INFRASTRUCTURE: {total} tests ({details})", red=True, bold=True)
+
+
+@pytest.fixture
+def spans():
+    """Tracing on for one test, every finished span kept in memory (``spans.get_finished_spans()``), then off.
+    Set up before the apps a test builds: the app factory instruments them only when tracing is on."""
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from chassis import tracing
+
+    assert not tracing.enabled(), "tracing was left on by an earlier test"
+    exporter = InMemorySpanExporter()
+    tracing.setup_tracing("tests", exporter=exporter)
+    yield exporter
+    tracing.stop_tracing()

@@ -13,7 +13,6 @@ import pytest
 import requests
 from marshmallow import ValidationError
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 from werkzeug.serving import make_server
 
@@ -164,13 +163,6 @@ def test_a_trace_field_without_traceparent_or_oversized_is_refused():
             Envelope.from_dict(_envelope(trace=bad))
 
 
-@pytest.fixture
-def spans():
-    assert not tracing.enabled(), "tracing was left on by an earlier test"
-    exporter = InMemorySpanExporter()
-    tracing.setup_tracing("demo", exporter=exporter)
-    yield exporter
-    tracing.stop_tracing()
 
 
 def test_an_http_call_carries_the_trace_to_the_api_it_calls(spans, tmp_path, tokens):

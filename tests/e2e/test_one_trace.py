@@ -8,11 +8,9 @@ mail sender and a real SMTP server on loopback. Each service's spans carry its o
 from __future__ import annotations
 
 import pytest
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 from sqlalchemy import select
 
-from chassis import tracing
 from chassis.bus.consumer import Consumer
 from chassis.bus.relay import OutboxRelay
 from chassis.bus.settings import BusSettings
@@ -35,13 +33,6 @@ from tests.notifier.support import SmtpSink, make_config, make_settings
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
 
 
-@pytest.fixture
-def spans():
-    assert not tracing.enabled(), "tracing was left on by an earlier test"
-    exporter = InMemorySpanExporter()
-    tracing.setup_tracing("cards", exporter=exporter)  # before the apps: the app factory instruments them
-    yield exporter
-    tracing.stop_tracing()
 
 
 @pytest.fixture

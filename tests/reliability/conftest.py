@@ -17,14 +17,12 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from tests.infra import missing
-from tests.reliability.platform import DEMO_PASSWORD, SERVICES, Platform
+from tests.reliability.platform import SERVICES, Platform
 from tests.reliability.private_infra import PrivatePostgres, PrivateRabbit, missing_tools
 
 
@@ -35,16 +33,6 @@ def setting(name: str, default: int) -> int:
 def scenario_timeout() -> int:
     """pytest-timeout for one scenario: its own time box, not pytest.ini's 300 s meant for unit tests."""
     return 300 + 2 * setting("SETTLE_SECONDS", 240) + 6 * setting("SESSIONS", 200) // 10
-
-
-def _trainer_known(cards_url: str) -> bool:
-    engine = create_engine(cards_url)
-    try:
-        with engine.connect() as connection:
-            return bool(connection.execute(text("select count(*) from trainers where card_number = 'ethc123-04'"))
-                        .scalar())
-    finally:
-        engine.dispose()
 
 
 class PrivatePlatform:
@@ -68,17 +56,7 @@ class PrivatePlatform:
         self.database_urls = {service: self.cluster_of(service).create_database(f"guichet_{service}")
                               for service in SERVICES}
         self.platform = Platform(self.root / "platform", self.database_urls, self.rabbit.url, "guichet.events")
-        self.platform.migrate()
-        self.platform.start_all()
-        from stack.local import ensure_demo_accounts  # after the consumers declared their queues
-
-        ensure_demo_accounts(self.platform.layout, DEMO_PASSWORD)
-        deadline = time.monotonic() + 60
-        while not _trainer_known(self.database_urls["cards"]):
-            if time.monotonic() > deadline:
-                raise RuntimeError("cards never learned the demo trainer from auth's events:\n"
-                                   + self.platform.log_tail("cards-worker"))
-            time.sleep(0.3)
+        self.platform.start_with_demo_accounts()
 
     def stop(self) -> None:
         """Every process, then the broker, then the clusters; one failing step does not skip the others."""

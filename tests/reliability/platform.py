@@ -145,9 +145,36 @@ class Platform:
         self.supervisor.stop_timeout = timeout
         self.supervisor.stop_all()
 
+    def start_with_demo_accounts(self, timeout: float = 60.0) -> None:
+        """Migrations, every process, then the demo accounts, once the consumers declared their queues; returns
+        when cards has learned the demo trainer from auth's events."""
+        from stack.local import ensure_demo_accounts
+
+        self.migrate()
+        self.start_all()
+        ensure_demo_accounts(self.layout, DEMO_PASSWORD)
+        deadline = time.monotonic() + timeout
+        while not _trainer_known(self.layout.database_urls["cards"]):
+            if time.monotonic() > deadline:
+                raise RuntimeError("cards never learned the demo trainer from auth's events:\n"
+                                   + self.log_tail("cards-worker"))
+            time.sleep(0.3)
+
     def log_tail(self, name: str, chars: int = 3000) -> str:
         return self.supervisor.log_tail(name, chars)
 
     def log_count(self, name: str, needle: str) -> int:
         path = self.logs / f"{name}.log"
         return path.read_text(errors="replace").count(needle) if path.exists() else 0
+
+
+def _trainer_known(cards_url: str) -> bool:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(cards_url)
+    try:
+        with engine.connect() as connection:
+            count = connection.execute(text("select count(*) from trainers where card_number = 'ethc123-04'"))
+            return bool(count.scalar())
+    finally:
+        engine.dispose()

@@ -42,10 +42,10 @@ from chassis.config import REPO_ROOT
 from tests.infra import missing
 from tests.reliability.bus_state import queue_depth
 from tests.reliability.cluster import RABBITMQCTL, RabbitCluster
-from tests.reliability.conftest import _trainer_known, setting
+from tests.reliability.conftest import setting
 from tests.reliability.figures import report
 from tests.reliability.outcome import inbox_rows, published_events, wait_for_outcome
-from tests.reliability.platform import CONSUMERS, DEMO_PASSWORD, SERVICES, TEST_ENVIRONMENT, Platform
+from tests.reliability.platform import CONSUMERS, SERVICES, TEST_ENVIRONMENT, Platform
 from tests.reliability.private_infra import PrivatePostgres, missing_tools
 from tests.reliability.recovery import consumers_after, first_published_after, wait_until_resumed
 from tests.reliability.workload import Workload
@@ -96,17 +96,7 @@ class ClusterStack:
                "BUS_DELIVERY_LIMIT": "20"}
         self.platform = ClusterPlatform(self.root / "platform", self.database_urls, self.cluster.url, EXCHANGE,
                                         bus=bus)
-        self.platform.migrate()
-        self.platform.start_all()
-        from stack.local import ensure_demo_accounts  # after the consumers declared their queues
-
-        ensure_demo_accounts(self.platform.layout, DEMO_PASSWORD)
-        deadline = time.monotonic() + 60
-        while not _trainer_known(self.database_urls["cards"]):
-            if time.monotonic() > deadline:
-                raise RuntimeError("cards never learned the demo trainer from auth's events:\n"
-                                   + self.platform.log_tail("cards-worker"))
-            time.sleep(0.3)
+        self.platform.start_with_demo_accounts()
 
     def stop(self) -> None:
         """Every process, then the nodes, then PostgreSQL; one failing step does not skip the others."""

@@ -5,23 +5,11 @@ from __future__ import annotations
 
 import threading
 
-import pytest
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 from werkzeug.serving import make_server
 
-from chassis import tracing
 from services.web.app import create_app
 from services.web.config import load_config
-
-
-@pytest.fixture
-def spans():
-    assert not tracing.enabled(), "tracing was left on by an earlier test"
-    exporter = InMemorySpanExporter()
-    tracing.setup_tracing("web", exporter=exporter)
-    yield exporter
-    tracing.stop_tracing()
 
 
 def test_a_page_is_a_server_span_of_the_web_and_its_api_calls_carry_its_trace(spans, tmp_path, monkeypatch):

@@ -4,7 +4,6 @@ an event without trace context (an older one) is still handled, under a new root
 from __future__ import annotations
 
 import pytest
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
 from sqlalchemy import select
 
@@ -20,13 +19,6 @@ from tests.chassis.bus.support import EVENT_TYPE, OTHER_TYPE, effect_count, emit
 pytestmark = pytest.mark.timeout(60)
 
 
-@pytest.fixture
-def spans():
-    assert not tracing.enabled(), "tracing was left on by an earlier test"
-    exporter = InMemorySpanExporter()
-    tracing.setup_tracing("producer", exporter=exporter)
-    yield exporter
-    tracing.stop_tracing()
 
 
 def _consumer(db, settings, handler=record_effect) -> Consumer:
