@@ -49,12 +49,16 @@ def with_password(url: str, variable: str) -> str:
     password = secret(variable)
     if not password:
         return url
+    if not urlsplit(url).username:
+        raise SecretFileError(f"{variable} is set but the URL it completes names no user: {urlsplit(url).scheme}://...")
+    return url_with_password(url, password)
+
+
+def url_with_password(url: str, password: str) -> str:
+    """``url`` whose user gets ``password`` (in place of any it had), quoted for a URL."""
     parts = urlsplit(url)
-    user, at, host = parts.netloc.rpartition("@")
-    if not at:
-        raise SecretFileError(f"{variable} is set but the URL it completes names no user: {parts.scheme}://...")
-    netloc = f"{user.partition(':')[0]}:{quote(password, safe='')}@{host}"
-    return urlunsplit(parts._replace(netloc=netloc))
+    user, _, host = parts.netloc.rpartition("@")
+    return urlunsplit(parts._replace(netloc=f"{user.partition(':')[0]}:{quote(password, safe='')}@{host}"))
 
 
 def env_int(name: str, default: int) -> int:

@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import random
 import select
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from kombu import Connection
 from kombu.utils.url import parse_url
 
 from chassis.bus.settings import BusSettings
+from chassis.config import url_with_password
 
 MEMORY_POLLING_INTERVAL = 0.05  # kombu's in-memory transport polls its queues; its default is 1 s
 _READ_WAIT = 0.001  # seconds: finishing a frame already arriving (py-amqp spins on a non-blocking socket)
@@ -49,15 +50,10 @@ def broker_urls(url: str) -> list[str]:
     ``BUS_PASSWORD`` completes the first URL only, and the nodes of a cluster share their users."""
     urls = [part.strip() for part in url.split(";") if part.strip()]
     password = urlsplit(urls[0]).password
-    return urls[:1] + [_with_password(node, password) for node in urls[1:]]
-
-
-def _with_password(url: str, password: str | None) -> str:
-    parts = urlsplit(url)
-    if password is None or parts.password is not None or not parts.username:
-        return url
-    user, _, host = parts.netloc.rpartition("@")
-    return parts._replace(netloc=f"{user}:{password}@{host}").geturl()
+    if password is None:
+        return urls
+    return urls[:1] + [node if urlsplit(node).password is not None or not urlsplit(node).username
+                       else url_with_password(node, unquote(password)) for node in urls[1:]]
 
 
 class BrokerConnection(Connection):
