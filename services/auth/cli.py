@@ -10,6 +10,9 @@
   consumer deployed later (e.g. a new service's read model) learns about users created before
   it. Safe to run again: consumers treat ``user_updated`` as an upsert.
 - ``demo-accounts [--password P]``: the embedded stack's demo accounts (see services.auth.operations.demo_accounts).
+- ``retention [--apply]``: Law 25 retention of members' dormant accounts (``AUTH_DORMANT_ACCOUNT_YEARS``,
+  ``AUTH_DORMANT_WARNING_DAYS``): lists the accounts the run warns by email and those it anonymizes; with
+  ``--apply``, does it (run daily by the ``auth-retention`` CronJob).
 """
 from __future__ import annotations
 
@@ -18,12 +21,13 @@ import getpass
 import os
 import sys
 
+from chassis import privacy_retention
 from chassis.db import Database
 from chassis.errors import ApiError
-from services.auth.config import SERVICE, load_config
+from services.auth.config import SERVICE, AuthSettings, load_config
 from services.auth.domain.passwords import MIN_LENGTH
 from services.auth.domain.roles import ALL_ROLES
-from services.auth.operations import users
+from services.auth.operations import dormancy, users
 from services.auth.operations.backfill import backfill_users
 from services.auth.operations.context import AuthContext
 
@@ -45,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--language", default="fr", choices=("fr", "en"))
     demo = commands.add_parser("demo-accounts", help="create the demo accounts")
     demo.add_argument("--password", default=os.environ.get("GUICHET_DEMO_PASSWORD", "demo-guichet-2024"))
+    privacy_retention.add_command(commands)
     return parser
 
 
@@ -66,6 +71,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"auth.user_updated recorded for {backfill_users(db)} user(s)")
         elif args.command == "create-user":
             return _create_user(db, args)
+        elif args.command == "retention":
+            settings = AuthSettings.from_config(config)
+            return privacy_retention.run_command(
+                db, args.apply, lambda session: dormancy.preview(session, settings),
+                lambda session: dormancy.run(session, settings),
+                lambda row: f"{row['action']:<10} {row['user_id']} last used {row['last_active_at']:%Y-%m-%d}")
         elif args.command == "demo-accounts":
             from services.auth.operations.demo_accounts import ensure_demo_accounts
 

@@ -33,6 +33,12 @@ Common settings come from ``chassis.config.ServiceConfig.from_env("auth")`` (``A
   on each write)
 - ``AUTH_DIRECTORY_REQUESTS_PER_MINUTE`` (``60``): type-ahead searches (``GET /users``) per caller and minute;
   beyond, 429 with ``Retry-After``
+- ``AUTH_DORMANT_ACCOUNT_YEARS`` (``3``): a member's account neither logged in nor refreshed for this many
+  years is warned by email, then anonymized (Law 25 retention; ``python -m services.auth.cli retention``)
+- ``AUTH_DORMANT_WARNING_DAYS`` (``30``): days between that warning and the anonymization; a login meanwhile
+  keeps the account
+- ``AUTH_PRIVACY_OFFICERS`` (empty): comma-separated emails of the staff accounts of the persons in charge of
+  personal information: they alone read the log of staff reads (``GET /privacy/access-log``)
 """
 from __future__ import annotations
 
@@ -70,6 +76,9 @@ class AuthSettings:
     email_change_cancel_days: int = 7
     security_events_keep_days: int = 365
     directory_requests_per_minute: int = 60
+    dormant_account_years: int = 3
+    dormant_warning_days: int = 30
+    privacy_officers: frozenset = field(default_factory=frozenset)  # normalized emails
 
     @classmethod
     def from_config(cls, config: ServiceConfig) -> AuthSettings:
@@ -97,6 +106,10 @@ class AuthSettings:
             email_change_cancel_days=integer("EMAIL_CHANGE_CANCEL_DAYS", cls.email_change_cancel_days),
             security_events_keep_days=integer("SECURITY_EVENTS_KEEP_DAYS", cls.security_events_keep_days),
             directory_requests_per_minute=integer("DIRECTORY_REQUESTS_PER_MINUTE", cls.directory_requests_per_minute),
+            dormant_account_years=integer("DORMANT_ACCOUNT_YEARS", cls.dormant_account_years),
+            dormant_warning_days=integer("DORMANT_WARNING_DAYS", cls.dormant_warning_days),
+            privacy_officers=frozenset(part.strip().lower() for part in
+                                       str(config.setting("PRIVACY_OFFICERS", "") or "").split(",") if part.strip()),
         )
 
 

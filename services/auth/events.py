@@ -15,6 +15,8 @@ USER_UPDATED = "auth.user_updated"
 TRAINER_CREATED = "auth.trainer_created"
 PASSWORD_RESET_REQUESTED = "auth.password_reset_requested"
 EMAIL_CHANGE_REQUESTED = "auth.email_change_requested"
+ACCOUNT_DORMANCY_WARNED = "auth.account_dormancy_warned"
+ACCOUNT_ANONYMIZED = "auth.account_anonymized"
 
 emit = emitter(PRODUCER)
 

@@ -11,7 +11,9 @@ Beyond the common ``ServiceConfig`` (``CARDS_DATABASE_URL``, ``BUS_URL``, ``PUBL
 - ``CARDS_VERIFY_MAX_FAILURES`` (10): unknown codes one client may try per window before 429;
 - ``CARDS_VERIFY_WINDOW_SECONDS`` (600): length of that window (also the longest Retry-After);
 - ``CARDS_TRUSTED_PROXY_HOPS`` (1): proxies (the gateway) in front: the client is that many entries from the
-  right of X-Forwarded-For; 0 = use the socket address.
+  right of X-Forwarded-For; 0 = use the socket address;
+- ``CARDS_TRAINEE_RETENTION_YEARS`` (10): a trainee's date of birth and phone are anonymized this many years
+  after their session's end date (Law 25 retention; ``python -m services.cards.cli retention``).
 """
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ class CardsSettings:
     verify_max_failures: int
     verify_window_seconds: int
     trusted_proxy_hops: int
+    trainee_retention_years: int = 10
 
     @classmethod
     def from_config(cls, config: ServiceConfig) -> CardsSettings:
@@ -48,6 +51,7 @@ class CardsSettings:
             verify_max_failures=int(config.setting("VERIFY_MAX_FAILURES", "10")),
             verify_window_seconds=int(config.setting("VERIFY_WINDOW_SECONDS", "600")),
             trusted_proxy_hops=int(config.setting("TRUSTED_PROXY_HOPS", "1")),
+            trainee_retention_years=int(config.setting("TRAINEE_RETENTION_YEARS", "10")),
         )
 
     def verification_url(self, code: str) -> str:

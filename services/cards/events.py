@@ -11,5 +11,6 @@ SESSION_SUBMITTED = "cards.session_submitted"
 SESSION_CANCELLED = "cards.session_cancelled"
 CARDS_ISSUED = "cards.cards_issued"
 SESSION_SHIPPED = "cards.session_shipped"
+PERSONAL_DATA_VIEWED = "cards.personal_data_viewed"
 
 emit = emitter(PRODUCER)

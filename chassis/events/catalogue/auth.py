@@ -9,7 +9,7 @@ The two events that carry a temporary password are recorded with ``sensitive=Tru
 deletes their outbox row once the broker confirmed them, and no log line ever holds the password.
 Only the notifier should consume them.
 """
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from chassis.events.catalogue.common import language
 from chassis.events.registry import event_schema
@@ -101,3 +101,26 @@ class UserDisabled(_AccountStatusSchema):
 @event_schema("auth.user_enabled", 1)
 class UserEnabled(_AccountStatusSchema):
     """Staff enabled a disabled account again: services accept its tokens again (new logins)."""
+
+
+@event_schema("auth.account_dormancy_warned", 1)
+class AccountDormancyWarned(_UserSchema):
+    """A member's account was not used (no login, no refresh) for ``AUTH_DORMANT_ACCOUNT_YEARS``: the
+    notifier emails its owner that it will be anonymized after ``anonymize_after`` unless they log in."""
+    last_active_at = fields.AwareDateTime(required=True, metadata={
+        "description": "The account's last login or refresh (its creation when never used) (UTC)"})
+    anonymize_after = fields.AwareDateTime(required=True, metadata={
+        "description": "When the next retention run anonymizes it if nobody logged in meanwhile (UTC)"})
+
+
+@event_schema("auth.account_anonymized", 1)
+class AccountAnonymized(Schema):
+    """A member's account was anonymized in auth (dormant, or erasure asked by its owner or AQPM staff):
+    each service replaces what it holds about the person (productions: their house administrations and
+    sheet access removed, the read model's names and email; the notifier: the emails sent to them) and
+    keeps its audit entries under the ``pseudonym``. Carries no personal information."""
+    user_id = fields.String(required=True, metadata={"description": "The account's id"})
+    pseudonym = fields.String(required=True, metadata={
+        "description": "What now stands for the person (names, audit entries): `anonyme-` and 12 hex digits"})
+    reason = fields.String(required=True, validate=validate.OneOf(["dormant", "request"]),
+                           metadata={"description": "`dormant` (retention) or `request` (erasure asked)"})

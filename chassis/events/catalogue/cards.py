@@ -6,7 +6,7 @@ Field names are stable; new fields are only ever added, optional for consumers.
 """
 from marshmallow import Schema, fields, validate
 
-from chassis.events.catalogue.common import language, money
+from chassis.events.catalogue.common import PersonalDataViewedSchema, language, money
 from chassis.events.registry import event_schema
 
 
@@ -121,3 +121,8 @@ class SessionShipped(Schema):
                                    metadata={"description": "the request's invoice number, e.g. 2026-000123"})
     delivery = fields.Nested(DeliverySchema, allow_none=True, load_default=None,
                              metadata={"description": "where the cards were mailed"})
+
+
+@event_schema("cards.personal_data_viewed", 1)
+class PersonalDataViewed(PersonalDataViewedSchema):
+    """ASSTSAS staff searched participants (C13): auth records it in the log of staff reads."""

@@ -20,3 +20,14 @@ class PersonSchema(Schema):
     first_name = fields.String(required=True)
     last_name = fields.String(required=True)
     language = language()
+
+
+class PersonalDataViewedSchema(Schema):
+    """A staff read of someone's personal information (Law 25 "who looked"), told to auth, which keeps the
+    log the person in charge reads (``GET /api/auth/privacy/access-log``)."""
+    viewer_id = fields.String(required=True, metadata={"description": "The staff account that read (user id)"})
+    what = fields.String(required=True, validate=validate.Length(max=40), metadata={
+        "description": "What was read: participant_search, account, export, ..."})
+    subject = fields.String(required=True, validate=validate.Length(max=300), metadata={
+        "description": "Whose information: the search's terms, or the person's id"})
+    details = fields.Dict(load_default=dict, metadata={"description": "e.g. how many people the search found"})

@@ -45,6 +45,11 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     disabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)  # by staff; None = active
+    # Law 25 retention: the last login or refresh (None: not since this column exists; created_at counts),
+    # the dormancy warning sent, and when the account was anonymized (its personal fields replaced).
+    last_active_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    dormancy_warned_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    anonymized_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class SigningKey(Base):
@@ -152,3 +157,32 @@ class DirectoryRequestWindow(Base):
     user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     window_started_at: Mapped[datetime] = mapped_column(UtcDateTime)
     requests: Mapped[int] = mapped_column(Integer)
+
+
+class AuditEntry(Base):
+    """Who did what to an account (anonymizations), written in the change's transaction (chassis.audit).
+    ``subject_user_id`` stays the account's id; names never go in ``details`` (the pseudonym does)."""
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    actor_id: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(40))
+    subject_user_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class PersonalDataView(Base):
+    """A staff read of someone's personal information (Law 25 "who looked"): auth's own account pages, and
+    the other services' reads told by their ``<svc>.personal_data_viewed`` events."""
+    __tablename__ = "personal_data_views"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    viewed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    service: Mapped[str] = mapped_column(String(20))
+    viewer_id: Mapped[str] = mapped_column(String(64), index=True)
+    what: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(300))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)

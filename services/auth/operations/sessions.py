@@ -26,6 +26,7 @@ from chassis.errors import Forbidden, TooManyRequests, Unauthorized
 from chassis.i18n import N_
 from services.auth.db.models import RefreshToken, User
 from services.auth.db.types import utcnow
+from services.auth.domain.activity import touch as dormancy_touch
 from services.auth.domain.passwords import verify_password
 from services.auth.domain.text import normalize_email
 from services.auth.domain.usernames import is_card_number, normalize_card_number, username_for_login
@@ -146,6 +147,7 @@ def login(ctx: AuthContext, login_text: str, password: str, remember_me: bool, a
             user.must_change_password = True
         else:
             end_pending_change(session, user, now)
+        dormancy_touch(user, now)
         tokens = _issue(session, ctx, user, str(uuid.uuid4()), remember_me, not password_ok, now)
         # After signing: the key store may write its first key in a transaction of its own (SQLite
         # allows one writer at a time).
@@ -209,6 +211,7 @@ def refresh(ctx: AuthContext, raw_token: str, address: str | None = None) -> Iss
             user = session.get(User, row.user_id)
             if user.disabled_at is not None:  # revoked when disabled; this is the belt to those braces
                 raise Unauthorized(INVALID_REFRESH, code="invalid_refresh_token")
+            dormancy_touch(user, now)
             tokens = _issue(session, ctx, user, row.family_id, row.remember_me, row.password_change_required, now)
     if reused:  # the revocation is committed; the caller (thief or victim) logs in again
         raise Unauthorized(INVALID_REFRESH, code="invalid_refresh_token")

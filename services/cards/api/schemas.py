@@ -192,8 +192,8 @@ class ParticipantOut(StrictSchema):
     title = fields.String()
     first_name = fields.String()
     last_name = fields.String()
-    birth_date = fields.Date()
-    phone = fields.String()
+    birth_date = fields.Date(allow_none=True, metadata={"description": "null once anonymized (retention)"})
+    phone = fields.String(allow_none=True, metadata={"description": "null once anonymized (retention)"})
     phone_ext = fields.String(allow_none=True)
     attestations = fields.List(fields.Nested(AttestationRefOut))
 

@@ -148,11 +148,13 @@ class Participant(Base):
     last_name: Mapped[str] = mapped_column(String(100))
     person_key: Mapped[str] = mapped_column(String(210))
     last_name_key: Mapped[str] = mapped_column(String(100), index=True)
-    birth_date: Mapped[date] = mapped_column(Date)
-    phone: Mapped[str] = mapped_column(String(20))
+    # Emptied (with the extension) ``CARDS_TRAINEE_RETENTION_YEARS`` after the session (Law 25 retention).
+    birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(20), nullable=True)
     phone_ext: Mapped[str | None] = mapped_column(String(6), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    anonymized_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     session: Mapped[CardSession] = relationship(back_populates="participants")
     attestations: Mapped[list[Attestation]] = relationship(

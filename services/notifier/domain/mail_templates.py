@@ -40,6 +40,7 @@ TEMPLATES = (
     "cards_shipped",            # C11
     "house_admin_added",        # P4
     "access_granted",           # P6
+    "account_dormancy_warning",  # Law 25 retention: a member's unused account
 )
 
 

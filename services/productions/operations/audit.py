@@ -9,6 +9,7 @@ from chassis.audit import AuditTrail
 from services.productions.db.models import AuditEntry
 
 ACTIONS = ("house_created", "house_updated", "admin_added", "admin_removed", "producer_created",
-           "sheet_created", "sheet_updated", "access_granted", "access_revoked", "set_handoff")
+           "sheet_created", "sheet_updated", "access_granted", "access_revoked", "set_handoff",
+           "account_anonymized")
 
 record = AuditTrail(AuditEntry, time_column="occurred_at", actions=ACTIONS).record

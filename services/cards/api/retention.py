@@ -1,0 +1,39 @@
+"""ASSTSAS staff: what the next Law 25 retention run anonymizes (``GET /retention/preview``)."""
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from chassis.tokens import require_auth
+from services.cards.api.access import STAFF
+from services.cards.api.context import database, settings
+from services.cards.operations import retention
+
+blp = Blueprint("retention", __name__, description="Law 25 retention (ASSTSAS staff)")
+
+
+class DueParticipantOut(Schema):
+    participant_id = fields.String()
+    session_id = fields.String()
+    session_end_date = fields.Date()
+    first_name = fields.String()
+    last_name = fields.String()
+    fields = fields.List(fields.String(), metadata={"description": "what is emptied: birth_date, phone, phone_ext"})
+
+
+class RetentionPreviewOut(Schema):
+    retention_years = fields.Integer(metadata={"description": "CARDS_TRAINEE_RETENTION_YEARS"})
+    items = fields.List(fields.Nested(DueParticipantOut))
+    total = fields.Integer()
+
+
+@blp.route("/retention/preview")
+@require_auth(STAFF)
+@blp.response(200, RetentionPreviewOut)
+def preview():
+    """The participants whose date of birth and phone the next run empties (sessions that ended
+    ``CARDS_TRAINEE_RETENTION_YEARS`` years ago or more), oldest session first"""
+    years = settings().trainee_retention_years
+    with database().reading() as db_session:
+        items = retention.preview(db_session, years)
+    return {"retention_years": years, "items": items, "total": len(items)}
