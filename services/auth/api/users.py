@@ -12,7 +12,7 @@ from services.auth.api.presenters import directory_entry, profile
 from services.auth.api.schemas import DirectoryPageSchema, ProfileSchema, StaffUserPatchSchema, UserSearchQuerySchema
 from services.auth.db.types import utcnow
 from services.auth.domain.roles import STAFF_ROLES
-from services.auth.operations import directory, users
+from services.auth.operations import access_log, directory, users
 
 blp = Blueprint("users", __name__, description="User directory")
 
@@ -62,9 +62,12 @@ def search(query):
 @blp.alt_response(404, description="Unknown, or of the other portal")
 def get_user(user_id):
     """Staff: the profile of one person of their own portal (ASSTSAS staff: trainers and ASSTSAS
-    staff; AQPM staff: members and AQPM staff). The other portal's people are 404 to them."""
-    with database().reading() as session:
-        return profile(users.visible_user(session, caller(), user_id))
+    staff; AQPM staff: members and AQPM staff). The other portal's people are 404 to them. Each read
+    is recorded in the log of staff reads (Law 25)."""
+    with database().transaction() as session:
+        user = users.visible_user(session, caller(), user_id)
+        access_log.record_view(session, "auth", caller().user_id, access_log.ACCOUNT, user.id)
+        return profile(user)
 
 
 @blp.route("/users/<string:user_id>", methods=["PATCH"])
