@@ -1,13 +1,17 @@
-"""The query string of the staff figures, ``from`` and ``to`` as ``YYYY-MM``, loaded into a ``chassis.periods.Period``.
+"""The query string of the staff figures, ``from`` and ``to`` as ``YYYY-MM``, loaded into a ``chassis.periods.Period``,
+and ``figures_endpoint``: the ``GET /stats`` every service with figures declares the same way.
 
 Missing ``to``: the current month (Montréal); missing ``from``: 12 months ending at ``to``. A wrong month, ``from``
 after ``to`` or more than 36 months is a 422 whose field errors name ``from`` or ``to``, as any other field error.
 """
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from datetime import date
 
+from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, post_load
 
 from chassis.i18n import N_, translate
@@ -21,6 +25,7 @@ from chassis.periods import (
     months_between,
     this_month,
 )
+from chassis.tokens import require_auth
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 INVALID_MONTH = N_("Mois invalide : AAAA-MM, entre 2000-01 et 2099-12.")
@@ -68,3 +73,19 @@ class PeriodOut(Schema):
     from_ = fields.String(data_key="from", attribute="from", metadata={"example": "2025-01"})
     to = fields.String(metadata={"example": "2025-12"})
     months = fields.List(fields.String(), metadata={"description": "every month of the period, YYYY-MM"})
+
+
+def figures_endpoint(blp: Blueprint, role: str, response: type[Schema]):
+    """``GET /stats`` for ``role`` only: the view takes the ``Period`` of the query string and returns its figures,
+    answered after the period they cover (``{"period": PeriodOut, ...}``, documented by ``response``).
+
+    The decorators stay in the services' order, so a missing token is a 401 before the query string is validated."""
+    def declare(view: Callable[[Period], dict]):
+        @functools.wraps(view)
+        def figures(args):
+            period = args["period"]
+            return {"period": period.as_dict(), **view(period)}
+        figures = blp.response(200, response)(figures)
+        figures = blp.arguments(PeriodArgs, location="query")(figures)
+        return blp.route("/stats", methods=["GET"])(require_auth(role)(figures))
+    return declare

@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from sqlalchemy import case, func, select
 
-from chassis.period_schema import PeriodArgs
+from chassis.period_schema import figures_endpoint
 from chassis.periods import Period, montreal_midnight_utc
-from chassis.tokens import require_auth
 from services.billing.api import context
 from services.billing.api.stats_schemas import BillingStatsOutput
 from services.billing.db.models import Invoice, Payment
@@ -18,20 +17,16 @@ from services.billing.operations.payments import STAFF_ROLE
 blp = Blueprint("stats", __name__, description="Figures for ASSTSAS staff (issue 23)")
 
 
-@blp.route("/stats", methods=["GET"])
-@require_auth(STAFF_ROLE)
-@blp.arguments(PeriodArgs, location="query")
-@blp.response(200, BillingStatsOutput)
-def billing_stats(args):
+@figures_endpoint(blp, STAFF_ROLE, BillingStatsOutput)
+def billing_stats(period: Period):
     """Open balances by age (as of today) and payments received in the period by method and month (Montréal)."""
-    period: Period = args["period"]
     today = montreal_today()
     with context.database().reading() as session:
         connection = session.connection()
         ages = {code: figures.Sum(count, amount) for code, count, amount in connection.execute(_open_by_age(today))}
         paid = {(month, method): figures.Sum(count, amount)
                 for month, method, count, amount in connection.execute(_payments(period))}
-    return {"period": period.as_dict(), "open_balance": {"as_of": today, **figures.open_balance(ages)},
+    return {"open_balance": {"as_of": today, **figures.open_balance(ages)},
             "payments": figures.payments(paid, period.months)}
 
 

@@ -6,9 +6,8 @@ from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
 from chassis.i18n import _
-from chassis.period_schema import PeriodArgs
+from chassis.period_schema import figures_endpoint
 from chassis.periods import Period, days_between
-from chassis.tokens import require_auth
 from services.cards.api.access import STAFF, participant_count_of_row
 from services.cards.api.context import database
 from services.cards.api.stats_schemas import CardStatsOut
@@ -18,13 +17,9 @@ from services.cards.domain import figures, statuses
 blp = Blueprint("stats", __name__, description="Figures for ASSTSAS staff (issue 23)")
 
 
-@blp.route("/stats")
-@require_auth(STAFF)
-@blp.arguments(PeriodArgs, location="query")
-@blp.response(200, CardStatsOut)
-def card_stats(args):
+@figures_endpoint(blp, STAFF, CardStatsOut)
+def card_stats(period: Period):
     """Requests submitted in the period: by month (Montréal), by activity, by status; median days to shipment"""
-    period: Period = args["period"]
     with database().reading() as db_session:
         connection = db_session.connection()
         groups = [figures.Group(*row) for row in connection.execute(_groups(period))]
@@ -35,7 +30,6 @@ def card_stats(args):
             select(CardSession.submitted_at, CardSession.shipped_at)
             .where(period.contains(CardSession.submitted_at), CardSession.shipped_at.is_not(None)))]
     return {
-        "period": period.as_dict(),
         "totals": {"requests": sum(g.requests for g in groups), "cards": sum(g.cards for g in groups)},
         "by_month": figures.by_month(groups, period.months),
         "by_activity": figures.by_activity(groups, labels),

@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from sqlalchemy import distinct, func, select, union_all
 
-from chassis.period_schema import PeriodArgs
+from chassis.period_schema import figures_endpoint
 from chassis.periods import Period
-from chassis.tokens import require_auth
 from services.productions.api.context import database
 from services.productions.api.stats_schemas import ProductionStatsOut
 from services.productions.db.models import Handoff, House, Sheet
@@ -17,13 +16,9 @@ from services.productions.domain.access import STAFF
 blp = Blueprint("stats", __name__, description="Figures for AQPM staff (issue 23)")
 
 
-@blp.route("/stats", methods=["GET"])
-@require_auth(STAFF)
-@blp.arguments(PeriodArgs, location="query")
-@blp.response(200, ProductionStatsOut)
-def production_stats(args):
+@figures_endpoint(blp, STAFF, ProductionStatsOut)
+def production_stats(period: Period):
     """Sheets created and hand-offs to SET by month (Montréal), houses active each month; houses by status today"""
-    period: Period = args["period"]
     with database().reading() as session:
         connection = session.connection()
         sheets = dict(connection.execute(_per_month(period, Sheet.created_at)).all())
@@ -33,8 +28,7 @@ def production_stats(args):
                                          .group_by(activity.c.month)).all())
         active_in_period = connection.scalar(select(func.count(distinct(activity.c.house_id))))
         statuses = dict(connection.execute(select(House.status, func.count()).group_by(House.status)).all())
-    return {"period": period.as_dict(),
-            "totals": {"sheets": sum(sheets.values()), "handoffs": sum(handoffs.values()),
+    return {"totals": {"sheets": sum(sheets.values()), "handoffs": sum(handoffs.values()),
                        "active_houses": active_in_period or 0},
             "by_month": figures.by_month(period.months, sheets, handoffs, active),
             "houses": figures.houses(statuses)}
