@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from sqlalchemy import or_, select
 
-from chassis.paging import paged
+from chassis.page_schema import page
 from chassis.tokens import require_auth
 from services.billing.api import context
 from services.billing.api.presenters import audit_view
@@ -33,5 +33,5 @@ def list_audit(limit: int, offset: int, invoice_id: str | None = None, payment_i
     if action:
         query = query.where(AuditEntry.action == action)
     with context.database().reading() as session:
-        rows, total = paged(session, query.order_by(AuditEntry.occurred_at.desc(), AuditEntry.id.desc()), limit, offset)
-        return {"items": [audit_view(row) for row in rows], "total": total}
+        return page(session, query.order_by(AuditEntry.occurred_at.desc(), AuditEntry.id.desc()), limit, offset,
+                    audit_view)

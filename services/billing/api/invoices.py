@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from chassis.errors import NotFound
 from chassis.i18n import _
-from chassis.paging import paged
+from chassis.page_schema import page
 from chassis.tokens import current_principal, require_auth
 from services.billing.api import context
 from services.billing.api.presenters import invoice_view
@@ -45,8 +45,9 @@ def list_invoices(limit: int, offset: int, **filters):
     elif filters.get("refund_due") is False:
         query = query.where(Invoice.refund_due == 0)
     with context.database().reading() as session:
-        rows, total = paged(session, query.order_by(Invoice.issued_at.desc(), Invoice.number.desc()), limit, offset)
-        return {"items": [invoice_view(row, context.settings()) for row in rows], "total": total}
+        settings = context.settings()
+        return page(session, query.order_by(Invoice.issued_at.desc(), Invoice.number.desc()), limit, offset,
+                    lambda row: invoice_view(row, settings))
 
 
 @blp.route("/invoices/<invoice_id>", methods=["GET"])

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from chassis.errors import ApiError, Forbidden, NotFound, error_body
 from chassis.i18n import _
-from chassis.paging import paged
+from chassis.page_schema import page
 from chassis.tokens import current_principal, require_auth
 from services.billing.api import context
 from services.billing.api.presenters import payment_view
@@ -148,8 +148,7 @@ def list_payments(limit: int, offset: int, method: str | None = None, reference:
     if reference:
         query = query.where(Payment.reference == reference)
     with context.database().reading() as session:
-        rows, total = paged(session, query.order_by(Payment.created_at.desc()), limit, offset)
-        return {"items": [payment_view(row) for row in rows], "total": total}
+        return page(session, query.order_by(Payment.created_at.desc()), limit, offset, payment_view)
 
 
 @blp.route("/payments/<payment_id>", methods=["GET"])

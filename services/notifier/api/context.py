@@ -6,15 +6,13 @@ from __future__ import annotations
 
 from flask import current_app
 
-from chassis.db import Database
+from chassis.http.current import database
 from chassis.tokens import current_principal
 from services.notifier.config import NotifierSettings
 from services.notifier.domain.portals import staff_portals
 from services.notifier.domain.secret_box import SecretBox
 
-
-def database() -> Database:
-    return current_app.extensions["db"]
+__all__ = ["caller_portals", "database", "secret_box", "settings"]
 
 
 def settings() -> NotifierSettings:

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE
 from sqlalchemy import func, select
 
-from chassis.paging import paged
+from chassis.page_schema import page
 from chassis.tokens import require_auth
 from services.notifier.api.context import caller_portals, database
 from services.notifier.api.schemas import MessageList, MessageQuery, MessageSchema
@@ -32,8 +32,7 @@ def list_messages(limit: int, offset: int, **filters):
     for name, value in filters.items():
         query = query.where(func.lower(columns[name]) == value.lower() if name == "to" else columns[name] == value)
     with database().transaction() as session:
-        items, total = paged(session, query.order_by(Message.created_at.desc(), Message.id), limit, offset)
-        return {"items": items, "total": total}
+        return page(session, query.order_by(Message.created_at.desc(), Message.id), limit, offset)
 
 
 @blp.route("/<string:message_id>", methods=["GET"])

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from chassis.errors import ValidationFailed
 from chassis.i18n import _
-from chassis.paging import paged
+from chassis.page_schema import page
 from chassis.tokens import current_principal, require_auth
 from services.notifier.api.context import caller_portals, database, secret_box, settings
 from services.notifier.api.schemas import (
@@ -71,8 +71,7 @@ def list_webhooks(limit: int, offset: int):
     """The webhooks of the caller's portal (the secret is never shown again)."""
     query = select(Webhook).where(Webhook.deleted_at.is_(None), Webhook.portal.in_(caller_portals()))
     with database().transaction() as session:
-        items, total = paged(session, query.order_by(Webhook.created_at.desc(), Webhook.id), limit, offset)
-        return {"items": items, "total": total}
+        return page(session, query.order_by(Webhook.created_at.desc(), Webhook.id), limit, offset)
 
 
 @blp.route("/<string:webhook_id>", methods=["GET"])
@@ -108,8 +107,7 @@ def list_deliveries(webhook_id: str, limit: int, offset: int, status: str | None
             query = query.where(WebhookDelivery.status == status)
         query = query.options(selectinload(WebhookDelivery.attempt_log)).order_by(WebhookDelivery.created_at.desc(),
                                                                                   WebhookDelivery.id)
-        items, total = paged(session, query, limit, offset)
-        return {"items": items, "total": total}
+        return page(session, query, limit, offset)
 
 
 @blp.route("/<string:webhook_id>/deliveries/<string:delivery_id>/retry", methods=["POST"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from chassis.paging import paged
+from chassis.page_schema import page
 from chassis.tokens import require_auth
 from services.productions.api.context import caller, database, handoff_keys, handoff_settings
 from services.productions.api.listing import aqpm_list
@@ -26,8 +26,7 @@ def list_access(query, sheet_id):
         statement = (select(SheetAccess).join(KnownUser, KnownUser.id == SheetAccess.user_id)
                      .where(SheetAccess.sheet_id == sheet.id)
                      .order_by(KnownUser.last_name, KnownUser.first_name, SheetAccess.user_id))
-        grants, total = paged(session, statement, query["limit"], query["offset"])
-        return {"items": [access_dict(grant) for grant in grants], "total": total}
+        return page(session, statement, query["limit"], query["offset"], access_dict)
 
 
 @blp.route("/sheets/<sheet_id>/access", methods=["POST"])

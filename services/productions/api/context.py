@@ -3,14 +3,12 @@ from __future__ import annotations
 
 from flask import current_app
 
-from chassis.db import Database
+from chassis.http.current import database
 from chassis.tokens import Principal, current_principal
 from services.productions.operations.handoffs import HandoffSettings
 from services.productions.operations.signing import HandoffKeys
 
-
-def database() -> Database:
-    return current_app.extensions["db"]
+__all__ = ["caller", "database", "handoff_keys", "handoff_settings"]
 
 
 def handoff_keys() -> HandoffKeys:

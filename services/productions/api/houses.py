@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from chassis.paging import paged
+from chassis.page_schema import page
 from chassis.tokens import require_auth
 from services.productions.api.context import caller, database
 from services.productions.api.listing import aqpm_list
@@ -39,8 +39,7 @@ def list_houses(query):
             statement = statement.where(House.name_key.contains(comparison_key(query["q"]), autoescape=True))
         if query["status"]:
             statement = statement.where(House.status == query["status"])
-        rows, total = paged(session, statement, query["limit"], query["offset"])
-        return {"items": [house_dict(house) for house in rows], "total": total}
+        return page(session, statement, query["limit"], query["offset"], house_dict)
 
 
 @blp.route("/houses", methods=["POST"])
@@ -57,9 +56,8 @@ def create_house(body):
 @require_auth(*AQPM_ROLES)
 @blp.response(200, HouseOut)
 def get_house(house_id):
-    principal = caller()
     with database().reading() as session:
-        return house_dict(house_for(session, house_id, principal))
+        return house_dict(house_for(session, house_id, caller()))
 
 
 @blp.route("/houses/<house_id>", methods=["PATCH"])

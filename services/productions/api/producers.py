@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from chassis.errors import NotFound
 from chassis.i18n import _
-from chassis.paging import paged
+from chassis.page_schema import page
 from chassis.tokens import require_auth
 from services.productions.api.context import caller, database
 from services.productions.api.listing import aqpm_list
@@ -41,8 +41,7 @@ def list_producers(query):
                 select(ProducerHouse.producer_id).where(ProducerHouse.house_id == query["house_id"])))
         if query["q"]:
             statement = statement.where(Producer.name_key.contains(comparison_key(query["q"]), autoescape=True))
-        producers, total = paged(session, statement, query["limit"], query["offset"])
-        return {"items": [producer_dict(p) for p in producers], "total": total}
+        return page(session, statement, query["limit"], query["offset"], producer_dict)
 
 
 @blp.route("/producers", methods=["POST"])
@@ -59,9 +58,8 @@ def create_producer(body):
 @require_auth(*AQPM_ROLES)
 @blp.response(200, ProducerOut)
 def get_producer(producer_id):
-    principal = caller()
     with database().reading() as session:
-        producer = session.scalar(_visible_producers(session, principal).where(Producer.id == producer_id))
+        producer = session.scalar(_visible_producers(session, caller()).where(Producer.id == producer_id))
         if producer is None:
             raise NotFound(_("Producteur introuvable."))
         return producer_dict(producer)

@@ -55,10 +55,8 @@ def create_sheet(body):
 @require_auth(*AQPM_ROLES)
 @blp.response(200, SheetOut)
 def get_sheet(sheet_id):
-    principal = caller()
     with database().reading() as session:
-        sheet, relation = sheet_for(session, sheet_id, principal)
-        return sheet_dict(sheet, relation)
+        return sheet_dict(*sheet_for(session, sheet_id, caller()))
 
 
 @blp.route("/sheets/<sheet_id>", methods=["PATCH"])
