@@ -6,6 +6,8 @@ module (and leather behind it) is imported here, when a dashboard is drawn, not 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import render_template, request
 
 from chassis.i18n import _
@@ -15,48 +17,45 @@ from services.web.clients.gateway import ApiError
 from services.web.forms import FormState, trimmed
 from services.web.web_session import CARDS_STAFF, PRODUCTIONS_STAFF, api, login_required
 
+TEMPLATE = "backoffice/dashboard.html"
 
-def _period_form() -> tuple[FormState, dict]:
+
+def _dashboard(title: str, fetch: Callable[[dict], tuple[dict, ...]], sections: Callable[..., list]):
+    """The page: the period picker, then ``sections(*figures)`` of the figures ``fetch`` got for the period asked
+    (the first one's ``period`` is the one they cover: the services fill in a missing month); a 422 of theirs puts
+    its field errors beside the picker."""
     form = FormState(values=trimmed(request.args, "from", "to"), fields=("from", "to"))
-    return form, {name: value[:20] for name, value in form.values.items() if value}
+    asked = {name: value[:20] for name, value in form.values.items() if value}
+    try:
+        figures = fetch(asked)
+    except ApiError as error:
+        if error.status != 422:
+            raise
+        form.take(error)
+        return render_template(TEMPLATE, form=form, sections=[], period=None, page_title=title), 422
+    from services.web.backoffice.dashboard_figures import period_text
 
-
-def _refused(form: FormState, error: ApiError, template: str, title: str):
-    if error.status != 422:
-        raise error
-    form.take(error)
-    return render_template(template, form=form, sections=[], period=None, page_title=title), 422
+    covered = figures[0]["period"]
+    form.values = {"from": covered["from"], "to": covered["to"]}
+    return render_template(TEMPLATE, form=form, page_title=title, period=period_text(covered),
+                           sections=sections(*figures))
 
 
 @blp.get("/dashboard")
 @login_required(CARDS_STAFF)
 def dashboard():
-    from services.web.backoffice.dashboard_figures import cards_sections, period_text
+    from services.web.backoffice.dashboard_figures import cards_sections
 
-    title = _("Tableau de bord")
-    form, period = _period_form()
-    try:
+    def fetch(period: dict) -> tuple[dict, dict]:
         card_figures = cards.stats(api(), period)
-        billing_figures = billing.stats(api(), card_figures["period"])
-    except ApiError as error:
-        return _refused(form, error, "backoffice/dashboard.html", title)
-    form.values = {"from": card_figures["period"]["from"], "to": card_figures["period"]["to"]}
-    return render_template("backoffice/dashboard.html", form=form, page_title=title,
-                           period=period_text(card_figures["period"]),
-                           sections=cards_sections(card_figures, billing_figures))
+        return card_figures, billing.stats(api(), card_figures["period"])  # the months cards answered for
+    return _dashboard(_("Tableau de bord"), fetch, cards_sections)
 
 
 @blp.get("/productions/dashboard")
 @login_required(PRODUCTIONS_STAFF)
 def productions_dashboard():
-    from services.web.backoffice.dashboard_figures import period_text, productions_sections
+    from services.web.backoffice.dashboard_figures import productions_sections
 
-    title = _("Tableau de bord AQPM")
-    form, period = _period_form()
-    try:
-        figures = productions.stats(api(), period)
-    except ApiError as error:
-        return _refused(form, error, "backoffice/dashboard.html", title)
-    form.values = {"from": figures["period"]["from"], "to": figures["period"]["to"]}
-    return render_template("backoffice/dashboard.html", form=form, page_title=title,
-                           period=period_text(figures["period"]), sections=productions_sections(figures))
+    return _dashboard(_("Tableau de bord AQPM"), lambda period: (productions.stats(api(), period),),
+                      productions_sections)
