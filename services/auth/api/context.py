@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from flask import current_app, request
 
-from chassis.db import Database
+from chassis.http.current import database
 from chassis.tokens import Principal, current_principal
 from services.auth.config import AuthSettings
 from services.auth.domain.client_address import resolve as resolve_client_address
 from services.auth.operations.context import AuthContext
 
-
-def database() -> Database:
-    return current_app.extensions["db"]
+__all__ = ["auth_context", "caller", "client_address", "database", "settings"]
 
 
 def auth_context() -> AuthContext:
