@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from chassis.page_schema import page
 from chassis.tokens import require_auth
+from services.productions.api.adding import aqpm_add
 from services.productions.api.context import caller, database, handoff_keys, handoff_settings
 from services.productions.api.listing import aqpm_list
 from services.productions.api.presenters import access_dict
@@ -29,16 +30,13 @@ def list_access(query, sheet_id):
         return page(session, statement, query["limit"], query["offset"], access_dict)
 
 
-@blp.route("/sheets/<sheet_id>/access", methods=["POST"])
-@require_auth(*AQPM_ROLES)
-@blp.arguments(AccessGrant)
-@blp.response(201, AccessOut)
-@blp.alt_response(200, schema=AccessOut, description="Already authorized: the existing grant, nothing changed.")
+@aqpm_add(blp, "/sheets/<sheet_id>/access", AccessGrant, AccessOut,
+          already="Already authorized: the existing grant, nothing changed.")
 def grant_access(body, sheet_id):
     """Authorize a registered user on this production; granting twice is one grant (200 the second time)."""
     with database().transaction() as session:
         grant, granted = access.grant_access(session, caller(), sheet_id, body["user_id"])
-        return access_dict(grant) if granted else (access_dict(grant), 200)
+        return access_dict(grant), granted
 
 
 @blp.route("/sheets/<sheet_id>/access/<user_id>", methods=["DELETE"])

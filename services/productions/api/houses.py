@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from chassis.page_schema import page
 from chassis.tokens import require_auth
+from services.productions.api.adding import aqpm_add
 from services.productions.api.context import caller, database
 from services.productions.api.listing import aqpm_list
 from services.productions.api.presenters import house_dict
@@ -70,11 +71,8 @@ def update_house(body, house_id):
         return house_dict(houses.update_house(session, caller(), house_id, body))
 
 
-@blp.route("/houses/<house_id>/admins", methods=["POST"])
-@require_auth(*AQPM_ROLES)
-@blp.arguments(AdminAdd)
-@blp.response(201, HouseWithWarning)
-@blp.alt_response(200, schema=HouseWithWarning, description="Already an administrator: nothing changed.")
+@aqpm_add(blp, "/houses/<house_id>/admins", AdminAdd, HouseWithWarning,
+          already="Already an administrator: nothing changed.")
 def add_admin(body, house_id):
     """An administrator (or staff) names another registered user administrator of the house.
 
@@ -82,7 +80,7 @@ def add_admin(body, house_id):
     Only staff may name a delegate (``delegate: true``)."""
     with database().transaction() as session:
         house, added = houses.add_admin(session, caller(), house_id, body["user_id"], body["delegate"])
-        return house_dict(house, with_warning=True) if added else (house_dict(house, with_warning=True), 200)
+        return house_dict(house, with_warning=True), added
 
 
 @blp.route("/houses/<house_id>/admins/<user_id>", methods=["DELETE"])
