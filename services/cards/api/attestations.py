@@ -1,6 +1,7 @@
 """Issued cards (X3, C13): public verification, PDFs, staff search and reissue."""
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from flask import Request, Response, request
@@ -40,9 +41,18 @@ def client_key(address: str) -> str:
     return hashlib.sha256(address.encode()).hexdigest()
 
 
-def _pdf(content: bytes, filename: str) -> Response:
-    return Response(content, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{filename}"', "Cache-Control": "no-store"})
+def _pdf_download(path: str):
+    """A PDF for the request's trainer or staff: the view returns ``(content, filename)``, served inline and never
+    cached; documented as ``application/pdf``."""
+    def declare(view):
+        @functools.wraps(view)
+        def serve(*args, **kwargs):
+            content, filename = view(*args, **kwargs)
+            return Response(content, mimetype="application/pdf",
+                            headers={"Content-Disposition": f'inline; filename="{filename}"',
+                                     "Cache-Control": "no-store"})
+        return blp.route(path)(require_auth(TRAINER, STAFF)(blp.doc(responses=PDF_RESPONSE)(serve)))
+    return declare
 
 
 def _trainers(s: CardSession) -> str:
@@ -98,14 +108,12 @@ def verify(code):
     raise NotFound(NOT_FOUND)
 
 
-@blp.route("/attestations/<code>/pdf")
-@require_auth(TRAINER, STAFF)
-@blp.doc(responses=PDF_RESPONSE)
+@_pdf_download("/attestations/<code>/pdf")
 def attestation_pdf(code):
     """One participant's card as PDF (owner or staff)"""
     with database().reading() as db_session:
         attestation = _attestation_for(db_session, code)
-        return _pdf(_renderer().render_one(_card(attestation)), f"attestation-{attestation.code}.pdf")
+        return _renderer().render_one(_card(attestation)), f"attestation-{attestation.code}.pdf"
 
 
 @blp.route("/attestations/<code>/reissue", methods=["POST"])
@@ -150,13 +158,11 @@ def session_attestations(session_id):
                 "total": len(rows)}
 
 
-@blp.route("/sessions/<session_id>/attestations.pdf")
-@require_auth(TRAINER, STAFF)
-@blp.doc(responses=PDF_RESPONSE)
+@_pdf_download("/sessions/<session_id>/attestations.pdf")
 def session_attestations_pdf(session_id):
     """Printable sheet of all valid cards (once paid)"""
     with database().reading() as db_session:
         s = _issued_session(db_session, session_id)
         cards = [_card(a) for a in _session_attestations(db_session, s, valid_only=True)]
         sheet = _renderer().render_sheet(cards, f"Attestations — {s.organization_name}")
-        return _pdf(sheet, f"attestations-{s.id}.pdf")
+        return sheet, f"attestations-{s.id}.pdf"
