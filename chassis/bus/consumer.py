@@ -4,7 +4,7 @@ Deliveries are handled in batches (``BUS_CONSUMER_BATCH``, default 100, on Postg
 once a delivery arrives, the consumer takes the ones already fetched (prefetch ``BUS_PREFETCH``),
 waiting at most ``BUS_CONSUMER_BATCH_WAIT`` seconds for more, then:
 
-1. parses and validates each: ``Envelope.from_dict``, the payload against the catalogue
+1. parses and validates each: the envelope (``chassis.bus.envelope_reading``), the payload against the catalogue
    (``validate_payload``), a handler for its type. An invalid event goes straight to
    ``<exchange>.<service>.dead`` with the reason, without retries;
 2. applies the valid ones in one transaction, the inbox beside the handlers' work
@@ -31,6 +31,7 @@ from chassis.bus import messages, metrics
 from chassis.bus.applying import APPLIED, DUPLICATE, FAILED, INVALID, BatchApplier, Delivery, event_context
 from chassis.bus.backoff import Backoff
 from chassis.bus.connection import close_connection, keep_alive, longest_wait, open_connection
+from chassis.bus.envelope_reading import read_envelope
 from chassis.bus.handlers import HandlerTable, check_handler_table
 from chassis.bus.health import BrokerLiveness
 from chassis.bus.publisher import open_publisher
@@ -211,10 +212,10 @@ class Consumer:
         return delivery
 
     def _parse(self, message) -> Envelope:
-        data = message.decode()
+        data = messages.decode_body(message)
         if not isinstance(data, dict):
             raise InvalidEvent("the body is not a JSON object")
-        envelope = Envelope.from_dict(data)
+        envelope = read_envelope(data)
         if envelope.type not in self.handlers:
             raise InvalidEvent(f"no handler for {envelope.type}")
         return replace(envelope, payload=validate_payload(envelope.type, envelope.version, envelope.payload))
