@@ -2,7 +2,8 @@
 
 Names: gateway (1, read and write through nginx vs a bare Flask endpoint), pipeline (2), end_to_end (3,
 submission -> invoice -> email at an SMTP server), scale_out (4), memory (5, measured during the runs of
-end_to_end; run alone, it runs end_to_end). Figures and their meaning: docs/performance.md.
+end_to_end; run alone, it runs end_to_end), pipeline_cpu (2's CPU ms per event, process by process),
+cpu_budget (3's CPU ms per submission, process by process). Figures and their meaning: docs/performance.md.
 Raw results go to ``var/bench/<label>-<time>.json``, or to ``--json PATH``.
 
 ``--compare REV``: an A/B in one run, the chosen benchmarks on commit REV (a git worktree) and on the working
@@ -21,13 +22,16 @@ from bench.common import save, table
 from bench.prerequisites import missing
 
 BENCHMARKS = {"gateway": "bench.gateway", "pipeline": "bench.pipeline", "end_to_end": "bench.end_to_end",
-              "scale_out": "bench.scale_out", "memory": "bench.memory"}
+              "scale_out": "bench.scale_out", "memory": "bench.memory",
+              "pipeline_cpu": "bench.pipeline_cpu", "cpu_budget": "bench.cpu_budget"}
+ON_REQUEST = ("pipeline_cpu", "cpu_budget")  # run when named only: they re-run parts of 2 and 3 for CPU figures
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="*", default=[], metavar="NAME",
-                        help=f"benchmarks to run ({', '.join(BENCHMARKS)}); all when none given")
+                        help=f"benchmarks to run ({', '.join(BENCHMARKS)}); all but {', '.join(ON_REQUEST)} "
+                             "when none given")
     parser.add_argument("--runs", type=int, default=3,
                         help="runs of each benchmark (median, min, max), of each side with --compare; default 3")
     parser.add_argument("--compare", metavar="REV", help="A/B: the benchmarks of commit REV (a git worktree) and "
@@ -45,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [name for name in args.names if name not in BENCHMARKS]
     if unknown:
         parser.error(f"unknown benchmark(s) {unknown}; choose among {list(BENCHMARKS)}")
-    names = list(dict.fromkeys(args.names)) or list(BENCHMARKS)
+    names = list(dict.fromkeys(args.names)) or [name for name in BENCHMARKS if name not in ON_REQUEST]
     lacking = missing(names)
     if lacking:
         print("python -m bench: not started, this machine lacks:\n  " + "\n  ".join(lacking), file=sys.stderr)

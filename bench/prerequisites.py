@@ -19,6 +19,8 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "end_to_end": ("nginx", "postgresql", "rabbitmq"),
     "scale_out": ("postgresql", "rabbitmq"),
     "memory": ("nginx", "postgresql", "rabbitmq"),
+    "pipeline_cpu": ("postgresql", "rabbitmq"),
+    "cpu_budget": ("nginx", "postgresql", "rabbitmq"),
 }
 
 HOW_TO_GET = {
