@@ -74,12 +74,13 @@ def _peak(rows: list[dict], key: str) -> dict | None:
     return best if best is not None and Decimal(str(best[key])) > 0 else None
 
 
-def _by_month(key: str, title: str, months: list[dict], value: str, column: str, period: dict,
-              sentence: Callable[[int], str], peak_sentence: Callable[[dict], str]) -> Figure:
+def _by_month(key: str, title: str, months: list[dict], value: str, column: str,
+              sentence: Callable[[int], str], peak_sentence: Callable[[int, str], str]) -> Figure:
+    """A count by month; ``sentence(total)`` sums it up and ``peak_sentence(count, month)`` names its busiest month."""
     values = [row[value] for row in months]
     total = sum(values)
     peak = _peak(months, value)
-    summary = sentence(total) + (" " + peak_sentence(peak) if peak else "")
+    summary = sentence(total) + (" " + peak_sentence(peak[value], _month(peak["month"])) if peak else "")
     return Figure(key, title, summary,
                   charts.columns(key, title, [_month(row["month"], "MMM yy") for row in months], values, _count),
                   [_("Mois"), column], [(_month(row["month"]), [_count(row[value])]) for row in months],
@@ -96,15 +97,15 @@ def _requests_section(figures: dict) -> Section:
     period, months = figures["period"], figures["by_month"]
     when = period_text(period)
     requests = _by_month(
-        "requests-by-month", _("Demandes soumises par mois"), months, "requests", _("Demandes"), period,
+        "requests-by-month", _("Demandes soumises par mois"), months, "requests", _("Demandes"),
         lambda n: ngettext("%(num)s demande soumise %(when)s.", "%(num)s demandes soumises %(when)s.", n, when=when),
-        lambda peak: ngettext("Le plus en %(month)s : %(num)s demande.", "Le plus en %(month)s : %(num)s demandes.",
-                              peak["requests"], month=_month(peak["month"])))
+        lambda n, month: ngettext("Le plus en %(month)s : %(num)s demande.", "Le plus en %(month)s : %(num)s demandes.",
+                                  n, month=month))
     cards = _by_month(
-        "cards-by-month", _("Cartes demandées par mois"), months, "cards", _("Cartes"), period,
+        "cards-by-month", _("Cartes demandées par mois"), months, "cards", _("Cartes"),
         lambda n: ngettext("%(num)s carte demandée %(when)s.", "%(num)s cartes demandées %(when)s.", n, when=when),
-        lambda peak: ngettext("Le plus en %(month)s : %(num)s carte.", "Le plus en %(month)s : %(num)s cartes.",
-                              peak["cards"], month=_month(peak["month"])))
+        lambda n, month: ngettext("Le plus en %(month)s : %(num)s carte.", "Le plus en %(month)s : %(num)s cartes.",
+                                  n, month=month))
     section = Section(_("Demandes de cartes"), [requests, cards, _activities(figures), _statuses(figures)])
     shipment = figures["shipment"]
     if shipment["median_days"] is None:
@@ -199,22 +200,22 @@ def productions_sections(figures: dict) -> list[Section]:
     period, months = figures["period"], figures["by_month"]
     when = period_text(period)
     sheets = _by_month(
-        "sheets-by-month", _("Fiches de production créées par mois"), months, "sheets", _("Fiches"), period,
+        "sheets-by-month", _("Fiches de production créées par mois"), months, "sheets", _("Fiches"),
         lambda n: ngettext("%(num)s fiche créée %(when)s.", "%(num)s fiches créées %(when)s.", n, when=when),
-        lambda peak: ngettext("Le plus en %(month)s : %(num)s fiche.", "Le plus en %(month)s : %(num)s fiches.",
-                              peak["sheets"], month=_month(peak["month"])))
+        lambda n, month: ngettext("Le plus en %(month)s : %(num)s fiche.", "Le plus en %(month)s : %(num)s fiches.",
+                                  n, month=month))
     handoffs = _by_month(
-        "handoffs-by-month", _("Passages au SET par mois"), months, "handoffs", _("Passages au SET"), period,
+        "handoffs-by-month", _("Passages au SET par mois"), months, "handoffs", _("Passages au SET"),
         lambda n: ngettext("%(num)s passage au SET %(when)s.", "%(num)s passages au SET %(when)s.", n, when=when),
-        lambda peak: ngettext("Le plus en %(month)s : %(num)s passage.", "Le plus en %(month)s : %(num)s passages.",
-                              peak["handoffs"], month=_month(peak["month"])))
+        lambda n, month: ngettext("Le plus en %(month)s : %(num)s passage.", "Le plus en %(month)s : %(num)s passages.",
+                                  n, month=month))
     active = _by_month(
-        "houses-by-month", _("Maisons actives par mois"), months, "active_houses", _("Maisons actives"), period,
+        "houses-by-month", _("Maisons actives par mois"), months, "active_houses", _("Maisons actives"),
         lambda n: ngettext("%(num)s maison active %(when)s (une fiche créée ou un passage au SET).",
                            "%(num)s maisons actives %(when)s (une fiche créée ou un passage au SET).",
                            figures["totals"]["active_houses"], when=when),
-        lambda peak: ngettext("Le plus en %(month)s : %(num)s maison.", "Le plus en %(month)s : %(num)s maisons.",
-                              peak["active_houses"], month=_month(peak["month"])))
+        lambda n, month: ngettext("Le plus en %(month)s : %(num)s maison.", "Le plus en %(month)s : %(num)s maisons.",
+                                  n, month=month))
     active.footer = None  # a house active in two months is one house: the period's count is in the summary
     houses = figures["houses"]
     section = Section(_("Production"), [sheets, handoffs, active])
