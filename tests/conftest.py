@@ -37,7 +37,7 @@ NOT_UNIT_MARKS = ("integration", "e2e", "browser", "reliability")
 # a test with only function and session fixtures goes to any worker. The longest groups start first.
 SHARED_STACKS = {("browser", "platform"): "browser", ("browser", "browser"): "browser",
                  ("reliability", "private_platform"): "reliability", ("gateway", "gateway"): "gateway",
-                 ("e2e", "platform"): "stacks", ("fuzz", "gateway"): "stacks"}
+                 ("e2e", "platform"): "stacks", ("privacy", "platform"): "stacks", ("fuzz", "gateway"): "stacks"}
 FIRST = ["reliability", "browser", "stacks"]
 
 def _source(obj) -> str:

@@ -14,6 +14,7 @@ from chassis.tokens import StaticJwksClient, TokenVerifier
 from services.auth.api import (
     account_status,
     accounts,
+    data_export,
     email_changes,
     jwks,
     me,
@@ -39,6 +40,7 @@ def create_app(config: ServiceConfig | None = None, db: Database | None = None,
     service = create_service_app(config, title="Guichet auth", description=DESCRIPTION, db=db,
                                  token_verifier=verifier)
     service.app.extensions["auth"] = ctx
-    for module in (accounts, sessions, me, email_changes, users, security_events, account_status, trainers, jwks):
+    for module in (accounts, sessions, me, data_export, email_changes, users, security_events, account_status,
+                   trainers, jwks):
         service.api.register_blueprint(module.blp)
     return service.app

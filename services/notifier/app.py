@@ -7,6 +7,7 @@ from chassis.config import ServiceConfig
 from chassis.db import Database
 from chassis.http.app_factory import create_service_app
 from chassis.tokens import TokenVerifier
+from services.notifier.api.data_exports import blp as data_exports_blp
 from services.notifier.api.messages import blp as messages_blp
 from services.notifier.api.webhooks import blp as webhooks_blp
 from services.notifier.config import NotifierSettings, load_config
@@ -27,4 +28,5 @@ def create_app(config: ServiceConfig | None = None, db: Database | None = None,
     service.app.extensions["notifier_secret_box"] = SecretBox(settings)
     service.api.register_blueprint(messages_blp)
     service.api.register_blueprint(webhooks_blp)
+    service.api.register_blueprint(data_exports_blp)
     return service.app

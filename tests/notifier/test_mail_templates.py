@@ -42,6 +42,9 @@ CONTEXTS = {
     "email_change_notice": {**PRODUCTIONS, "new_email": "new@example.test",
                             "cancel_url": "https://aqpm.test/email/cancel#", "temporary_password": "tok",
                             "cancel_expires_at": "2026-12-08T19:30:00+00:00"},
+    "data_export_ready": {**PRODUCTIONS, "own_data": True, "subject_name": "Claude Ethier",
+                          "download_url": "https://aqpm.test/aqpm/account/data-export/", "temporary_password": "tok",
+                          "expires_at": "2026-12-08T19:30:00+00:00"},
 }
 
 # A few of each email's own English words (the text body, the HTML body and the subject).
@@ -61,6 +64,8 @@ ENGLISH = {
     "email_change_confirm": ["You asked for new@example.test to become", "expires on December 1, 2026 at 2:30",
                              "Montréal time"],
     "email_change_notice": ["Someone logged in to your account", "December 8, 2026 at 2:30"],
+    "data_export_ready": ["Your data is ready to download", "the personal data the platform holds on you",
+                          "This link works once, only for you", "December 8, 2026 at 2:30"],
 }
 FRENCH_ONLY = ["Bonjour", "Vous ", "Votre ", "Mode de paiement", "Portail AQPM", "heure de Montréal",
                "Demande de cartes", " : ", "« "]

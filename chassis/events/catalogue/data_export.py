@@ -8,7 +8,6 @@ webhook receives them.
 """
 from marshmallow import Schema, fields, validate
 
-from chassis.events.catalogue.common import language
 from chassis.events.registry import event_schema
 from chassis.privacy_export import ACCOUNT, PARTICIPANT
 
@@ -33,11 +32,9 @@ class ExportSubjectSchema(Schema):
 
 
 class ExportRecipientSchema(Schema):
+    """Who gets the link: the notifier finds their address, names and language in its directory of
+    accounts (kept from auth's events)."""
     user_id = fields.String(required=True, metadata=_d("Who may download the ZIP (logged in as this account)"))
-    email = fields.Email(required=True, metadata=_d("Where the link is emailed"))
-    first_name = fields.String(required=True)
-    last_name = fields.String(required=True)
-    language = language(metadata=_d("The email's language"))
     portal = fields.String(required=True, validate=validate.OneOf(PORTALS),
                            metadata=_d("The portal whose page the link opens"))
 

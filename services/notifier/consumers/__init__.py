@@ -12,7 +12,9 @@ from __future__ import annotations
 from chassis import account_status
 from chassis.bus.handlers import Handler, HandlerTable
 from chassis.events.registry import catalogue_types
+from chassis.privacy_export import PART_SUFFIX, REQUEST_TYPES
 from services.notifier.config import NotifierSettings, load_config
+from services.notifier.consumers.data_exports import ExportHandlers
 from services.notifier.consumers.emails import EmailHandlers
 from services.notifier.domain.secret_box import SecretBox
 from services.notifier.operations.webhook_fanout import fan_out_to_webhooks
@@ -21,6 +23,7 @@ from services.notifier.operations.webhook_fanout import fan_out_to_webhooks
 def email_handlers(settings: NotifierSettings, box: SecretBox | None = None) -> HandlerTable:
     emails = EmailHandlers(settings, box or SecretBox(settings))
     return {
+        **export_handlers(emails),                                         # data exports (Law 25): the ZIP's link
         "auth.user_registered": emails.user_registered,                    # directory + P1 welcome (members)
         "auth.user_updated": emails.user_updated,                          # directory
         "auth.trainer_created": emails.trainer_created,                    # C1
@@ -32,6 +35,14 @@ def email_handlers(settings: NotifierSettings, box: SecretBox | None = None) -> 
         "productions.house_admin_added": emails.house_admin_added,         # P4
         "productions.access_granted": emails.access_granted,               # P6
     }
+
+
+def export_handlers(emails: EmailHandlers) -> HandlerTable:
+    """The two requests open an export; every service's part fills it (no webhook receives any of them)."""
+    exports = ExportHandlers(emails)
+    parts = [event_type for event_type, _version in catalogue_types() if event_type.endswith(PART_SUFFIX)]
+    return {**{event_type: exports.export_requested for event_type in REQUEST_TYPES},
+            **{event_type: exports.part_received for event_type in parts}}
 
 
 def _with_fanout(email_handler: Handler | None) -> Handler:

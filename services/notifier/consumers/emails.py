@@ -26,7 +26,7 @@ class EmailHandlers:
         self.box = box
         self.links = Links(settings.public_base_url)
 
-    def _common(self, portal: str) -> dict:
+    def common(self, portal: str) -> dict:
         """What every email shows: its portal's name and footer, and ``site_url``, the login page of
         that portal (ASSTSAS at the root, AQPM under /aqpm/), never the other portal's."""
         return {"portal": portal, "site_url": self.links.home(portal),
@@ -44,7 +44,7 @@ class EmailHandlers:
             record_message(session, event, template="member_welcome", portal=PRODUCTIONS,
                            language=payload.get("language"), to_address=payload["email"],
                            to_name=_full_name(payload), box=self.box,
-                           context={**self._common(PRODUCTIONS), **self._person(payload), "email": payload["email"]})
+                           context={**self.common(PRODUCTIONS), **self._person(payload), "email": payload["email"]})
 
     def user_updated(self, session: Session, event: Envelope) -> None:
         remember_user(session, event)
@@ -56,7 +56,7 @@ class EmailHandlers:
         record_message(session, event, template="trainer_account_created", portal=CARDS,
                        language=payload.get("language"), to_address=payload["email"], to_name=_full_name(payload),
                        box=self.box, secret=_secret(payload),
-                       context={**self._common(CARDS), **self._person(payload),
+                       context={**self.common(CARDS), **self._person(payload),
                                 "username": payload.get("username") or payload.get("card_number") or "",
                                 "expires_at": payload["expires_at"]})
 
@@ -71,7 +71,7 @@ class EmailHandlers:
         record_message(session, event, template="password_reset", portal=portal, language=payload.get("language"),
                        to_address=payload["email"], to_name=_full_name(payload), box=self.box,
                        secret=_secret(payload),
-                       context={**self._common(portal), **self._person(payload), "login": login,
+                       context={**self.common(portal), **self._person(payload), "login": login,
                                 "expires_at": payload["expires_at"],
                                 "password_revoked": bool(payload.get("password_revoked"))})
 
@@ -81,7 +81,7 @@ class EmailHandlers:
         message's sealed secret, like a temporary password: never in the stored context or the log."""
         payload = event.payload
         portal = user_portal(payload.get("roles") or [])
-        common = {**self._common(portal), **self._person(payload), "new_email": payload["new_email"]}
+        common = {**self.common(portal), **self._person(payload), "new_email": payload["new_email"]}
         record_message(session, event, template="email_change_confirm", portal=portal,
                        language=payload.get("language"), to_address=payload["new_email"],
                        to_name=_full_name(payload), box=self.box,
@@ -110,7 +110,7 @@ class EmailHandlers:
         record_message(session, event, template="invoice_issued", portal=CARDS, language=language,
                        to_address=payload["email"], to_name=payload["name"], box=self.box,
                        attachment=Attachment(f"{stem}-{_safe(payload['number'])}.pdf", "application/pdf", pdf),
-                       context={**self._common(CARDS), "name": payload["name"], "number": payload["number"],
+                       context={**self.common(CARDS), "name": payload["name"], "number": payload["number"],
                                 "invoice_id": payload["invoice_id"], "total": payload["total"],
                                 "balance": payload["balance"], "currency": payload["currency"],
                                 "balance_is_zero": Decimal(payload["balance"]) <= 0,
@@ -133,7 +133,7 @@ class EmailHandlers:
         payload = event.payload
         record_message(session, event, template="payment_received", portal=CARDS, language=payload.get("language"),
                        to_address=payload["email"], to_name=payload["name"], box=self.box,
-                       context={**self._common(CARDS), "name": payload["name"], "number": payload["number"],
+                       context={**self.common(CARDS), "name": payload["name"], "number": payload["number"],
                                 "amount": payload["amount"], "balance": payload["balance"],
                                 "currency": payload["currency"], "method": payload["method"],
                                 "balance_is_zero": Decimal(payload["balance"]) == 0})
@@ -147,7 +147,7 @@ class EmailHandlers:
         activity = (payload.get("activity_label_en") if language == "en" else None) or payload.get("activity_label")
         record_message(session, event, template="cards_shipped", portal=CARDS, language=language,
                        to_address=payload["email"], to_name=_full_name(payload), box=self.box,
-                       context={**self._common(CARDS), **self._person(payload),
+                       context={**self.common(CARDS), **self._person(payload),
                                 "session_id": payload["session_id"], "participant_count": payload["participant_count"],
                                 "shipped_at": payload["shipped_at"],
                                 "session_url": self.links.session(payload["session_id"]),
@@ -175,7 +175,7 @@ class EmailHandlers:
         person = find_recipient(session, event.payload["user_id"])
         record_message(session, event, template=template, portal=PRODUCTIONS, language=person.language,
                        to_address=person.email, to_name=f"{person.first_name} {person.last_name}", box=self.box,
-                       context={**self._common(PRODUCTIONS), "first_name": person.first_name,
+                       context={**self.common(PRODUCTIONS), "first_name": person.first_name,
                                 "last_name": person.last_name, **context})
 
 def _full_name(payload: dict) -> str:

@@ -112,3 +112,36 @@ class WebhookAttempt(Base):
     status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     duration_ms: Mapped[int] = mapped_column(Integer)
+
+
+class DataExport(Base):
+    """A person's data export (Law 25): asked by an event, filled by every service's part, then one ZIP
+    whose link is emailed to ``recipient_user_id``. Only the SHA-256 of the link's token is kept; the ZIP
+    is erased once downloaded (single use) or, past ``expires_at``, by the next assembly."""
+    __tablename__ = "data_exports"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # account | participant
+    subject_name: Mapped[str] = mapped_column(String(400))
+    recipient_user_id: Mapped[str] = mapped_column(String(64), index=True)
+    portal: Mapped[str] = mapped_column(String(16))
+    expected_parts: Mapped[list] = mapped_column(JSON)
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    assembled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
+    downloaded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    archive_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    archive: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+
+
+class DataExportPart(Base):
+    """One service's files for an export, kept until the ZIP is assembled (then deleted)."""
+    __tablename__ = "data_export_parts"
+    __table_args__ = (UniqueConstraint("export_id", "service", name="uq_data_export_parts_export_service"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    export_id: Mapped[str] = mapped_column(String(36), index=True)
+    service: Mapped[str] = mapped_column(String(40))
+    files: Mapped[list] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -45,6 +45,11 @@ class Links:
     def email_change_cancel(self, portal: str) -> str:
         return self._at(_portal_prefix(portal) + "/email/cancel/")
 
+    # The page of a data export's download (services/web/account/data_export.py), on the recipient's portal,
+    # behind a login; the email appends the link's token (sealed like a temporary password).
+    def data_export(self, portal: str) -> str:
+        return self._at(_portal_prefix(portal) + "/account/data-export/")
+
 
 def _portal_prefix(portal: str) -> str:
     return "/aqpm" if portal == PRODUCTIONS else ""

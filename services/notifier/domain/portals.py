@@ -5,6 +5,8 @@ an event reaches a webhook only when it concerns that webhook's portal.
 """
 from __future__ import annotations
 
+from chassis.privacy_export import is_export_event
+
 CARDS = "cards"
 PRODUCTIONS = "productions"
 
@@ -25,7 +27,10 @@ def user_portal(roles) -> str:
 
 
 def event_portals(event_type: str, payload: dict) -> set[str]:
-    """Which portals an event concerns: by producer, and for auth events by the roles of the account."""
+    """Which portals an event concerns: by producer, and for auth events by the roles of the account. A data
+    export's request or part concerns no webhook: it carries a person's data (``chassis.privacy_export``)."""
+    if is_export_event(event_type):
+        return set()
     producer = event_type.split(".", 1)[0]
     if producer in _PRODUCER_PORTALS:
         return set(_PRODUCER_PORTALS[producer])
@@ -36,6 +41,9 @@ def event_portals(event_type: str, payload: dict) -> set[str]:
 
 
 def producer_allowed(portal: str, event_type: str) -> bool:
-    """May a webhook of ``portal`` subscribe to ``event_type``? Auth events are shared (filtered per account)."""
+    """May a webhook of ``portal`` subscribe to ``event_type``? Auth events are shared (filtered per account);
+    a data export's events never leave the platform."""
+    if is_export_event(event_type):
+        return False
     producer = event_type.split(".", 1)[0]
     return producer == "auth" or portal in _PRODUCER_PORTALS.get(producer, set())
