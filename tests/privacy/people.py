@@ -34,14 +34,15 @@ class Person:
     identifiers: set[str] = field(default_factory=set)  # what names this person (and no one else) in a ZIP
 
 
-def create_account(platform, first_name: str, last_name: str, role: str, card_number: str | None = None) -> str:
+def create_account(platform, first_name: str, last_name: str, role: str, card_number: str | None = None,
+                   language: str = "fr") -> str:
     """An account made by auth's own use case (like the demo accounts): its events reach every service."""
     ascii_name = unicodedata.normalize("NFKD", first_name).encode("ascii", "ignore").decode().lower()
     email = f"{ascii_name}.{uuid.uuid4().hex[:8]}@example.org"
     db = Database(platform.layout.database_urls["auth"])
     try:
         with db.transaction() as session:
-            users.create_user(session, users.NewAccount(email, first_name, last_name, role, card_number=card_number),
+            users.create_user(session, users.NewAccount(email, first_name, last_name, role, language, card_number),
                               DEMO_PASSWORD)
     finally:
         db.dispose()
