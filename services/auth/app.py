@@ -18,6 +18,7 @@ from services.auth.api import (
     email_changes,
     jwks,
     me,
+    privacy,
     security_events,
     sessions,
     trainers,
@@ -41,6 +42,6 @@ def create_app(config: ServiceConfig | None = None, db: Database | None = None,
                                  token_verifier=verifier)
     service.app.extensions["auth"] = ctx
     for module in (accounts, sessions, me, data_export, email_changes, users, security_events, account_status,
-                   trainers, jwks):
+                   trainers, privacy, jwks):
         service.api.register_blueprint(module.blp)
     return service.app

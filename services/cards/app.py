@@ -7,7 +7,7 @@ from chassis.config import ServiceConfig
 from chassis.db import Database
 from chassis.http.app_factory import create_service_app
 from chassis.tokens import TokenVerifier
-from services.cards.api import attestations, data_export, participants, reference, sessions, staff, stats
+from services.cards.api import attestations, data_export, participants, reference, retention, sessions, staff, stats
 from services.cards.config import CardsSettings, load_config
 
 DESCRIPTION = "Guichet — Cards: trainers' card requests, participants, payment, attestations and public verification."
@@ -19,6 +19,6 @@ def create_app(config: ServiceConfig | None = None, db: Database | None = None,
     service = create_service_app(config, title="Guichet — Cards", description=DESCRIPTION, db=db,
                                  token_verifier=token_verifier)
     service.app.extensions["cards_settings"] = CardsSettings.from_config(config)
-    for module in (reference, sessions, participants, attestations, staff, stats, data_export):
+    for module in (reference, sessions, participants, attestations, staff, stats, data_export, retention):
         service.api.register_blueprint(module.blp)
     return service.app

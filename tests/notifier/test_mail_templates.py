@@ -45,6 +45,9 @@ CONTEXTS = {
     "data_export_ready": {**PRODUCTIONS, "own_data": True, "subject_name": "Claude Ethier",
                           "download_url": "https://aqpm.test/aqpm/account/data-export/", "temporary_password": "tok",
                           "expires_at": "2026-12-08T19:30:00+00:00"},
+    "account_dormancy_warning": {**PRODUCTIONS, "email": "marie@example.test",
+                                 "last_active_at": "2022-11-30T15:00:00+00:00",
+                                 "anonymize_after": "2027-01-06T15:00:00+00:00"},
 }
 
 # A few of each email's own English words (the text body, the HTML body and the subject).
@@ -66,6 +69,8 @@ ENGLISH = {
     "email_change_notice": ["Someone logged in to your account", "December 8, 2026 at 2:30"],
     "data_export_ready": ["Your data is ready to download", "the personal data the platform holds on you",
                           "This link works once, only for you", "December 8, 2026 at 2:30"],
+    "account_dormancy_warning": ["has not been used since November 30, 2022", "from January 6, 2027",
+                                 "log in before that date", "will be anonymized"],
 }
 FRENCH_ONLY = ["Bonjour", "Vous ", "Votre ", "Mode de paiement", "Portail AQPM", "heure de Montréal",
                "Demande de cartes", " : ", "« "]

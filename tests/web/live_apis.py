@@ -39,7 +39,16 @@ class _Quiet(WSGIRequestHandler):
         pass
 
 
-BUILDERS: dict[str, Callable[[str, Database, TokenFactory], Flask]] = {"cards": _cards, "productions": _productions}
+def _auth(url: str, db: Database, tokens: TokenFactory) -> Flask:
+    from services.auth.app import create_app
+    from services.auth.config import load_config
+    return create_app(load_config(database_url=url, extra={"PRIVACY_OFFICERS": PRIVACY_OFFICER}), db=db,
+                      token_verifier=tokens.verifier())
+
+
+PRIVACY_OFFICER = "responsable.prp@example.test"  # the person in charge of personal information, for auth
+BUILDERS: dict[str, Callable[[str, Database, TokenFactory], Flask]] = {"cards": _cards, "productions": _productions,
+                                                                      "auth": _auth}
 
 
 @dataclass
@@ -67,7 +76,7 @@ class LiveApis:
 
 @contextmanager
 def live_apis(name: str, services: tuple[str, ...]) -> Iterator[LiveApis]:
-    """``services`` (``"cards"``, ``"productions"``) served at ``LiveApis.base_url``; databases
+    """``services`` (``"cards"``, ``"productions"``, ``"auth"``) served at ``LiveApis.base_url``; databases
     ``<service>_<name>``, dropped and made again at each run."""
     tokens = TokenFactory()
     apis = LiveApis(base_url="", tokens=tokens)

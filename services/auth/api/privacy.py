@@ -22,13 +22,21 @@ blp = Blueprint("privacy", __name__, description="Personal information (Law 25)"
 OFFICERS_ONLY = N_("Réservé au responsable de la protection des renseignements personnels.")
 
 
+def answers(*alternatives: tuple[int, str]):
+    """The view's other answers in the OpenAPI document, ``(status, description)`` each."""
+    def decorate(view):
+        for status, description in reversed(alternatives):
+            view = blp.alt_response(status, description=description)(view)
+        return view
+    return decorate
+
+
 @blp.route("/me/erasure", methods=["POST"])
 @require_user()
 @blp.arguments(ErasureSchema)
 @blp.response(200, ErasedSchema)
-@blp.alt_response(403, description="Not a member's account (trainers and staff are kept for cards and invoices)")
-@blp.alt_response(422, description="Wrong password (counts as a failed login)")
-@blp.alt_response(429, description="Too many attempts; Retry-After header")
+@answers((403, "Not a member's account (trainers and staff are kept for cards and invoices)"),
+         (422, "Wrong password (counts as a failed login)"), (429, "Too many attempts; Retry-After header"))
 def erase_me(body):
     """A member erases their account, with their password: it is anonymized in every service (house
     administrations and sheet access removed; audit entries kept under a pseudonym); its sessions end."""
@@ -38,7 +46,7 @@ def erase_me(body):
 @blp.route("/users/<string:user_id>/erasure", methods=["POST"])
 @require_user(PRODUCTIONS_STAFF)
 @blp.response(200, ErasedSchema)
-@blp.alt_response(404, description="Not a member's account")
+@answers((403, "A staff or trainer account"), (404, "Not a member's account"))
 def erase_member(user_id):
     """AQPM staff erase a member's account the member asked them to erase (same effect as ``/me/erasure``)."""
     with database().transaction() as session:
@@ -61,7 +69,7 @@ def retention_preview():
 @require_user()
 @blp.arguments(AccessLogQuerySchema, location="query")
 @blp.response(200, AccessLogPageSchema)
-@blp.alt_response(403, description="Not a person in charge of personal information (AUTH_PRIVACY_OFFICERS)")
+@answers((403, "Not a person in charge of personal information (AUTH_PRIVACY_OFFICERS)"))
 def access_log_page(query):
     """The persons in charge of personal information: staff reads of people's information (participant
     searches, account pages, exports), newest first; ``viewer_id`` or ``subject`` narrow it."""

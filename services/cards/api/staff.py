@@ -6,13 +6,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from chassis.paging import paged
-from chassis.tokens import require_auth
+from chassis.tokens import current_principal, require_auth
 from services.cards.api import schemas
 from services.cards.api.access import STAFF
 from services.cards.api.context import database
 from services.cards.api.presenters import audit_view, participant_found_view
 from services.cards.db.models import AuditEntry, Participant
 from services.cards.domain.text import fold
+from services.cards.operations import access_log
 
 blp = Blueprint("staff", __name__, description="ASSTSAS staff (C13, X4)")
 
@@ -22,15 +23,18 @@ blp = Blueprint("staff", __name__, description="ASSTSAS staff (C13, X4)")
 @blp.arguments(schemas.ParticipantSearchArgs, location="query")
 @blp.response(200, schemas.ParticipantFoundListOut)
 def search_participants(args):
-    """Find a participant (name without accents or case, birth date)"""
+    """Find a participant (name without accents or case, birth date); each search goes to the log of staff
+    reads (Law 25)"""
     query = select(Participant).where(Participant.last_name_key.startswith(fold(args["last_name"]), autoescape=True))
     if "birth_date" in args:
         query = query.where(Participant.birth_date == args["birth_date"])
     query = (query.options(selectinload(Participant.attestations), selectinload(Participant.session))
              .order_by(Participant.last_name_key, Participant.person_key, Participant.id))
-    with database().reading() as db_session:
+    with database().transaction() as db_session:
         rows, total = paged(db_session, query, args["limit"], args["offset"])
-        return {"items": [participant_found_view(p) for p in rows], "total": total}
+        found = {"items": [participant_found_view(p) for p in rows], "total": total}
+        access_log.participants_searched(db_session, current_principal().user_id, args, found)
+        return found
 
 
 @blp.route("/audit")

@@ -16,6 +16,7 @@ from chassis.privacy_export import PART_SUFFIX, REQUEST_TYPES
 from services.notifier.config import NotifierSettings, load_config
 from services.notifier.consumers.data_exports import ExportHandlers
 from services.notifier.consumers.emails import EmailHandlers
+from services.notifier.consumers.privacy import privacy_handlers
 from services.notifier.domain.secret_box import SecretBox
 from services.notifier.operations.webhook_fanout import fan_out_to_webhooks
 
@@ -34,6 +35,7 @@ def email_handlers(settings: NotifierSettings, box: SecretBox | None = None) -> 
         "cards.session_shipped": emails.session_shipped,                   # C11
         "productions.house_admin_added": emails.house_admin_added,         # P4
         "productions.access_granted": emails.access_granted,               # P6
+        **privacy_handlers(emails),  # Law 25: dormant account warning; anonymized account scrubbed
     }
 
 

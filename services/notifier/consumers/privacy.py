@@ -30,7 +30,7 @@ def privacy_handlers(emails: EmailHandlers) -> HandlerTable:
         record_message(session, event, template="account_dormancy_warning", portal=PRODUCTIONS,
                        language=payload.get("language"), to_address=payload["email"],
                        to_name=f"{payload['first_name']} {payload['last_name']}".strip(), box=emails.box,
-                       context={**emails._common(PRODUCTIONS), "first_name": payload["first_name"],
+                       context={**emails.common(PRODUCTIONS), "first_name": payload["first_name"],
                                 "last_name": payload["last_name"], "email": payload["email"],
                                 "last_active_at": payload["last_active_at"],
                                 "anonymize_after": payload["anonymize_after"]})
