@@ -199,7 +199,7 @@ class SecurityEventSchema(Schema):
     kind = fields.String(metadata={"description": "login, login_lockout, email_change_requested, "
                                                   "email_change_confirmed, email_change_cancelled, password_changed, "
                                                   "password_reset_requested, refresh_token_reuse, account_disabled, "
-                                                  "account_enabled"})
+                                                  "account_enabled, data_export_requested"})
     outcome = fields.String(metadata={"description": "success, failure, throttled, locked, revoked, conflict"})
     address = fields.String(allow_none=True, metadata={"description": "Client address"})
     details = fields.Dict()

@@ -23,6 +23,7 @@ EVENT_KINDS = {
     "refresh_token_reuse": N_("Réutilisation d'un jeton de session"),
     "account_disabled": N_("Compte désactivé"),
     "account_enabled": N_("Compte réactivé"),
+    "data_export_requested": N_("Exportation des données demandée"),
 }
 OUTCOMES = {"success": N_("réussi"), "failure": N_("échoué"), "throttled": N_("retardé"),
             "locked": N_("bloqué"), "revoked": N_("sessions fermées"),
