@@ -5,8 +5,8 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE
 from sqlalchemy import func, select
 
+from chassis.http.bearer_auth import require_bearer
 from chassis.page_schema import page
-from chassis.tokens import require_auth
 from services.notifier.api.context import caller_portals, database
 from services.notifier.api.schemas import MessageList, MessageQuery, MessageSchema
 from services.notifier.db.models import Message
@@ -20,10 +20,9 @@ blp = Blueprint("messages", __name__, url_prefix="/messages",
 
 
 @blp.route("", methods=["GET"])
-@require_auth(*STAFF_ROLES)
+@require_bearer(*STAFF_ROLES)
 @blp.arguments(MessageQuery, location="query", as_kwargs=True, unknown=RAISE)
 @blp.response(200, MessageList)
-@blp.doc(security=[{"bearer": []}])
 def list_messages(limit: int, offset: int, **filters):
     """Delivery log, newest first: recipient, subject, template, event id, status, attempts, last error."""
     query = select(Message).where(Message.portal.in_(caller_portals()))
@@ -36,9 +35,8 @@ def list_messages(limit: int, offset: int, **filters):
 
 
 @blp.route("/<string:message_id>", methods=["GET"])
-@require_auth(*STAFF_ROLES)
+@require_bearer(*STAFF_ROLES)
 @blp.response(200, MessageSchema)
-@blp.doc(security=[{"bearer": []}])
 def get_message(message_id: str):
     """One entry of the delivery log."""
     with database().transaction() as session:
@@ -46,10 +44,9 @@ def get_message(message_id: str):
 
 
 @blp.route("/<string:message_id>/retry", methods=["POST"])
-@require_auth(*STAFF_ROLES)
+@require_bearer(*STAFF_ROLES)
 @blp.response(200, MessageSchema)
 @blp.alt_response(409, description="Only a failed message can be replayed.")
-@blp.doc(security=[{"bearer": []}])
 def retry_message(message_id: str):
     """Replays a failed (dead-lettered) email: it goes back to pending with a fresh set of attempts."""
     with database().transaction() as session:

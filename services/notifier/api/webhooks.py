@@ -7,9 +7,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from chassis.errors import ValidationFailed
+from chassis.http.bearer_auth import require_bearer
 from chassis.i18n import _
 from chassis.page_schema import page
-from chassis.tokens import current_principal, require_auth
+from chassis.tokens import current_principal
 from services.notifier.api.context import caller_portals, database, secret_box, settings
 from services.notifier.api.schemas import (
     DeliveryList,
@@ -43,10 +44,9 @@ def _owning_portal(requested: str | None) -> str:
 
 
 @blp.route("", methods=["POST"])
-@require_auth(*STAFF_ROLES)
+@require_bearer(*STAFF_ROLES)
 @blp.arguments(WebhookCreate)
 @blp.response(201, WebhookCreated)
-@blp.doc(security=[{"bearer": []}])
 def create_webhook(body: dict):
     """Subscribes a URL to event types. Each delivery is a POST of the event envelope (JSON) signed per the
     Standard Webhooks specification (https://www.standardwebhooks.com): headers ``webhook-id`` (the event id,
@@ -63,10 +63,9 @@ def create_webhook(body: dict):
 
 
 @blp.route("", methods=["GET"])
-@require_auth(*STAFF_ROLES)
+@require_bearer(*STAFF_ROLES)
 @blp.arguments(PageQuery, location="query", as_kwargs=True, unknown=RAISE)
 @blp.response(200, WebhookList)
-@blp.doc(security=[{"bearer": []}])
 def list_webhooks(limit: int, offset: int):
     """The webhooks of the caller's portal (the secret is never shown again)."""
     query = select(Webhook).where(Webhook.deleted_at.is_(None), Webhook.portal.in_(caller_portals()))
@@ -75,18 +74,16 @@ def list_webhooks(limit: int, offset: int):
 
 
 @blp.route("/<string:webhook_id>", methods=["GET"])
-@require_auth(*STAFF_ROLES)
+@require_bearer(*STAFF_ROLES)
 @blp.response(200, WebhookSchema)
-@blp.doc(security=[{"bearer": []}])
 def get_webhook(webhook_id: str):
     with database().transaction() as session:
         return visible_webhook(session, webhook_id, caller_portals())
 
 
 @blp.route("/<string:webhook_id>", methods=["DELETE"])
-@require_auth(*STAFF_ROLES)
+@require_bearer(*STAFF_ROLES)
 @blp.response(204)
-@blp.doc(security=[{"bearer": []}])
 def delete_webhook(webhook_id: str):
     """Unsubscribes: no new deliveries, pending ones are cancelled; the delivery log is kept."""
     with database().transaction() as session:
@@ -94,10 +91,9 @@ def delete_webhook(webhook_id: str):
 
 
 @blp.route("/<string:webhook_id>/deliveries", methods=["GET"])
-@require_auth(*STAFF_ROLES)
+@require_bearer(*STAFF_ROLES)
 @blp.arguments(DeliveryQuery, location="query", as_kwargs=True, unknown=RAISE)
 @blp.response(200, DeliveryList)
-@blp.doc(security=[{"bearer": []}])
 def list_deliveries(webhook_id: str, limit: int, offset: int, status: str | None = None):
     """Deliveries of this webhook, newest first, each with every attempt (time, HTTP status, error, duration)."""
     with database().transaction() as session:
@@ -111,10 +107,9 @@ def list_deliveries(webhook_id: str, limit: int, offset: int, status: str | None
 
 
 @blp.route("/<string:webhook_id>/deliveries/<string:delivery_id>/retry", methods=["POST"])
-@require_auth(*STAFF_ROLES)
+@require_bearer(*STAFF_ROLES)
 @blp.response(200, DeliverySchema)
 @blp.alt_response(409, description="Only a failed delivery can be replayed.")
-@blp.doc(security=[{"bearer": []}])
 def retry_delivery(webhook_id: str, delivery_id: str):
     """Replays a failed delivery with a fresh set of attempts (the log keeps the earlier ones)."""
     with database().transaction() as session:
