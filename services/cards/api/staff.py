@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from chassis.paging import paged
+from chassis.page_schema import page
 from chassis.tokens import current_principal, require_auth
 from services.cards.api import schemas
 from services.cards.api.access import STAFF
@@ -31,8 +31,7 @@ def search_participants(args):
     query = (query.options(selectinload(Participant.attestations), selectinload(Participant.session))
              .order_by(Participant.last_name_key, Participant.person_key, Participant.id))
     with database().transaction() as db_session:
-        rows, total = paged(db_session, query, args["limit"], args["offset"])
-        found = {"items": [participant_found_view(p) for p in rows], "total": total}
+        found = page(db_session, query, args["limit"], args["offset"], participant_found_view)
         access_log.participants_searched(db_session, current_principal().user_id, args, found)
         return found
 
@@ -49,6 +48,5 @@ def audit_trail(args):
     if "actor_id" in args:
         query = query.where(AuditEntry.actor_id == args["actor_id"])
     with database().reading() as db_session:
-        rows, total = paged(db_session, query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()), args["limit"],
-                            args["offset"])
-        return {"items": [audit_view(entry) for entry in rows], "total": total}
+        return page(db_session, query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()), args["limit"],
+                    args["offset"], audit_view)
