@@ -8,9 +8,10 @@ behind it read one catalogue the same way.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from flask import Flask, g, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel
 
 from chassis.i18n import (
     Catalogue,
@@ -22,9 +23,12 @@ from chassis.i18n import (
     translate_plural,
 )
 
+# Browsers send one of a handful of headers: each is parsed once.
+_negotiated = lru_cache(maxsize=256)(negotiate)
+
 
 def accept_language() -> str:
-    return negotiate(request.headers.get("Accept-Language"))
+    return _negotiated(request.headers.get("Accept-Language"))
 
 
 def install_i18n(app: Flask, catalogue: Catalogue, choose: Callable[[], str] = accept_language) -> None:
@@ -34,13 +38,16 @@ def install_i18n(app: Flask, catalogue: Catalogue, choose: Callable[[], str] = a
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.install_gettext_callables(translate, translate_plural, newstyle=True)  # Jinja fills them
 
+    # The language is chosen once a request, here, as Babel's selector would (Babel still answers get_locale()
+    # for whoever asks; asking it twice a request cost a Locale parsed each time).
     @app.before_request
     def _speak_the_callers_language():
-        g._speaking = start_speaking(str(get_locale() or "fr"), catalogue)
+        g._language = language = language_of(choose())
+        g._speaking = start_speaking(language, catalogue)
 
     @app.after_request
     def _say_which(response):
-        response.headers["Content-Language"] = language_of(str(get_locale() or "fr"))
+        response.headers["Content-Language"] = g.get("_language") or language_of(choose())
         response.vary.add("Accept-Language")
         return response
 

@@ -43,13 +43,21 @@ def install_metrics(app: Flask, service: str) -> CollectorRegistry:
     # First of the before_request functions: a request another one answers (415, a refused body) is timed too.
     app.before_request_funcs.setdefault(None, []).insert(0, _start)
 
+    series: dict[tuple, object] = {}  # the labelled series, looked up once (``labels`` locks and builds a key)
+
+    def _series(metric, *labels):
+        found = series.get((metric, labels))
+        if found is None:
+            found = series[(metric, labels)] = metric.labels(service, *labels)
+        return found
+
     @app.after_request
     def _observe(response):
         route = request.url_rule.rule if request.url_rule else UNMATCHED
         started = g.get("metrics_started")
         if started is not None:
-            duration.labels(service, route, request.method).observe(time.perf_counter() - started)
-        requests_total.labels(service, route, request.method, f"{response.status_code // 100}xx").inc()
+            _series(duration, route, request.method).observe(time.perf_counter() - started)
+        _series(requests_total, route, request.method, f"{response.status_code // 100}xx").inc()
         return response
 
     @app.get("/metrics")
