@@ -56,6 +56,7 @@ def _download(client: Client, link: str):
 
 
 def test_each_person_gets_every_service_part_and_nothing_of_anyone_else(platform, people):
+    assert Client(platform.base_url).request("POST", "/api/auth/me/data-export").status_code == 401
     asked = {}
     for key, person in people.items():
         response = person.client.request("POST", "/api/auth/me/data-export")
