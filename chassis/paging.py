@@ -1,7 +1,6 @@
 """One page of a list endpoint: the rows asked for and the total without paging (``{"items", "total"}``)."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
@@ -11,8 +10,3 @@ def paged(session: Session, statement: Select, limit: int, offset: int) -> tuple
     total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
     items = session.scalars(statement.limit(limit).offset(offset)).unique().all()
     return list(items), int(total or 0)
-
-
-def page_schema(item: type[Schema], name: str) -> type[Schema]:
-    """The response schema of a list endpoint: ``{"items": [item, ...], "total": n}``, named ``name`` in OpenAPI."""
-    return Schema.from_dict({"items": fields.List(fields.Nested(item)), "total": fields.Integer()}, name=name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate
 
 from chassis.i18n import N_
-from chassis.paging import page_schema
+from chassis.page_schema import page_of
 from services.notifier.domain.mail_templates import TEMPLATES
 from services.notifier.domain.webhook_signing import is_standard_secret
 
@@ -52,7 +52,7 @@ class MessageSchema(Schema):
     sent_at = fields.DateTime(allow_none=True)
 
 
-MessageList = page_schema(MessageSchema, "MessageList")
+MessageList = page_of(MessageSchema, "MessageList")
 
 
 def standard_secret(value: str) -> None:
@@ -89,7 +89,7 @@ class WebhookCreated(WebhookSchema):
                                                     "Webhooks library to verify deliveries"})
 
 
-WebhookList = page_schema(WebhookSchema, "WebhookList")
+WebhookList = page_of(WebhookSchema, "WebhookList")
 
 
 class AttemptSchema(Schema):
@@ -117,4 +117,4 @@ class DeliveryQuery(PageQuery):
     status = fields.String(validate=validate.OneOf(DELIVERY_STATUSES))
 
 
-DeliveryList = page_schema(DeliverySchema, "DeliveryList")
+DeliveryList = page_of(DeliverySchema, "DeliveryList")

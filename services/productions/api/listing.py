@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from marshmallow import Schema
 
-from chassis.paging import page_schema
+from chassis.page_schema import page_of
 from chassis.tokens import require_auth
 from services.productions.domain.access import AQPM_ROLES
 
@@ -14,7 +14,7 @@ def aqpm_list(blp: Blueprint, path: str, query: type[Schema], item: type[Schema]
     """The four decorators of a list view, in the service's order (a missing token is a 401 before the query
     string is validated)."""
     def declare(view):
-        view = blp.response(200, page_schema(item, list_name))(view)
+        view = blp.response(200, page_of(item, list_name))(view)
         view = blp.arguments(query, location="query")(view)
         view = require_auth(*AQPM_ROLES)(view)
         return blp.route(path, methods=["GET"])(view)
