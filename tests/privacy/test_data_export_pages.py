@@ -1,6 +1,7 @@
 """The data export in the web app, through the gateway of the real-process platform: the profile's button on
 each portal, in the person's language, its confirmation (and the refusal of a second request), the page the
-emailed link opens, which hands over the ZIP once, then says the link was used."""
+emailed link opens, which hands over the ZIP once, then says the link was used; ASSTSAS staff's export action
+on each trainee of the participant search."""
 from __future__ import annotations
 
 import re
@@ -9,7 +10,7 @@ import pytest
 import requests
 
 from tests.e2e.conftest import DEMO_PASSWORD, eventually
-from tests.privacy.people import create_account, export_email, export_link, zip_texts
+from tests.privacy.people import create_account, export_email, export_link, give_cards_data, signed_in, zip_texts
 
 pytestmark = pytest.mark.e2e
 
@@ -58,3 +59,22 @@ def test_the_profile_asks_and_the_emailed_link_hands_over_the_zip_once(platform,
     used = browser.post(link, data={"csrf_token": _csrf(page)}, timeout=15)
     assert used.status_code == 410 and words[4] in used.text
     assert requests.get(link, timeout=15, allow_redirects=False).status_code == 302  # logged out: to the login
+
+
+def test_asstsas_staff_export_a_trainee_from_the_participant_search(platform):
+    email = create_account(platform, "Irène", "Dufresne", "trainer", "dufi444-04")
+    give_cards_data(signed_in(platform, "dufi444", email, "Irène", "Dufresne"),
+                    [("Léa", "Villeneuve-Hardy"), ("Paul", "Villeneuve-Hardy"), ("Luc", "Villeneuve-Hardy")],
+                    "1979-06-30")
+    browser = _signed_in(platform, "/", "login", "staff@asstsas.demo")
+    search = browser.get(f"{platform.base_url}/staff/participants", params={"last_name": "Villeneuve-Hardy"},
+                         timeout=15)
+    actions = re.findall(r'action="(/staff/participants/[^"]+/data-export)"', search.text)
+    assert len(actions) == 3 and "Exporter les données" in search.text
+    asked = browser.post(platform.base_url + actions[0], timeout=15, data={
+        "csrf_token": _csrf(search), "last_name": "Villeneuve-Hardy", "birth_date": ""})
+    assert "exportation est demandée" in asked.text and "Villeneuve-Hardy" in asked.text  # back on the search
+    link = export_link(eventually(lambda: export_email(platform, "staff@asstsas.demo"), timeout=60))
+    page = browser.get(link, timeout=15)
+    files = zip_texts(browser.post(link, data={"csrf_token": _csrf(page)}, timeout=15).content)
+    assert "1979-06-30" in files["cards/participations.csv"] and "Dufresne" not in "".join(files.values())
