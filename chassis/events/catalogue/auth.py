@@ -118,7 +118,8 @@ class AccountAnonymized(Schema):
     """A member's account was anonymized in auth (dormant, or erasure asked by its owner or AQPM staff):
     each service replaces what it holds about the person (productions: their house administrations and
     sheet access removed, the read model's names and email; the notifier: the emails sent to them) and
-    keeps its audit entries under the ``pseudonym``. Carries no personal information."""
+    keeps its audit entries under the ``pseudonym``. Cards and billing hold nothing about members (their
+    requests and invoices are trainers'), so they do not consume it. Carries no personal information."""
     user_id = fields.String(required=True, metadata={"description": "The account's id"})
     pseudonym = fields.String(required=True, metadata={
         "description": "What now stands for the person (names, audit entries): `anonyme-` and 12 hex digits"})
