@@ -8,7 +8,10 @@ from __future__ import annotations
 import time
 
 import pytest
+from sqlalchemy import select
 
+from chassis.db import Database
+from services.auth.db.models import PersonalDataView
 from tests.e2e.conftest import DEMO_PASSWORD, Client, eventually
 from tests.privacy.people import (
     create_account,
@@ -49,6 +52,18 @@ def people(platform):
     for key in ("celeste", "dorothee"):
         give_productions_data(staff, found[key])
     return found
+
+
+def staff_reads(platform, export_id: str) -> list[str]:
+    """What auth's log of staff reads (Law 25 "who looked") holds about this export, as the person in charge
+    of personal information would list it."""
+    db = Database(platform.layout.database_urls["auth"])
+    try:
+        with db.reading() as session:
+            return [view.what for view in session.scalars(select(PersonalDataView))
+                    if view.details.get("export_id") == export_id]
+    finally:
+        db.dispose()
 
 
 def _download(client: Client, link: str):
@@ -113,6 +128,7 @@ def test_staff_export_what_the_platform_holds_on_a_trainee(platform, people):
     accepted = staff.request("POST", path)
     assert accepted.status_code == 202 and accepted.json()["participant_count"] == 1
 
+    assert eventually(lambda: staff_reads(platform, accepted.json()["export_id"]))[0] == "export"  # who looked
     mail = eventually(lambda: export_email(platform, "staff@asstsas.demo"), timeout=60)
     link = export_link(mail)
     assert link.startswith(platform.base_url + "/account/data-export/")

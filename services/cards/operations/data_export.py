@@ -2,7 +2,8 @@
 participant search: the same parts and ZIP as a person's own export, the link emailed to the staff member.
 
 The trainee is the participant staff picked and every other participant row of the same person (same
-name, folded, and birth date), across requests. The export is a line of the audit trail."""
+name, folded, and birth date), across requests. The export is a line of the audit trail and of auth's log of
+staff reads."""
 from __future__ import annotations
 
 import uuid
@@ -15,7 +16,7 @@ from chassis.errors import NotFound
 from chassis.i18n import _
 from chassis.privacy_export import PARTICIPANT, PARTICIPANT_EXPORT_REQUESTED, expected_parts
 from services.cards.db.models import Participant
-from services.cards.events import emit
+from services.cards.events import PERSONAL_DATA_VIEWED, emit
 from services.cards.operations import audit
 
 EXPORTED = "participant_exported"
@@ -37,4 +38,9 @@ def request_participant_export(db_session: Session, staff_user_id: str, particip
         "parts": expected_parts(), "requested_at": now.isoformat()}, sensitive=True)
     audit.record(db_session, staff_user_id, EXPORTED, session_id=picked.session_id, export_id=export_id,
                  participant_ids=same_person)
+    # A staff read of someone's information: auth's log of staff reads lists it ("who looked").
+    emit(db_session, PERSONAL_DATA_VIEWED, {
+        "viewer_id": staff_user_id, "what": "export",
+        "subject": f"{picked.first_name} {picked.last_name} ({picked.birth_date.isoformat()})"[:300],
+        "details": {"export_id": export_id, "participant_ids": same_person}})
     return {"export_id": export_id, "requested_at": now, "participant_count": len(same_person)}
