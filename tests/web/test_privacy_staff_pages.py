@@ -36,9 +36,10 @@ def web(apis, tmp_path, monkeypatch):
     return web_app(apis, tmp_path, monkeypatch)
 
 
-def _account(apis, email: str, role: str, **ages) -> str:
+def _account(apis, email: str, role: str, language: str = "fr", **ages) -> str:
     with apis.dbs["auth"].transaction() as session:
-        user = users.create_user(session, users.NewAccount(email, "Jade", "Fortin", role), "correct-horse-42")
+        user = users.create_user(session, users.NewAccount(email, "Jade", "Fortin", role, language),
+                                 "correct-horse-42")
         for name, value in ages.items():
             setattr(user, name, value)
         return user.id
@@ -92,3 +93,22 @@ def test_the_log_of_staff_reads_is_for_the_person_in_charge(apis, web):
     for language, words in (("fr", "Fiche d&#39;un compte"), ("en", "Account page")):
         html = get(client, "/staff/privacy/access-log", language)
         assert words in html and person in html and "staff-reader" in html, html
+
+
+def test_a_member_erases_their_own_account_from_the_aqpm_profile(apis, web):
+    member = _account(apis, f"leaving.{uuid.uuid4().hex[:8]}@example.test", "member", language="en")
+    client = web.test_client()
+    apis.sign_in(web, client, member, ["member"], portal="aqpm")
+    assert "/aqpm/profile/erasure" in get(client, "/aqpm/profile", "en")
+    page = get(client, "/aqpm/profile/erasure", "en")
+    assert "This cannot be undone." in page
+    token = CSRF.search(page).group(1)
+    wrong = client.post("/aqpm/profile/erasure", data={"csrf_token": token, "password": "not-it"},
+                        headers={"Accept-Language": "en"})
+    assert wrong.status_code == 422 and "The password is incorrect." in wrong.get_data(as_text=True)
+    erased = client.post("/aqpm/profile/erasure", data={"csrf_token": token, "password": "correct-horse-42"},
+                         headers={"Accept-Language": "en"})
+    assert erased.status_code == 302 and erased.headers["Location"].endswith("/aqpm/login")
+    with apis.dbs["auth"].reading() as session:
+        assert session.get(User, member).anonymized_at is not None
+    assert client.get("/aqpm/profile").status_code == 302  # signed out

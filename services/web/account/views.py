@@ -190,5 +190,6 @@ def help():
     return render_template("account/help.html", page_title=_("Aide en ligne"))
 
 
-# The pages the email-change links land on, the privacy pages and the data export add their routes to this blueprint.
-from services.web.account import data_export, email_change, privacy  # noqa: E402,F401
+# The pages the email-change links land on, the privacy pages, the data export and the erasure of one's account add
+# their routes to this blueprint.
+from services.web.account import data_export, email_change, erasure, privacy  # noqa: E402,F401
