@@ -1,15 +1,23 @@
-"""One page of a list endpoint, ``{"items": [...], "total": n}``: its response schema (``page_of``) and its body
-(``page``, on ``chassis.paging.paged``)."""
+"""One page of a list endpoint, ``{"items": [...], "total": n}``: the query string that asks for it (``page_query``),
+its response schema (``page_of``) and its body (``page``, on ``chassis.paging.paged``)."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from chassis.paging import paged
+
+
+def page_query(name: str, default: int = 50, most: int = 200, last_offset: int | None = 1_000_000) -> type[Schema]:
+    """A query-string schema class named ``name``: ``limit`` (``default`` when absent, 1 to ``most``) and ``offset``
+    (from 0, to ``last_offset`` unless it is None); a list's filters subclass it."""
+    return type(name, (Schema,), {
+        "limit": fields.Integer(load_default=default, validate=validate.Range(min=1, max=most)),
+        "offset": fields.Integer(load_default=0, validate=validate.Range(min=0, max=last_offset))})
 
 
 def page_of(item: type[Schema], name: str, base: type[Schema] = Schema) -> type[Schema]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from chassis.i18n import N_
+from chassis.page_schema import page_of, page_query
 from services.auth.api.fields import (
     LowerCardNumber,
     Trimmed,
@@ -130,9 +131,7 @@ class LinkTokenSchema(Schema):
         "description": "The token of the emailed link"})
 
 
-class SecurityEventQuerySchema(Schema):
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000))
+SecurityEventQuerySchema = page_query("SecurityEventQuerySchema")
 
 
 # --- responses --------------------------------------------------------------------------------
@@ -206,6 +205,4 @@ class SecurityEventSchema(Schema):
     occurred_at = fields.AwareDateTime()
 
 
-class SecurityEventPageSchema(Schema):
-    items = fields.List(fields.Nested(SecurityEventSchema))
-    total = fields.Integer()
+SecurityEventPageSchema = page_of(SecurityEventSchema, "SecurityEventPageSchema")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from chassis.i18n import N_, _
-from chassis.page_schema import page_of
+from chassis.page_schema import page_of, page_query
 from services.billing.api.fields import MoneyInput, Trimmed, money_output
 from services.billing.domain.cards import is_expired, luhn_valid, normalize_number
 from services.billing.domain.numbering import NUMBER_PATTERN
@@ -14,9 +14,7 @@ INVOICE_NUMBER = validate.Regexp(NUMBER_PATTERN, error=N_("Numéro de facture at
 STAFF_METHODS = ("cheque", "direct_deposit")
 
 
-class PageQuery(Schema):
-    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000))
+PageQuery = page_query("PageQuery", default=20, most=100)
 
 
 class InvoiceQuery(PageQuery):

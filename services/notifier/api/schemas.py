@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate
 
 from chassis.i18n import N_
-from chassis.page_schema import page_of
+from chassis.page_schema import page_of, page_query
 from services.notifier.domain.mail_templates import TEMPLATES
 from services.notifier.domain.webhook_signing import is_standard_secret
 
@@ -20,9 +20,7 @@ class Trimmed(fields.String):
         return super()._deserialize(value, attr, data, **kwargs).strip()
 
 
-class PageQuery(Schema):
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+PageQuery = page_query("PageQuery", last_offset=None)
 
 
 class MessageQuery(PageQuery):

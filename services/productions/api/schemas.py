@@ -4,6 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from chassis.i18n import N_, _
+from chassis.page_schema import page_query
 from services.productions.domain.names import tidy
 from services.productions.domain.sheets import PRODUCTION_TYPES
 from services.productions.operations.audit import ACTIONS
@@ -38,9 +39,7 @@ def _unique(values: list) -> None:
 
 # ---- paging and lists ---------------------------------------------------------------------------
 
-class PageQuery(Schema):
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000))
+PageQuery = page_query("PageQuery")
 
 
 # ---- users --------------------------------------------------------------------------------------
