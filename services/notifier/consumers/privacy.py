@@ -3,7 +3,9 @@
 ``auth.account_dormancy_warned``: the member is told (in their language) that the account will be anonymized
 after ``anonymize_after`` unless they log in. ``auth.account_anonymized``: the recipient directory's entry and
 every email sent (or waiting) to the person's address lose the address and names for the pseudonym (an email
-not sent yet is given up), and webhook deliveries' stored bodies lose the address.
+not sent yet is given up), and webhook deliveries' stored bodies lose the address. The notifier keeps no audit
+table: its log line ``account_anonymized`` (with the counts, never the address) is the trace, beside the audit
+entries of auth and productions.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from sqlalchemy.orm import Session
 from chassis.bus.handlers import HandlerTable
 from chassis.events.envelope import Envelope
 from chassis.events.registry import validate_payload
+from chassis.logging import get_logger
 from services.notifier.consumers.directory import remember_user
 from services.notifier.consumers.emails import EmailHandlers
 from services.notifier.db.models import Message, Recipient, WebhookDelivery
@@ -45,13 +48,17 @@ def on_account_anonymized(session: Session, event: Envelope) -> None:
     recipient = session.get(Recipient, payload["user_id"], with_for_update=True)
     if recipient is None:
         return
-    old_address = recipient.email
+    old_address, messages, deliveries = recipient.email, 0, 0
     for message in session.scalars(select(Message).where(func.lower(Message.to_address) == old_address.lower())):
         if message.status == PENDING:
             message.status, message.last_error = FAILED, GIVEN_UP
         message.to_address, message.to_name, message.subject = address, pseudonym, message.template
         message.context, message.secret_ciphertext, message.attachment_data = {}, None, None
+        messages += 1
     for delivery in session.scalars(select(WebhookDelivery).where(WebhookDelivery.body.contains(old_address))):
         delivery.body = delivery.body.replace(old_address, address)
+        deliveries += 1
     recipient.email, recipient.first_name, recipient.last_name = address, "", pseudonym
     recipient.username = recipient.card_number = None
+    get_logger("notifier").info("account_anonymized", user_id=payload["user_id"], pseudonym=pseudonym,
+                                reason=payload["reason"], messages=messages, webhook_deliveries=deliveries)
