@@ -112,3 +112,15 @@ def test_a_member_erases_their_own_account_from_the_aqpm_profile(apis, web):
     with apis.dbs["auth"].reading() as session:
         assert session.get(User, member).anonymized_at is not None
     assert client.get("/aqpm/profile").status_code == 302  # signed out
+
+
+@pytest.mark.parametrize(("language", "trainees", "members"), [
+    ("fr", "La date de naissance et le téléphone : 10 ans après la session, puis anonymisés",
+     "après 3 ans sans connexion, un courriel vous prévient, puis vos renseignements sont anonymisés 30 jours"),
+    ("en", "The date of birth and phone: 10 years after the session, then anonymized",
+     "after 3 years without a login, an email warns you, then your information is anonymized 30 days later")])
+def test_each_privacy_page_says_the_retention_its_service_applies(apis, web, language, trainees, members):
+    """The durations come from the services' own settings (their public retention rule)."""
+    client = web.test_client()
+    assert trainees in get(client, "/privacy", language)
+    assert members in get(client, "/aqpm/privacy", language)

@@ -12,6 +12,7 @@ from services.auth.api.privacy_schemas import (
     AccessLogQuerySchema,
     ErasedSchema,
     ErasureSchema,
+    RetentionPolicySchema,
     RetentionPreviewSchema,
 )
 from services.auth.domain.roles import PRODUCTIONS_STAFF
@@ -51,6 +52,14 @@ def erase_member(user_id):
     """AQPM staff erase a member's account the member asked them to erase (same effect as ``/me/erasure``)."""
     with database().transaction() as session:
         return erasure.erase_member(session, caller(), user_id, client_address())
+
+
+@blp.route("/retention/policy", methods=["GET"])
+@blp.response(200, RetentionPolicySchema)
+def retention_policy():
+    """The dormant accounts' rule, public (the privacy page says it): a member's account unused for
+    ``dormant_account_years`` is warned by email, then anonymized ``warning_days`` later."""
+    return {"dormant_account_years": settings().dormant_account_years, "warning_days": settings().dormant_warning_days}
 
 
 @blp.route("/retention/preview", methods=["GET"])

@@ -26,9 +26,12 @@ class DormantAccountSchema(Schema):
     anonymize_after = fields.DateTime(metadata={"description": "When a warned account is anonymized"})
 
 
-class RetentionPreviewSchema(Schema):
-    dormant_account_years = fields.Integer()
-    warning_days = fields.Integer()
+class RetentionPolicySchema(Schema):
+    dormant_account_years = fields.Integer(metadata={"description": "AUTH_DORMANT_ACCOUNT_YEARS"})
+    warning_days = fields.Integer(metadata={"description": "AUTH_DORMANT_WARNING_DAYS"})
+
+
+class RetentionPreviewSchema(RetentionPolicySchema):
     items = fields.List(fields.Nested(DormantAccountSchema))
     total = fields.Integer()
 

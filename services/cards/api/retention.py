@@ -1,4 +1,5 @@
-"""ASSTSAS staff: what the next Law 25 retention run anonymizes (``GET /retention/preview``)."""
+"""Law 25 retention of trainees: the rule, public (``GET /retention/policy``, for the privacy page), and for ASSTSAS
+staff what the next run anonymizes (``GET /retention/preview``)."""
 from __future__ import annotations
 
 from flask_smorest import Blueprint
@@ -21,10 +22,21 @@ class DueParticipantOut(Schema):
     fields = fields.List(fields.String(), metadata={"description": "what is emptied: birth_date, phone, phone_ext"})
 
 
+class RetentionPolicyOut(Schema):
+    trainee_retention_years = fields.Integer(metadata={"description": "CARDS_TRAINEE_RETENTION_YEARS"})
+
+
 class RetentionPreviewOut(Schema):
     retention_years = fields.Integer(metadata={"description": "CARDS_TRAINEE_RETENTION_YEARS"})
     items = fields.List(fields.Nested(DueParticipantOut))
     total = fields.Integer()
+
+
+@blp.route("/retention/policy")
+@blp.response(200, RetentionPolicyOut)
+def policy():
+    """How long a trainee's date of birth and phone are kept after their session (public)"""
+    return {"trainee_retention_years": settings().trainee_retention_years}
 
 
 @blp.route("/retention/preview")

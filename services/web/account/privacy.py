@@ -10,7 +10,10 @@ from flask import current_app, render_template
 
 from chassis.i18n import _
 from services.web.account.views import blp
+from services.web.clients import privacy as privacy_api
+from services.web.clients.gateway import ApiError
 from services.web.config import PrivacyOfficer, WebConfig
+from services.web.web_session import api
 
 log = logging.getLogger(__name__)
 
@@ -19,18 +22,28 @@ def _settings() -> WebConfig:
     return current_app.extensions["web_config"]
 
 
+def _retention(service: str) -> dict | None:
+    """The service's retention rule (its settings say the durations); None if it does not answer: the page
+    still opens, without those durations."""
+    try:
+        return privacy_api.retention_policy(api(), service)
+    except ApiError:
+        log.warning("privacy page: %s's retention rule is unavailable", service)
+        return None
+
+
 @blp.get("/privacy")
 def privacy():
     config = _settings()
     return render_template("privacy/cards.html", officer=config.privacy_cards, remember_days=config.remember_days,
-                           page_title=_("Protection des renseignements personnels"))
+                           retention=_retention("cards"), page_title=_("Protection des renseignements personnels"))
 
 
 @blp.get("/aqpm/privacy")
 def aqpm_privacy():
     config = _settings()
     return render_template("privacy/aqpm.html", officer=config.privacy_aqpm, remember_days=config.remember_days,
-                           page_title=_("Protection des renseignements personnels"))
+                           retention=_retention("auth"), page_title=_("Protection des renseignements personnels"))
 
 
 def warn_when_unnamed(config: WebConfig) -> None:

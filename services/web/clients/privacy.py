@@ -3,6 +3,11 @@ members' accounts), erasure of a member's account, and the log of staff reads (p
 from __future__ import annotations
 
 
+def retention_policy(api, service: str) -> dict:
+    """The public retention rule of ``cards`` (trainees) or ``auth`` (dormant accounts)."""
+    return api.get(service, "/retention/policy", auth=False)
+
+
 def trainee_retention(api) -> dict:
     return api.get("cards", "/retention/preview")
 
