@@ -17,6 +17,7 @@ from services.auth.db.types import utcnow
 from services.auth.operations import users
 from services.cards.db.models import CardSession
 from services.cards.domain.dates import today_in_montreal
+from services.cards.operations import retention
 from tests.cards.helpers import participant_form, seed_trainer, session_form
 from tests.web.live_apis import PRIVACY_OFFICER, live_apis
 from tests.web.test_privacy_pages import get, web_app
@@ -59,6 +60,10 @@ def test_the_asstsas_retention_page_lists_the_trainees_the_run_empties(apis, web
     for language, words in (("fr", "1 participant à anonymiser"), ("en", "1 participant to anonymize")):
         html = get(client, "/staff/retention", language)
         assert words in html and "Odile Tremblay" in html, html
+    with apis.dbs["cards"].transaction() as session:
+        assert len(retention.run(session, 10)) == 1
+    found = get(client, "/staff/participants?last_name=Tremblay", "en")  # the search shows what is left
+    assert "Odile" in found and "anonymized" in found
 
 
 def test_the_aqpm_retention_page_and_the_erasure_of_a_member(apis, web):
