@@ -26,14 +26,16 @@ def request_participant_export(db_session: Session, staff_user_id: str, particip
     picked = db_session.get(Participant, participant_id)
     if picked is None:
         raise NotFound(_("Participant introuvable."))
-    same_person = list(db_session.scalars(
+    # Without its birth date (emptied by retention) a row names no one else for sure: it stays alone.
+    same_person = [picked.id] if picked.birth_date is None else list(db_session.scalars(
         select(Participant.id).where(Participant.person_key == picked.person_key,
                                      Participant.birth_date == picked.birth_date).order_by(Participant.id)))
+    born = picked.birth_date.isoformat() if picked.birth_date else None
     export_id, now = str(uuid.uuid4()), datetime.now(UTC)
     emit(db_session, PARTICIPANT_EXPORT_REQUESTED, {
         "export_id": export_id,
         "subject": {"kind": PARTICIPANT, "first_name": picked.first_name, "last_name": picked.last_name,
-                    "birth_date": picked.birth_date.isoformat(), "participant_ids": same_person},
+                    "birth_date": born, "participant_ids": same_person},
         "recipient": {"user_id": staff_user_id, "portal": "cards"},
         "parts": expected_parts(), "requested_at": now.isoformat()}, sensitive=True)
     audit.record(db_session, staff_user_id, EXPORTED, session_id=picked.session_id, export_id=export_id,
@@ -41,6 +43,6 @@ def request_participant_export(db_session: Session, staff_user_id: str, particip
     # A staff read of someone's information: auth's log of staff reads lists it ("who looked").
     emit(db_session, PERSONAL_DATA_VIEWED, {
         "viewer_id": staff_user_id, "what": "export",
-        "subject": f"{picked.first_name} {picked.last_name} ({picked.birth_date.isoformat()})"[:300],
+        "subject": f"{picked.first_name} {picked.last_name}" + (f" ({born})" if born else ""),
         "details": {"export_id": export_id, "participant_ids": same_person}})
     return {"export_id": export_id, "requested_at": now, "participant_count": len(same_person)}
