@@ -3,9 +3,9 @@
 ``auth.account_dormancy_warned``: the member is told (in their language) that the account will be anonymized
 after ``anonymize_after`` unless they log in. ``auth.account_anonymized``: the recipient directory's entry and
 every email sent (or waiting) to the person's address lose the address and names for the pseudonym (an email
-not sent yet is given up), and webhook deliveries' stored bodies lose the address. The notifier keeps no audit
-table: its log line ``account_anonymized`` (with the counts, never the address) is the trace, beside the audit
-entries of auth and productions.
+not sent yet is given up), webhook deliveries' stored bodies lose the address, and the person's data exports
+(their ZIP) are erased. The notifier keeps no audit table: its log line ``account_anonymized`` (with the
+counts, never the address) is the trace, beside the audit entries of auth and productions.
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from services.notifier.consumers.directory import remember_user
 from services.notifier.consumers.emails import EmailHandlers
 from services.notifier.db.models import Message, Recipient, WebhookDelivery
 from services.notifier.domain.portals import PRODUCTIONS
+from services.notifier.operations import data_exports
 from services.notifier.operations.messages import FAILED, PENDING, record_message
 
 EMAIL_DOMAIN = "anonymized.invalid"
@@ -60,5 +61,7 @@ def on_account_anonymized(session: Session, event: Envelope) -> None:
         deliveries += 1
     recipient.email, recipient.first_name, recipient.last_name = address, "", pseudonym
     recipient.username = recipient.card_number = None
+    exports = data_exports.forget_recipient(session, payload["user_id"])
     get_logger("notifier").info("account_anonymized", user_id=payload["user_id"], pseudonym=pseudonym,
-                                reason=payload["reason"], messages=messages, webhook_deliveries=deliveries)
+                                reason=payload["reason"], messages=messages, webhook_deliveries=deliveries,
+                                data_exports=exports)

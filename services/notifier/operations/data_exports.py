@@ -91,6 +91,15 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def forget_recipient(session: Session, user_id: str) -> int:
+    """An anonymized account's exports are erased with their ZIP and parts (``auth.account_anonymized``)."""
+    ids = list(session.scalars(select(DataExport.id).where(DataExport.recipient_user_id == user_id)))
+    if ids:
+        session.execute(delete(DataExportPart).where(DataExportPart.export_id.in_(ids)))
+        session.execute(delete(DataExport).where(DataExport.id.in_(ids)))
+    return len(ids)
+
+
 def take_archive(session: Session, token: str, user_id: str) -> tuple[str, bytes]:
     """The ZIP behind a link, for its recipient only, once: 404 for an unknown token or someone else's,
     410 once used or expired (the page then says which)."""
