@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from chassis.tokens import current_principal, require_auth
+from chassis.http.bearer_auth import require_bearer
+from chassis.tokens import current_principal
 from services.cards.api.access import STAFF
 from services.cards.api.context import database
 from services.cards.operations.data_export import request_participant_export
@@ -19,10 +20,9 @@ class ParticipantExportAccepted(Schema):
 
 
 @blp.route("/participants/<string:participant_id>/data-export", methods=["POST"])
-@require_auth(STAFF)
+@require_bearer(STAFF)
 @blp.response(202, ParticipantExportAccepted)
 @blp.alt_response(404, description="No such participant")
-@blp.doc(security=[{"bearer": []}])
 def request_data_export(participant_id: str):
     """Every service gathers what it holds on this trainee (their participant rows and cards, across
     requests); within a minute the staff member gets an email with a single-use link, valid 24 h and only

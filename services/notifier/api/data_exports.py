@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import Response
 from flask_smorest import Blueprint
 
-from chassis.tokens import current_principal, require_auth
+from chassis.http.bearer_auth import require_bearer
+from chassis.tokens import current_principal
 from services.notifier.api.context import database
 from services.notifier.operations.data_exports import take_archive
 
@@ -13,10 +14,10 @@ blp = Blueprint("data_exports", __name__, url_prefix="/data-exports", descriptio
 
 
 @blp.route("/<string:token>", methods=["GET"])
-@require_auth()
+@require_bearer()
 @blp.alt_response(404, description="Unknown link, or someone else's")
 @blp.alt_response(410, description="Already used (code export_used) or expired (code export_expired)")
-@blp.doc(security=[{"bearer": []}], responses={"200": {"description": "The ZIP (application/zip)"}})
+@blp.doc(responses={"200": {"description": "The ZIP (application/zip)"}})
 def download(token: str):
     """The ZIP, once, within 24 h, only to the account the link was emailed to (logged in as it)."""
     with database().transaction() as session:
