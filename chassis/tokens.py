@@ -11,7 +11,6 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import jwt
 from flask import current_app, g, request
@@ -19,6 +18,7 @@ from flask import current_app, g, request
 from chassis.account_status import ACCOUNT_DISABLED
 from chassis.errors import Forbidden, Unauthorized
 from chassis.i18n import N_, _
+from chassis.principal import Principal
 
 ALGORITHMS = ["RS256"]
 REQUIRED_CLAIMS = ["exp", "iat", "sub", "jti", "aud", "iss"]
@@ -27,16 +27,6 @@ REQUIRED_CLAIMS = ["exp", "iat", "sub", "jti", "aud", "iss"]
 # seconds (auth signs with a new key at once); not zero, so that tokens with made-up kids (no valid
 # signature needed to name one) cannot turn every request into a request to auth. PyJWT's default is 30 s.
 JWKS_REFETCH_COOLDOWN_SECONDS = 2.0
-
-
-@dataclass(frozen=True)
-class Principal:
-    user_id: str
-    roles: tuple[str, ...]
-    claims: dict = field(default_factory=dict)
-
-    def has_role(self, *roles: str) -> bool:
-        return any(role in self.roles for role in roles)
 
 
 class StaticJwksClient(jwt.PyJWKClient):

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from chassis.events.envelope import Envelope
 from chassis.events.registry import validate_payload
 from chassis.paging import paged
-from chassis.tokens import Principal
+from chassis.principal import Principal
 from services.auth.config import AuthSettings
 from services.auth.db.models import PersonalDataView, User
 from services.auth.domain.roles import STAFF_ROLES

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from chassis.account_status import DISABLED_EVENT, ENABLED_EVENT, record_status
 from chassis.errors import Conflict
 from chassis.i18n import N_
-from chassis.tokens import Principal
+from chassis.principal import Principal
 from services.auth.db.models import User
 from services.auth.db.types import utcnow
 from services.auth.events import emit

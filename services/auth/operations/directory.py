@@ -20,7 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from chassis.i18n import N_
-from chassis.tokens import Principal
+from chassis.principal import Principal
 from services.auth.db.models import DirectoryRequestWindow, KnownHouseAdmin, User
 from services.auth.db.types import UtcDateTime
 from services.auth.domain.portals import AQPM, DirectoryView, roles_of, staff_portals

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chassis.errors import ValidationFailed
 from chassis.i18n import N_
-from chassis.tokens import Principal
+from chassis.principal import Principal
 from services.auth.db.models import User
 from services.auth.db.types import utcnow
 from services.auth.domain.passwords import verify_password

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from chassis.errors import Conflict, NotFound
 from chassis.i18n import N_
 from chassis.logging import get_logger
-from chassis.tokens import Principal
+from chassis.principal import Principal
 from services.auth import events
 from services.auth.db.models import User
 from services.auth.db.types import utcnow

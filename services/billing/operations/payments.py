@@ -16,7 +16,7 @@ from chassis.errors import ApiError, Conflict, NotFound, ValidationFailed
 from chassis.i18n import N_, _, format_money
 from chassis.logging import get_logger
 from chassis.money import ZERO, money_text, to_money
-from chassis.tokens import Principal
+from chassis.principal import Principal
 from services.billing import events
 from services.billing.db.models import Invoice, Payment, PaymentAllocation
 from services.billing.domain.cards import CardDetails

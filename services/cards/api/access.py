@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, joinedload, lazyload, with_expression
 
 from chassis.errors import Forbidden, NotFound
 from chassis.i18n import N_, _
-from chassis.tokens import Principal
+from chassis.principal import Principal
 from services.cards.db.models import Activity, CardSession, Institution, OrganizationType, Participant, Trainer
 
 STAFF = "cards_staff"

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from chassis.errors import Conflict, Forbidden, NotFound
 from chassis.i18n import N_, _
-from chassis.tokens import Principal
+from chassis.principal import Principal
 from services.productions import events
 from services.productions.db.models import KnownUser, Sheet, SheetAccess
 from services.productions.operations import audit

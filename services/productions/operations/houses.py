@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from chassis.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chassis.i18n import N_, _
-from chassis.tokens import Principal
+from chassis.principal import Principal
 from services.productions import events
 from services.productions.db.models import House, HouseAdmin
 from services.productions.domain.access import can_remove_admin

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from chassis.errors import Forbidden, NotFound, ValidationFailed
 from chassis.i18n import N_
-from chassis.tokens import Principal
+from chassis.principal import Principal
 from services.productions.db.models import House, HouseAdmin, KnownUser, Sheet, SheetAccess
 from services.productions.domain.access import STAFF, SheetRelation
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from chassis.errors import ValidationFailed
-from chassis.tokens import Principal
+from chassis.principal import Principal
 from services.productions.db.models import House, Producer, ProducerHouse
 from services.productions.domain.names import comparison_key
 from services.productions.operations import audit

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from chassis.errors import Conflict, ValidationFailed
 from chassis.i18n import N_
-from chassis.tokens import Principal
+from chassis.principal import Principal
 from services.productions import events
 from services.productions.db.models import House, ProducerHouse, Sheet
 from services.productions.domain.access import SheetRelation
