@@ -13,8 +13,6 @@ names and the event are made here. The parts carry personal data: their outbox r
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +24,7 @@ from sqlalchemy.orm import Session
 from chassis.bus.handlers import HandlerTable
 from chassis.bus.outbox import record_event
 from chassis.config import env, env_int
+from chassis.csv_cells import csv_text
 from chassis.events.envelope import Envelope
 
 ACCOUNT_EXPORT_REQUESTED = "auth.data_export_requested"
@@ -105,27 +104,6 @@ def plain(value):
     return value
 
 
-def _cell(value) -> str:
-    value = plain(value)
-    if value is None:
-        return ""
-    if isinstance(value, dict | list):
-        value = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    text = str(value)
-    # A spreadsheet runs a cell that starts like a formula: such text is quoted (OWASP's CSV injection advice).
-    if text[:1] in ("=", "+", "@", "\t", "\r") or (text[:1] == "-" and not _is_number(text)):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        Decimal(text)
-        return True
-    except ArithmeticError:
-        return False
-
-
 def json_file(stem: str, rows: Rows) -> dict:
     content = json.dumps([plain(row) for row in rows], ensure_ascii=False, indent=2, sort_keys=False)
     return {"name": f"{stem}.json", "media_type": JSON_TYPE, "content": content}
@@ -136,12 +114,8 @@ def csv_file(stem: str, rows: Rows) -> dict:
     columns: list[str] = []
     for row in rows:
         columns += [key for key in row if key not in columns]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(column)) for column in columns])
-    return {"name": f"{stem}.csv", "media_type": CSV_TYPE, "content": out.getvalue()}
+    content = csv_text([columns, *([plain(row.get(column)) for column in columns] for row in rows)])
+    return {"name": f"{stem}.csv", "media_type": CSV_TYPE, "content": content}
 
 
 def part_files(tables: dict[str, Rows]) -> list[dict]:
