@@ -3,7 +3,8 @@
 Names: gateway (1, read and write through nginx vs a bare Flask endpoint), pipeline (2), end_to_end (3,
 submission -> invoice -> email at an SMTP server), scale_out (4), memory (5, measured during the runs of
 end_to_end; run alone, it runs end_to_end), pipeline_cpu (2's CPU ms per event, process by process),
-cpu_budget (3's CPU ms per submission, process by process). Figures and their meaning: docs/performance.md.
+cpu_budget (3's CPU ms per submission, process by process), read_cpu (1's read against the bare app, CPU ms per
+read in one process). Figures and their meaning: docs/performance.md.
 Raw results go to ``var/bench/<label>-<time>.json``, or to ``--json PATH``.
 
 ``--compare REV``: an A/B in one run, the chosen benchmarks on commit REV (a git worktree) and on the working
@@ -23,8 +24,9 @@ from bench.prerequisites import missing
 
 BENCHMARKS = {"gateway": "bench.gateway", "pipeline": "bench.pipeline", "end_to_end": "bench.end_to_end",
               "scale_out": "bench.scale_out", "memory": "bench.memory",
-              "pipeline_cpu": "bench.pipeline_cpu", "cpu_budget": "bench.cpu_budget"}
-ON_REQUEST = ("pipeline_cpu", "cpu_budget")  # run when named only: they re-run parts of 2 and 3 for CPU figures
+              "pipeline_cpu": "bench.pipeline_cpu", "cpu_budget": "bench.cpu_budget", "read_cpu": "bench.read_cpu"}
+# Run when named only: they re-run parts of 1, 2 and 3 for CPU figures.
+ON_REQUEST = ("pipeline_cpu", "cpu_budget", "read_cpu")
 
 
 def main(argv: list[str] | None = None) -> int:
