@@ -46,9 +46,15 @@ def _auth(url: str, db: Database, tokens: TokenFactory) -> Flask:
                       token_verifier=tokens.verifier())
 
 
+def _billing(url: str, db: Database, tokens: TokenFactory) -> Flask:
+    from services.billing.app import create_app
+    from services.billing.config import load_config
+    return create_app(load_config(database_url=url), db=db, token_verifier=tokens.verifier())
+
+
 PRIVACY_OFFICER = "responsable.prp@example.test"  # the person in charge of personal information, for auth
 BUILDERS: dict[str, Callable[[str, Database, TokenFactory], Flask]] = {"cards": _cards, "productions": _productions,
-                                                                      "auth": _auth}
+                                                                      "auth": _auth, "billing": _billing}
 
 
 @dataclass
@@ -76,8 +82,8 @@ class LiveApis:
 
 @contextmanager
 def live_apis(name: str, services: tuple[str, ...]) -> Iterator[LiveApis]:
-    """``services`` (``"cards"``, ``"productions"``, ``"auth"``) served at ``LiveApis.base_url``; databases
-    ``<service>_<name>``, dropped and made again at each run."""
+    """``services`` (``"cards"``, ``"productions"``, ``"auth"``, ``"billing"``) served at ``LiveApis.base_url``;
+    databases ``<service>_<name>``, dropped and made again at each run."""
     tokens = TokenFactory()
     apis = LiveApis(base_url="", tokens=tokens)
     for service in services:
