@@ -21,6 +21,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "memory": ("nginx", "postgresql", "rabbitmq"),
     "pipeline_cpu": ("postgresql", "rabbitmq"),
     "cpu_budget": ("nginx", "postgresql", "rabbitmq"),
+    "dashboard": ("nginx", "postgresql", "rabbitmq"),
     "read_cpu": ("postgresql",),
 }
 
