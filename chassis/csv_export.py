@@ -9,19 +9,29 @@ so a long period costs no more memory than a short one.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from flask import Response, stream_with_context
 from flask_smorest import Blueprint
+from sqlalchemy import Select
 
 from chassis.csv_cells import csv_stream
+from chassis.db import Database
 from chassis.period_schema import PeriodArgs
 from chassis.periods import Period, month_label
 from chassis.tokens import require_auth
 
 MEDIA_TYPE = "text/csv; charset=utf-8"
+BATCH = 500  # rows fetched at a time from the server-side cursor
 CSV_RESPONSE = {"200": {"description": "CSV (UTF-8 with BOM), the period's lines then a TOTAL line",
                         "content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}}}}
+
+
+def streamed(database: Database, query: Select) -> Iterator:
+    """The rows of ``query`` from a server-side cursor (``yield_per``), in one transaction: a cursor needs one, and
+    every line of the file then comes from the same snapshot. Nothing is written through it."""
+    with database.transaction() as session:
+        yield from session.execute(query.execution_options(yield_per=BATCH))
 
 
 def csv_download(filename: str, header: Sequence[str], lines: Iterable[Sequence]) -> Response:
