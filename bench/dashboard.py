@@ -35,6 +35,7 @@ REQUESTS = int(os.environ.get("BENCH_DASHBOARD_REQUESTS", "10000"))
 BENCH = "dashboard"
 STAFF = "staff@asstsas.demo"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+ALERT = re.compile(r'role="alert">([^<]*)<')
 
 
 def expected_texts(seeded: Seeded) -> list[tuple[str, ...]]:
@@ -52,16 +53,22 @@ def missing_totals(page: str, seeded: Seeded) -> list[str]:
     return [forms[0] for forms in expected_texts(seeded) if not any(form in text for form in forms)]
 
 
-def staff_web_session(base_url: str) -> requests.Session:
-    """The ASSTSAS staff demo account signed in to the web app through its login form."""
-    http = requests.Session()
-    form = http.get(f"{base_url}/login", timeout=30)
-    form.raise_for_status()
-    answer = http.post(f"{base_url}/login", timeout=30, allow_redirects=False,
-                       data={"csrf_token": CSRF.search(form.text).group(1), "login": STAFF, "password": DEMO_PASSWORD})
-    if answer.status_code != 302:
-        raise RuntimeError(f"staff login to the web app: {answer.status_code} {answer.text[:300]}")
-    return http
+def staff_web_session(base_url: str, attempts: int = 3) -> requests.Session:
+    """The ASSTSAS staff demo account signed in to the web app through its login form (tried again a few times:
+    on a loaded machine the web app's call to auth may time out)."""
+    for attempt in range(attempts):
+        http = requests.Session()
+        form = http.get(f"{base_url}/login", timeout=30)
+        form.raise_for_status()
+        answer = http.post(f"{base_url}/login", timeout=30, allow_redirects=False,
+                           data={"csrf_token": CSRF.search(form.text).group(1), "login": STAFF,
+                                 "password": DEMO_PASSWORD})
+        if answer.status_code == 302:
+            return http
+        said = [html.unescape(text) for text in ALERT.findall(answer.text)]
+        print(f"  staff login to the web app: {answer.status_code} {said}", file=sys.stderr, flush=True)
+        time.sleep(5 * (attempt + 1))
+    raise RuntimeError(f"staff login to the web app refused {attempts} times: {answer.status_code} {said}")
 
 
 def staff_api_session(base_url: str) -> requests.Session:
