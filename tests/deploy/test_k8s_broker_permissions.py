@@ -23,9 +23,9 @@ from chassis.bus.settings import BusSettings
 from chassis.bus.topology import dead_queue_name, declare_service_queues, retry_queue_name, service_queue_name
 from stack.process_table import consumes
 from stack.services import handlers
+from tests.deploy.k8s_rendered import Rendered, render_infrastructure, render_overlay
 from tests.deploy.support import SERVICES
 from tests.deploy.test_k8s_infrastructure import bus_names, bus_settings, only
-from tests.deploy.test_k8s_references import Rendered, render_infrastructure, render_overlay
 from tests.infra import AMQP_URL, TEST_RUN, missing, rabbitmq_url
 
 

@@ -7,9 +7,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.deploy.k8s_rendered import Rendered
 from tests.deploy.support import SERVICES
 from tests.deploy.support import by_kind as _by_kind
-from tests.deploy.test_k8s_references import Rendered
 from tests.deploy.test_kubernetes import _scalers
 
 

@@ -8,10 +8,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.deploy.k8s_rendered import Rendered, render_infrastructure
 from tests.deploy.support import K8S, ROOT, SERVICES, env_vars_read_by
 from tests.deploy.support import by_kind as _by_kind
 from tests.deploy.support import kustomize as _kustomize
-from tests.deploy.test_k8s_references import Rendered, render_infrastructure
 
 KUBERNETES_VERSION = "1.30.0"
 

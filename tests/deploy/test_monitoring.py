@@ -12,8 +12,8 @@ import sys
 import pytest
 import yaml
 
+from tests.deploy.k8s_rendered import render_overlay
 from tests.deploy.support import ROOT, by_kind
-from tests.deploy.test_k8s_references import render_overlay
 from tests.infra import missing
 from tests.metric_names import exported_series
 
