@@ -10,9 +10,12 @@ app (the login form) and to the API (a bearer token), and after one warm-up of e
   figures, draws the SVG charts and renders the HTML), default period (the last 12 months);
 - ``GET /api/cards/stats`` and ``GET /api/billing/stats`` for the same period: the two calls behind the page.
 
-Each page is checked to show the seeded totals (requests, cards, payments received, open balance): a dashboard
-that answered fast but wrong would fail the run rather than give a figure. The AQPM dashboard is not measured:
-nothing seeds the productions service.
+The AQPM dashboard likewise: as many production sheets as requests, of 80 houses, with their hand-offs to SET
+(``bench.dashboard_productions_seed``), ``GET /staff/productions/dashboard`` as AQPM staff and
+``GET /api/productions/stats`` behind it.
+
+Each page is checked to show the seeded totals (requests, cards, payments received, open balance; sheets,
+hand-offs, active houses): a dashboard that answered fast but wrong fails the run rather than give a figure.
 """
 from __future__ import annotations
 
@@ -21,11 +24,13 @@ import os
 import re
 import sys
 import time
+from dataclasses import dataclass
 
 import requests
 from sqlalchemy import create_engine, func, select
 
 from bench.common import Figure, wait_until
+from bench.dashboard_productions_seed import SeededProductions, seed_productions
 from bench.dashboard_seed import Seeded, seed
 from bench.platform_stack import DEMO_PASSWORD, running_stack
 from chassis.i18n import format_money, format_number
@@ -33,47 +38,55 @@ from services.cards.db.models import Trainer
 
 REQUESTS = int(os.environ.get("BENCH_DASHBOARD_REQUESTS", "10000"))
 BENCH = "dashboard"
-STAFF = "staff@asstsas.demo"
+STAFF, AQPM_STAFF = "staff@asstsas.demo", "staff@aqpm.demo"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 ALERT = re.compile(r'role="alert">([^<]*)<')
 
 
+def _count(number: int, words: str) -> tuple[str, ...]:
+    """``12 demandes soumises``: a count written plain or grouped by thousands, singular or plural."""
+    plural = "s" if number > 1 else ""
+    return tuple(f"{text} {words.format(s=plural)}" for text in dict.fromkeys((str(number), format_number(number))))
+
+
 def expected_texts(seeded: Seeded) -> list[tuple[str, ...]]:
-    """What the page says of the seeded totals, in French (the default language), as its summaries word them;
-    a count may be written plain or grouped by thousands."""
-    def count(number: int, word: str) -> tuple[str, ...]:
-        plural = "s" if number > 1 else ""
-        return tuple(f"{text} {word.format(s=plural)}" for text in dict.fromkeys((str(number), format_number(number))))
-    return [count(seeded.requests, "demande{s} soumise{s}"), count(seeded.cards, "carte{s} demandée{s}"),
+    """What the ASSTSAS page says of the seeded totals, in French (the default language), as its summaries word
+    them (any one of each tuple)."""
+    return [_count(seeded.requests, "demande{s} soumise{s}"), _count(seeded.cards, "carte{s} demandée{s}"),
             (f"{format_money(seeded.paid)} reçus",), (f"{format_money(seeded.open_balance)} restent à payer",)]
 
 
-def missing_totals(page: str, seeded: Seeded) -> list[str]:
+def expected_productions_texts(seeded: SeededProductions) -> list[tuple[str, ...]]:
+    return [_count(seeded.sheets, "fiche{s} créée{s}"), _count(seeded.handoffs, "passage{s} au SET"),
+            _count(len(seeded.active_houses), "maison{s} active{s}")]
+
+
+def missing_texts(page: str, expected: list[tuple[str, ...]]) -> list[str]:
     text = html.unescape(page)
-    return [forms[0] for forms in expected_texts(seeded) if not any(form in text for form in forms)]
+    return [forms[0] for forms in expected if not any(form in text for form in forms)]
 
 
-def staff_web_session(base_url: str, attempts: int = 3) -> requests.Session:
-    """The ASSTSAS staff demo account signed in to the web app through its login form (tried again a few times:
-    on a loaded machine the web app's call to auth may time out)."""
+def staff_web_session(base_url: str, path: str, field: str, login: str, attempts: int = 3) -> requests.Session:
+    """A staff demo account signed in to the web app through the login form at ``path`` (tried again a few
+    times: on a loaded machine the web app's call to auth may time out)."""
     for attempt in range(attempts):
         http = requests.Session()
-        form = http.get(f"{base_url}/login", timeout=30)
+        form = http.get(f"{base_url}{path}", timeout=30)
         form.raise_for_status()
-        answer = http.post(f"{base_url}/login", timeout=30, allow_redirects=False,
-                           data={"csrf_token": CSRF.search(form.text).group(1), "login": STAFF,
+        answer = http.post(f"{base_url}{path}", timeout=30, allow_redirects=False,
+                           data={"csrf_token": CSRF.search(form.text).group(1), field: login,
                                  "password": DEMO_PASSWORD})
         if answer.status_code == 302:
             return http
         said = [html.unescape(text) for text in ALERT.findall(answer.text)]
-        print(f"  staff login to the web app: {answer.status_code} {said}", file=sys.stderr, flush=True)
+        print(f"  {login} login to the web app: {answer.status_code} {said}", file=sys.stderr, flush=True)
         time.sleep(5 * (attempt + 1))
-    raise RuntimeError(f"staff login to the web app refused {attempts} times: {answer.status_code} {said}")
+    raise RuntimeError(f"{login} login to the web app refused {attempts} times: {answer.status_code} {said}")
 
 
-def staff_api_session(base_url: str) -> requests.Session:
+def staff_api_session(base_url: str, login: str) -> requests.Session:
     http = requests.Session()
-    answer = http.post(f"{base_url}/api/auth/login", json={"login": STAFF, "password": DEMO_PASSWORD}, timeout=30)
+    answer = http.post(f"{base_url}/api/auth/login", json={"login": login, "password": DEMO_PASSWORD}, timeout=30)
     answer.raise_for_status()
     http.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
     return http
@@ -104,37 +117,66 @@ def wait_for_trainer(cards_url: str) -> None:
 
 def figures_of(count: int) -> dict[str, Figure]:
     over = f"over {count:,} requests (12 months)"
+    sheets = f"over {count:,} sheets (12 months)"
     return {"page": Figure(BENCH, f"GET /staff/dashboard, whole page {over}", "ms", higher_is_better=False),
             "cards": Figure(BENCH, f"GET /api/cards/stats {over}", "ms", higher_is_better=False),
-            "billing": Figure(BENCH, f"GET /api/billing/stats {over}", "ms", higher_is_better=False)}
+            "billing": Figure(BENCH, f"GET /api/billing/stats {over}", "ms", higher_is_better=False),
+            "aqpm_page": Figure(BENCH, f"GET /staff/productions/dashboard, whole page {sheets}", "ms",
+                                higher_is_better=False),
+            "productions": Figure(BENCH, f"GET /api/productions/stats {sheets}", "ms", higher_is_better=False)}
 
 
-def measure(runs: int, count: int = REQUESTS) -> tuple[list[Figure], Seeded, str, dict]:
-    """The figures, what was seeded, the last page's HTML and the last ``/api/cards/stats`` answer."""
+@dataclass
+class Measured:
+    figures: list[Figure]
+    seeded: Seeded
+    productions: SeededProductions
+    pages: dict[str, str]        # the last HTML of each dashboard: "asstsas", "aqpm"
+    stats: dict[str, dict]       # the last answer of each stats call: "cards", "billing", "productions"
+
+
+def measure(runs: int, count: int = REQUESTS) -> Measured:
     figures = figures_of(count)
     with running_stack("dashboard") as stack:
-        urls = stack.layout.database_urls
+        urls, base = stack.layout.database_urls, stack.base_url
         wait_for_trainer(urls["cards"])
         started = time.perf_counter()
-        seeded = seed(urls, count)
-        print(f"  seeded {seeded.requests:,} requests, {seeded.cards:,} cards, {seeded.payments:,} payments "
-              f"in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
-        web, api, base = staff_web_session(stack.base_url), staff_api_session(stack.base_url), stack.base_url
-        for index in range(runs + 1):  # the first one warms up every process up and is not counted
-            page_ms, page = timed_get(web, f"{base}/staff/dashboard")
-            if lacking := missing_totals(page.text, seeded):
-                raise RuntimeError(f"the dashboard does not show the seeded totals: {lacking}")
-            cards_ms, card_stats = timed_get(api, f"{base}/api/cards/stats")
-            period = card_stats.json()["period"]
-            billing_ms, _ = timed_get(api, f"{base}/api/billing/stats", **{"from": period["from"], "to": period["to"]})
+        seeded, productions = seed(urls, count), seed_productions(urls["productions"], count)
+        print(f"  seeded {seeded.requests:,} requests, {seeded.cards:,} cards, {seeded.payments:,} payments, "
+              f"{productions.sheets:,} sheets, {productions.handoffs:,} hand-offs in "
+              f"{time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+        web = staff_web_session(base, "/login", "login", STAFF)
+        aqpm_web = staff_web_session(base, "/aqpm/login", "email", AQPM_STAFF)
+        api, aqpm_api = staff_api_session(base, STAFF), staff_api_session(base, AQPM_STAFF)
+        for index in range(runs + 1):  # the first one warms every process up and is not counted
+            pages, stats, times = {}, {}, {}
+            times["page"], pages["asstsas"] = timed_page(web, f"{base}/staff/dashboard", expected_texts(seeded))
+            times["cards"], stats["cards"] = timed_json(api, f"{base}/api/cards/stats")
+            period = stats["cards"]["period"]
+            times["billing"], stats["billing"] = timed_json(api, f"{base}/api/billing/stats",
+                                                            **{"from": period["from"], "to": period["to"]})
+            times["aqpm_page"], pages["aqpm"] = timed_page(aqpm_web, f"{base}/staff/productions/dashboard",
+                                                           expected_productions_texts(productions))
+            times["productions"], stats["productions"] = timed_json(aqpm_api, f"{base}/api/productions/stats")
             if index:
-                figures["page"].add(page_ms)
-                figures["cards"].add(cards_ms)
-                figures["billing"].add(billing_ms)
-                print(f"  run {index}/{runs}: page {page_ms:.0f} ms, cards stats {cards_ms:.0f} ms, "
-                      f"billing stats {billing_ms:.0f} ms", file=sys.stderr, flush=True)
-        return list(figures.values()), seeded, page.text, card_stats.json()
+                for key, elapsed in times.items():
+                    figures[key].add(elapsed)
+                print(f"  run {index}/{runs}: " + ", ".join(f"{key} {ms:.0f} ms" for key, ms in times.items()),
+                      file=sys.stderr, flush=True)
+        return Measured(list(figures.values()), seeded, productions, pages, stats)
+
+
+def timed_page(http: requests.Session, url: str, expected: list[tuple[str, ...]]) -> tuple[float, str]:
+    elapsed, response = timed_get(http, url)
+    if lacking := missing_texts(response.text, expected):
+        raise RuntimeError(f"{url} does not show the seeded totals: {lacking}")
+    return elapsed, response.text
+
+
+def timed_json(http: requests.Session, url: str, **params) -> tuple[float, dict]:
+    elapsed, response = timed_get(http, url, **params)
+    return elapsed, response.json()
 
 
 def run(runs: int = 3) -> list[Figure]:
-    return measure(runs)[0]
+    return measure(runs).figures
