@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chassis.config import ServiceConfig
+from services.billing.domain.document import Seller
 
 SERVICE = "billing"
 
@@ -35,10 +36,7 @@ def load_config(**overrides) -> ServiceConfig:
 
 @dataclass(frozen=True)
 class BillingSettings:
-    seller_name: str
-    seller_address: tuple[str, ...]
-    seller_contact: str
-    bank_details: tuple[str, ...]
+    seller: Seller  # named on every invoice, with the bank a direct deposit goes to
     pay_url_template: str
     public_base_url: str
     payment_provider: str
@@ -50,10 +48,10 @@ class BillingSettings:
             return tuple(part.strip() for part in value.split("|") if part.strip())
 
         return cls(
-            seller_name=config.setting("SELLER_NAME", DEFAULT_SELLER_NAME),
-            seller_address=lines(config.setting("SELLER_ADDRESS", DEFAULT_SELLER_ADDRESS)),
-            seller_contact=config.setting("SELLER_CONTACT", DEFAULT_SELLER_CONTACT),
-            bank_details=lines(config.setting("BANK_DETAILS", DEFAULT_BANK_DETAILS)),
+            seller=Seller(name=config.setting("SELLER_NAME", DEFAULT_SELLER_NAME),
+                          address=lines(config.setting("SELLER_ADDRESS", DEFAULT_SELLER_ADDRESS)),
+                          contact=config.setting("SELLER_CONTACT", DEFAULT_SELLER_CONTACT),
+                          bank_details=lines(config.setting("BANK_DETAILS", DEFAULT_BANK_DETAILS))),
             pay_url_template=config.setting("PAY_URL_TEMPLATE", DEFAULT_PAY_URL_TEMPLATE),
             public_base_url=config.public_base_url.rstrip("/"),
             payment_provider=config.setting("PAYMENT_PROVIDER", "sandbox"),

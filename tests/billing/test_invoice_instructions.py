@@ -14,7 +14,7 @@ def test_a_direct_deposit_invoice_event_carries_the_bank_details_printed_on_its_
     invoice = issue(db, participant_count=3, payment_method="direct_deposit")
     [event] = outbox_events(db, "billing.invoice_issued", invoice_id=invoice.id)
     payload, text = event["payload"], pdf_text_from_event(event)
-    assert payload["bank_details"] == list(handler_settings().bank_details) and payload["bank_details"]
+    assert payload["bank_details"] == list(handler_settings().seller.bank_details) and payload["bank_details"]
     assert all(line in text for line in payload["bank_details"])
     assert payload["cheque_payable_to"] is None and payload["cheque_address"] is None
 
@@ -24,8 +24,8 @@ def test_a_cheque_invoice_event_carries_the_payee_and_address_printed_on_its_pdf
     [event] = outbox_events(db, "billing.invoice_issued", invoice_id=invoice.id)
     payload, text = event["payload"], " ".join(pdf_text_from_event(event).split())
     settings = handler_settings()
-    assert payload["cheque_payable_to"] == settings.seller_name
-    assert payload["cheque_address"] == list(settings.seller_address)
+    assert payload["cheque_payable_to"] == settings.seller.name
+    assert payload["cheque_address"] == list(settings.seller.address)
     assert all(" ".join(line.split()) in text for line in payload["cheque_address"])
     assert payload["bank_details"] is None
 

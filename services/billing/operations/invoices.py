@@ -16,7 +16,7 @@ from chassis.money import ZERO, money_text, to_money
 from services.billing import events
 from services.billing.config import BillingSettings
 from services.billing.db.models import CancelledSession, Invoice, InvoiceLine
-from services.billing.domain.document import DocumentLine, InvoiceDocument, Seller
+from services.billing.domain.document import DocumentLine, InvoiceDocument
 from services.billing.domain.lines import card_lines, checked_total
 from services.billing.operations import audit
 from services.billing.operations.clock import local_date, montreal_today, utc_now
@@ -64,7 +64,7 @@ def issue_invoice(session: Session, payload: dict, settings: BillingSettings) ->
     from services.billing.domain.numbered_pdf import draw_unnumbered
 
     unnumbered_pdf = draw_unnumbered(lambda number: invoice_document(invoice, settings, number),
-                                     seller_of(settings), year)
+                                     settings.seller, year)
     correlation_id = current_correlation_id()
 
     def announce(session: Session, numbered: Invoice) -> None:
@@ -94,9 +94,9 @@ def emit_invoice_issued(session: Session, invoice: Invoice, pdf: bytes, settings
 def payment_instructions(invoice: Invoice, settings: BillingSettings) -> dict:
     """What the PDF prints under "Comment payer", for the email to say the same (never "ask for it")."""
     deposit, cheque = invoice.payment_method == "direct_deposit", invoice.payment_method == "cheque"
-    return {"bank_details": list(settings.bank_details) if deposit else None,
-            "cheque_payable_to": settings.seller_name if cheque else None,
-            "cheque_address": list(settings.seller_address) if cheque else None}
+    return {"bank_details": list(settings.seller.bank_details) if deposit else None,
+            "cheque_payable_to": settings.seller.name if cheque else None,
+            "cheque_address": list(settings.seller.address) if cheque else None}
 
 
 def cancel_for_session(session: Session, payload: dict) -> Invoice | None:
@@ -139,11 +139,6 @@ def pay_url_for(invoice: Invoice, settings: BillingSettings, number: str | None 
     return settings.pay_url(invoice.id, invoice.number if number is None else number)
 
 
-def seller_of(settings: BillingSettings) -> Seller:
-    return Seller(name=settings.seller_name, address=settings.seller_address, contact=settings.seller_contact,
-                  bank_details=settings.bank_details)
-
-
 def invoice_document(invoice: Invoice, settings: BillingSettings, number: str | None = None) -> InvoiceDocument:
     """What the PDF shows; ``number`` stands for the invoice's own before it has one."""
     number = invoice.number if number is None else number
@@ -163,7 +158,7 @@ def invoice_document(invoice: Invoice, settings: BillingSettings, number: str | 
 def invoice_pdf(invoice: Invoice, settings: BillingSettings) -> bytes:
     from services.billing.domain.pdf import render_invoice_pdf
 
-    return render_invoice_pdf(invoice_document(invoice, settings), seller_of(settings))
+    return render_invoice_pdf(invoice_document(invoice, settings), settings.seller)
 
 
 def _date(value) -> date:
