@@ -87,8 +87,10 @@ def test_a_failing_handler_is_retried_with_growing_delays_then_dead_lettered_the
     try:
         consumer.drain(timeout=1.0)
         assert len(calls) == 3  # the first run + one retry per delay (0.2 s, 0.4 s)
+        # The broker holds each retry for its delay (the queue's TTL): a lower bound, which a loaded machine
+        # can only lengthen (comparing the two gaps with each other is what a loaded machine could upset).
         gaps = [later - earlier for earlier, later in zip(calls, calls[1:], strict=False)]
-        assert gaps[0] >= 0.2 and gaps[1] >= 0.4 and gaps[1] > gaps[0]
+        assert gaps[0] >= 0.2 and gaps[1] >= 0.4
         assert effect_count(db, "flaky") == 0
 
         dead = DeadLetterQueue(settings, "fx")
