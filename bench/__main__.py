@@ -5,7 +5,8 @@ submission -> invoice -> email at an SMTP server), scale_out (4), memory (5, mea
 end_to_end; run alone, it runs end_to_end), pipeline_cpu (2's CPU ms per event, process by process),
 cpu_budget (3's CPU ms per submission, process by process), read_cpu (1's read against the bare app, CPU ms per
 read in one process). Figures and their meaning: docs/performance.md.
-Raw results go to ``var/bench/<label>-<time>.json``, or to ``--json PATH``.
+Raw results go to ``var/bench/<label>-<time>.json``, or to ``--json PATH``. ``--busy N`` holds N cores busy
+with a plain busy loop for the whole run (``bench/busy.py``).
 
 ``--compare REV``: an A/B in one run, the chosen benchmarks on commit REV (a git worktree) and on the working
 tree, alternately, ``--runs`` times each; prints both sides and their ratio (``bench/compare.py``; memory is
@@ -19,6 +20,7 @@ import importlib
 import sys
 from pathlib import Path
 
+from bench.busy import cores_held_busy
 from bench.common import save, table
 from bench.prerequisites import missing
 
@@ -42,11 +44,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--same-harness", action="store_true",
                         help="with --compare: REV's code measured by the working tree's bench/ (the default when "
                              "REV's python -m bench has no --json)")
+    parser.add_argument("--busy", type=int, default=0, metavar="N",
+                        help="hold N cores busy with a plain busy loop during the whole run (latency under "
+                             "contention); default 0")
     parser.add_argument("--json", metavar="PATH", help="write the raw results (figures with their values per run) "
                                                        "to PATH instead of var/bench/")
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs takes 1 or more")
+    if args.busy < 0:
+        parser.error("--busy takes 0 or more")
     if args.same_harness and not args.compare:
         parser.error("--same-harness goes with --compare REV")
     unknown = [name for name in args.names if name not in BENCHMARKS]
@@ -57,6 +64,13 @@ def main(argv: list[str] | None = None) -> int:
     if lacking:
         print("python -m bench: not started, this machine lacks:\n  " + "\n  ".join(lacking), file=sys.stderr)
         return 2
+    with cores_held_busy(args.busy):
+        if args.busy:
+            print(f"== {args.busy} core(s) held busy by a busy loop", file=sys.stderr, flush=True)
+        return _run(args, names)
+
+
+def _run(args, names: list[str]) -> int:
     if args.compare:
         from bench.compare import main as compare
 
@@ -66,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"== {name} ({args.runs} runs) ...", file=sys.stderr, flush=True)
         figures += importlib.import_module(BENCHMARKS[name]).run(args.runs)
         print(table(figures), file=sys.stderr, flush=True)
-    path = save(figures, "-".join(args.names) or "all", Path(args.json) if args.json else None)
+    label = ("-".join(args.names) or "all") + (f"-busy{args.busy}" if args.busy else "")
+    path = save(figures, label, Path(args.json) if args.json else None)
     print(table(figures))
     print(f"\nraw results: {path}")
     return 0
