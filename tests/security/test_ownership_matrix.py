@@ -8,7 +8,8 @@ and throttling ones, compared row by row before and after).
 
 Staff of the resource's own domain may see everything (cards_staff: cards, billing and auth's
 trainers; productions_staff: productions; both: the notifier and auth's directory), so those
-(operation, role) pairs are counted as allowed, not checked. Public verification of attestations
+(operation, role) pairs are counted as allowed, not checked, but for a person's data export, which only its
+owner may download (``OWNER_ONLY``). Public verification of attestations
 (``/attestations/{code}``, by design) is left out.
 """
 from __future__ import annotations
@@ -18,13 +19,16 @@ import io
 import json
 import re
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import text
 
+from services.notifier.operations.data_exports import assemble_if_complete, open_export
 from tests.billing.support import issue
 from tests.cards.helpers import participant_form, session_form
 from tests.fuzz.apps import ROLES, SERVICES, openapi_document
+from tests.notifier.support import envelope
 
 pytestmark = pytest.mark.integration
 
@@ -32,6 +36,8 @@ DOMAIN_STAFF = {"auth": {"cards_staff", "productions_staff"}, "cards": {"cards_s
                 "productions": {"productions_staff"}, "notifier": {"cards_staff", "productions_staff"}}
 PUBLIC = {("cards", "/attestations/{code}"), ("cards", "/attestations/{code}/pdf"),
           ("cards", "/attestations/{code}/reissue")}
+# What only its owner may reach, staff of the domain included: a person's data export (its link).
+OWNER_ONLY = {("notifier", "/data-exports/{token}")}
 UNTRACKED_TABLES = re.compile(r"(audit|throttle|alembic_version|signing_keys)")
 BODIES = {  # (service, method, path) -> a body valid for the owner
     ("cards", "PATCH", "/sessions/{session_id}"): {"location": "Ailleurs, Québec"},
@@ -114,8 +120,23 @@ def seed(service: str, sut) -> dict[str, str]:
         hook = client.post("/webhooks", json={"url": "http://127.0.0.1:9/hook-a", "events": ["billing.invoice_paid"]},
                            headers=sut.headers(sut.people["cards_staff"][0]))
         assert hook.status_code == 201, hook.get_json()
-        return {"webhook_id": hook.get_json()["id"], "message_id": str(uuid.uuid4()), "delivery_id": str(uuid.uuid4())}
+        return {"webhook_id": hook.get_json()["id"], "message_id": str(uuid.uuid4()), "delivery_id": str(uuid.uuid4()),
+                "token": ready_data_export(sut.db, sut.people["member"][0])}
     raise AssertionError(service)
+
+
+def ready_data_export(db, owner) -> str:
+    """Owner A's data export, assembled, its download link's token (as only A's email holds it)."""
+    export_id = str(uuid.uuid4())
+    request = envelope("auth.data_export_requested", {
+        "export_id": export_id, "parts": ["notifier"], "requested_at": datetime.now(UTC).isoformat(),
+        "subject": {"kind": "account", "user_id": owner.user_id, "email": owner.email, "first_name": "A",
+                    "last_name": "Owner"},
+        "recipient": {"user_id": owner.user_id, "portal": "productions"}})
+    with db.transaction() as session:
+        token = assemble_if_complete(session, open_export(session, request, "Owner A", []), link_hours=24)
+    assert token
+    return token
 
 
 def operations_with_ids(service: str) -> list[tuple[str, str]]:
@@ -134,7 +155,7 @@ def test_another_owners_ids_are_neither_read_nor_written(platform, service):
     for method, path in operations_with_ids(service):
         url = re.sub(r"{(\w+)}", lambda m: ids[m.group(1)], path)
         for role in ROLES:
-            if role in DOMAIN_STAFF[service]:
+            if role in DOMAIN_STAFF[service] and (service, path) not in OWNER_ONLY:
                 allowed += 1
                 continue
             intruder = sut.people[role][1]

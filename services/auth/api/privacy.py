@@ -15,7 +15,7 @@ from services.auth.api.privacy_schemas import (
     RetentionPolicySchema,
     RetentionPreviewSchema,
 )
-from services.auth.domain.roles import PRODUCTIONS_STAFF
+from services.auth.domain.roles import PRODUCTIONS_STAFF, STAFF_ROLES
 from services.auth.operations import access_log, dormancy, erasure
 
 blp = Blueprint("privacy", __name__, description="Personal information (Law 25)")
@@ -45,11 +45,13 @@ def erase_me(body):
 
 
 @blp.route("/users/<string:user_id>/erasure", methods=["POST"])
-@require_user(PRODUCTIONS_STAFF)
+@require_user(*STAFF_ROLES)
 @blp.response(200, ErasedSchema)
-@answers((403, "A staff or trainer account"), (404, "Not a member's account"))
+@answers((403, "A staff or trainer account"), (404, "Not a person of the caller's portal"))
 def erase_member(user_id):
-    """AQPM staff erase a member's account the member asked them to erase (same effect as ``/me/erasure``)."""
+    """AQPM staff erase a member's account the member asked them to erase (same effect as ``/me/erasure``).
+    Staff of either portal may call it, so that the other portal's people are a 404 as everywhere else; only
+    members can be erased (a trainer, ASSTSAS staff's only people, is a 403)."""
     with database().transaction() as session:
         return erasure.erase_member(session, caller(), user_id, client_address())
 
