@@ -100,3 +100,12 @@ def outbox_events(db, event_type: str, **payload_match) -> list[dict]:
                                .order_by(OutboxMessage.id)).all()
         found = [dict(row.envelope, _sensitive=row.sensitive) for row in rows]
     return [env for env in found if all(env["payload"].get(k) == v for k, v in payload_match.items())]
+
+
+@pytest.fixture()
+def immediate_status(app):
+    """Auth re-reads its account_status table at every request (30 s in production)."""
+    registry = app.extensions["disabled_accounts"]
+    registry.refresh, before = 0, registry.refresh
+    yield
+    registry.refresh = before

@@ -8,15 +8,6 @@ from tests.auth.conftest import PASSWORD, bearer, login, member_token, outbox_ev
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture()
-def immediate_status(app):
-    """Auth re-reads its account_status table at every request (30 s in production)."""
-    registry = app.extensions["disabled_accounts"]
-    registry.refresh, before = 0, registry.refresh
-    yield
-    registry.refresh = before
-
-
 def test_a_disabled_member_loses_every_session_and_login_until_enabled(client, db, immediate_status):
     member, access = member_token(client)
     refresh = login(client, member["email"]).get_json()["refresh_token"]

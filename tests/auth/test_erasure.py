@@ -11,15 +11,6 @@ from tests.auth.conftest import PASSWORD, bearer, login, member_token, outbox_ev
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture()
-def immediate_status(app):
-    """Auth re-reads its account_status table at every request (30 s in production)."""
-    registry = app.extensions["disabled_accounts"]
-    registry.refresh, before = 0, registry.refresh
-    yield
-    registry.refresh = before
-
-
 def _row(db, model, user_id):
     with db.reading() as session:
         return session.get(model, user_id)

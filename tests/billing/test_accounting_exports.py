@@ -3,8 +3,6 @@ paid through the API (cheques, one of them over two invoices, a card through the
 line is exact and the TOTAL lines equal the invoices' and payments' own sums to the cent."""
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -17,6 +15,7 @@ from services.billing.db.models import Invoice, Payment
 from tests.billing.conftest import trainer_headers
 from tests.billing.support import feed, issue
 from tests.billing.test_stats import CARD, staff_payment
+from tests.csv_download import attachment_rows, csv_rows
 
 pytestmark = pytest.mark.integration
 PERIOD = "from=2024-01&to=2024-03"
@@ -35,11 +34,6 @@ def issued_at(db, participants: int, moment: str, method: str = "cheque") -> Inv
 def cancelled(db, invoice: Invoice) -> None:
     feed(db, "cards.session_cancelled", {"session_id": invoice.session_id, "cancelled_by": "staff-1"})
 
-
-def rows(response) -> list[list[str]]:
-    text = response.get_data(as_text=True)
-    assert text.startswith("\ufeff")  # Excel reads the accents right only with the BOM
-    return list(csv.reader(io.StringIO(text[1:])))
 
 
 @pytest.fixture(scope="module")
@@ -71,10 +65,7 @@ def books(app, db, tokens):
 
 def test_invoices_of_the_period_line_by_line_and_their_total(client, staff_headers, books):
     response = client.get(f"/exports/invoices.csv?{PERIOD}", headers=staff_headers)
-    assert response.status_code == 200
-    assert response.mimetype == "text/csv" and response.mimetype_params["charset"] == "utf-8"
-    assert response.headers["Content-Disposition"] == 'attachment; filename="invoices-2024-01-2024-03.csv"'
-    header, *lines, total = rows(response)
+    header, *lines, total = attachment_rows(response, "invoices-2024-01-2024-03.csv")
     assert header == ["Facture", "Émise le", "Client", "Formateur", "Organisme", "Activité", "Mode de paiement",
                       "Statut", "Total", "Payé", "Solde", "À rembourser"]
     common = ["CISSS de Laval", "Claude Éthier", "CISSS de Laval", ACTIVITY]
@@ -93,8 +84,8 @@ def test_the_totals_equal_the_invoices_own_sums_to_the_cent(client, staff_header
                                       func.sum(Invoice.refund_due)).where(period.contains(Invoice.issued_at))).one()
         received = session.scalar(select(func.sum(Payment.amount))
                                   .where(period.contains(Payment.received_on, dates=True)))
-    *_lines, invoices_total = rows(client.get(f"/exports/invoices.csv?{PERIOD}", headers=staff_headers))
-    *payment_lines, payments_total = rows(client.get(f"/exports/payments.csv?{PERIOD}", headers=staff_headers))
+    *_lines, invoices_total = csv_rows(client.get(f"/exports/invoices.csv?{PERIOD}", headers=staff_headers))
+    *payment_lines, payments_total = csv_rows(client.get(f"/exports/payments.csv?{PERIOD}", headers=staff_headers))
     assert [Decimal(value) for value in invoices_total[8:]] == list(sums)
     assert Decimal(payments_total[5]) == received == sum(Decimal(line[5]) for line in payment_lines[1:])
 
@@ -102,7 +93,7 @@ def test_the_totals_equal_the_invoices_own_sums_to_the_cent(client, staff_header
 def test_payments_of_the_period_one_line_per_invoice_paid(client, staff_headers, books):
     response = client.get(f"/exports/payments.csv?{PERIOD}", headers=staff_headers)
     assert response.headers["Content-Disposition"] == 'attachment; filename="payments-2024-01-2024-03.csv"'
-    header, *lines, total = rows(response)
+    header, *lines, total = csv_rows(response)
     assert header == ["Reçu le", "Mode de paiement", "Référence", "Carte (4 derniers chiffres)", "Facture", "Montant",
                       "Paiement"]
     assert [line[:6] for line in lines] == [
@@ -118,17 +109,17 @@ def test_payments_of_the_period_one_line_per_invoice_paid(client, staff_headers,
 
 def test_headers_in_english_values_unchanged(client, staff_headers, books):
     english = {**staff_headers, "Accept-Language": "en"}
-    header, *lines, total = rows(client.get(f"/exports/invoices.csv?{PERIOD}", headers=english))
+    header, *lines, total = csv_rows(client.get(f"/exports/invoices.csv?{PERIOD}", headers=english))
     assert header == ["Invoice", "Issued on", "Customer", "Trainer", "Organization", "Activity", "Payment method",
                       "Status", "Total", "Paid", "Balance", "Refund due"]
     assert lines[0][6:] == ["cheque", "open", "6.00", "3.55", "2.45", "0.00"] and total[0] == "TOTAL"
-    header, *_ = rows(client.get(f"/exports/payments.csv?{PERIOD}", headers=english))
+    header, *_ = csv_rows(client.get(f"/exports/payments.csv?{PERIOD}", headers=english))
     assert header == ["Received on", "Payment method", "Reference", "Card (last 4 digits)", "Invoice", "Amount",
                       "Payment"]
 
 
 def test_a_period_without_invoices_is_a_header_and_a_zero_total(client, staff_headers, books):
-    assert rows(client.get("/exports/invoices.csv?from=2022-01&to=2022-02", headers=staff_headers))[1:] == [
+    assert csv_rows(client.get("/exports/invoices.csv?from=2022-01&to=2022-02", headers=staff_headers))[1:] == [
         ["TOTAL", "", "", "", "", "", "", "", "0.00", "0.00", "0.00", "0.00"]]
 
 

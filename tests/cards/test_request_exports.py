@@ -4,8 +4,6 @@ one voided) and billing's back to cards' (invoice numbers); then placed in time 
 each amount is its invoice's total, and the TOTAL equals billing's invoices export to the cent."""
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, datetime
 
 import pytest
@@ -21,6 +19,7 @@ from services.cards.consumers import HANDLERS as CARDS_HANDLERS
 from services.cards.db.models import Activity, CardSession
 from tests.billing.support import feed
 from tests.cards.helpers import deliver, envelope, participant_form, seed_trainer, session_form
+from tests.csv_download import attachment_rows, csv_rows
 from tests.infra import migrated_database
 
 pytestmark = pytest.mark.integration
@@ -67,11 +66,6 @@ def placed(db, billing_db, session_id: str, moment: str) -> None:
         session.execute(update(Invoice).where(Invoice.session_id == session_id).values(issued_at=at))
 
 
-def rows(response) -> list[list[str]]:
-    text = response.get_data(as_text=True)
-    assert text.startswith("\ufeff")
-    return list(csv.reader(io.StringIO(text[1:])))
-
 
 @pytest.fixture(scope="module")
 def known_requests(app, db, tokens, billing):
@@ -102,10 +96,7 @@ def known_requests(app, db, tokens, billing):
 def test_requests_of_the_period_line_by_line_and_their_total(client, staff, known_requests):
     made = known_requests
     response = client.get(f"/exports/requests.csv?{PERIOD}", headers=staff["headers"])
-    assert response.status_code == 200
-    assert response.mimetype == "text/csv" and response.mimetype_params["charset"] == "utf-8"
-    assert response.headers["Content-Disposition"] == 'attachment; filename="requests-2024-01-2024-03.csv"'
-    header, *lines, total = rows(response)
+    header, *lines, total = attachment_rows(response, "requests-2024-01-2024-03.csv")
     assert header == ["Demande", "Soumise le", "Formateur", "N° de carte", "Organisme", "Activité", "Statut",
                       "Cartes", "Prix unitaire", "Montant", "Mode de paiement", "Facture"]
     trainer = ["Claude Éthier", made["card_number"], "CISSS de la Montérégie-Centre"]
@@ -123,8 +114,8 @@ def test_requests_of_the_period_line_by_line_and_their_total(client, staff, know
 
 
 def test_each_amount_is_its_invoices_total_and_the_totals_agree_to_the_cent(client, staff, known_requests, billing):
-    *lines, total = rows(client.get(f"/exports/requests.csv?{PERIOD}", headers=staff["headers"]))[1:]
-    invoices = rows(billing["client"].get(f"/exports/invoices.csv?{PERIOD}", headers=staff["headers"]))[1:]
+    *lines, total = csv_rows(client.get(f"/exports/requests.csv?{PERIOD}", headers=staff["headers"]))[1:]
+    invoices = csv_rows(billing["client"].get(f"/exports/invoices.csv?{PERIOD}", headers=staff["headers"]))[1:]
     *invoice_lines, invoices_total = invoices
     by_number = {invoice[0]: invoice for invoice in invoice_lines}
     assert {line[11]: line[9] for line in lines} == {number: invoice[8] for number, invoice in by_number.items()}
@@ -134,7 +125,7 @@ def test_each_amount_is_its_invoices_total_and_the_totals_agree_to_the_cent(clie
 
 def test_headers_and_activities_in_english(client, staff, known_requests):
     response = client.get(f"/exports/requests.csv?{PERIOD}", headers={**staff["headers"], "Accept-Language": "en"})
-    header, first, *_ = rows(response)
+    header, first, *_ = csv_rows(response)
     assert header == ["Request", "Submitted at", "Trainer", "Card number", "Organization", "Activity", "Status",
                       "Cards", "Unit price", "Amount", "Payment method", "Invoice"]
     assert first[5] == known_requests["labels"]["pdsb"][1] and first[6] == "invoiced"

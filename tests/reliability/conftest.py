@@ -15,15 +15,13 @@ the figures of a full-size run):
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
 
 from tests.infra import missing
 from tests.reliability.platform import SERVICES, Platform
-from tests.reliability.private_infra import PrivatePostgres, PrivateRabbit, missing_tools
+from tests.reliability.private_infra import PrivatePostgres, PrivateRabbit, missing_tools, started_in_a_private_folder
 
 
 def setting(name: str, default: int) -> int:
@@ -77,14 +75,4 @@ def private_platform():
     absent = missing_tools()
     if absent:
         missing(f"the reliability suite needs {', '.join(absent)}")
-    root = Path(tempfile.mkdtemp(prefix="guichet-reliability-"))
-    stack = PrivatePlatform(root)
-    try:
-        stack.start()
-        yield stack
-    finally:
-        stack.stop()
-        if os.environ.get("RELIABILITY_KEEP_FILES") != "1":
-            shutil.rmtree(root, ignore_errors=True)
-        else:
-            print(f"\n[reliability] files kept in {root}")
+    yield from started_in_a_private_folder("guichet-reliability-", PrivatePlatform)

@@ -223,3 +223,19 @@ class PrivatePostgres:
     def log_tail(self, chars: int = 3000) -> str:
         path = self.root / "server.log"
         return path.read_text(errors="replace")[-chars:] if path.exists() else ""
+
+
+def started_in_a_private_folder(prefix: str, make_stack):
+    """For a fixture: ``make_stack(root)`` in a fresh folder, started, yielded, stopped; the folder removed
+    unless ``RELIABILITY_KEEP_FILES=1`` (then its path is printed)."""
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    stack = make_stack(root)
+    try:
+        stack.start()
+        yield stack
+    finally:
+        stack.stop()
+        if os.environ.get("RELIABILITY_KEEP_FILES") != "1":
+            shutil.rmtree(root, ignore_errors=True)
+        else:
+            print(f"\n[reliability] files kept in {root}")

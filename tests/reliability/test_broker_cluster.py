@@ -23,10 +23,7 @@ Size: ``RELIABILITY_CLUSTER_SESSIONS`` (200 in CI; the issue's full size is 2,00
 from __future__ import annotations
 
 import json
-import os
 import secrets
-import shutil
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -46,7 +43,7 @@ from tests.reliability.conftest import setting
 from tests.reliability.figures import report
 from tests.reliability.outcome import inbox_rows, published_events, wait_for_outcome
 from tests.reliability.platform import CONSUMERS, SERVICES, TEST_ENVIRONMENT, Platform
-from tests.reliability.private_infra import PrivatePostgres, missing_tools
+from tests.reliability.private_infra import PrivatePostgres, missing_tools, started_in_a_private_folder
 from tests.reliability.recovery import consumers_after, first_published_after, wait_until_resumed
 from tests.reliability.workload import Workload
 
@@ -117,17 +114,7 @@ def cluster_stack():
     absent = missing_tools() + ([str(RABBITMQCTL)] if not RABBITMQCTL.exists() else [])
     if absent:
         missing(f"the broker cluster scenario needs {', '.join(absent)}")
-    root = Path(tempfile.mkdtemp(prefix="guichet-reliability-cluster-"))
-    stack = ClusterStack(root)
-    try:
-        stack.start()
-        yield stack
-    finally:
-        stack.stop()
-        if os.environ.get("RELIABILITY_KEEP_FILES") != "1":
-            shutil.rmtree(root, ignore_errors=True)
-        else:
-            print(f"\n[reliability] files kept in {root}")
+    yield from started_in_a_private_folder("guichet-reliability-cluster-", ClusterStack)
 
 
 class Background(threading.Thread):
