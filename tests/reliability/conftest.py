@@ -21,7 +21,13 @@ import pytest
 
 from tests.infra import missing
 from tests.reliability.platform import SERVICES, Platform
-from tests.reliability.private_infra import PrivatePostgres, PrivateRabbit, missing_tools, started_in_a_private_folder
+from tests.reliability.private_infra import (
+    PrivatePostgres,
+    PrivateRabbit,
+    every_step,
+    missing_tools,
+    started_in_a_private_folder,
+)
 
 
 def setting(name: str, default: int) -> int:
@@ -60,14 +66,7 @@ class PrivatePlatform:
         """Every process, then the broker, then the clusters; one failing step does not skip the others."""
         steps = ([self.platform.stop] if self.platform is not None else []) + [self.rabbit.stop]
         steps += [cluster.destroy for cluster in self.clusters.values()]
-        errors = []
-        for step in steps:
-            try:
-                step()
-            except Exception as error:  # keep tearing down; report at the end
-                errors.append(error)
-        if errors:
-            raise errors[0]
+        every_step(steps)
 
 
 @pytest.fixture(scope="session")

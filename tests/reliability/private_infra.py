@@ -239,3 +239,16 @@ def started_in_a_private_folder(prefix: str, make_stack):
             shutil.rmtree(root, ignore_errors=True)
         else:
             print(f"\n[reliability] files kept in {root}")
+
+
+def every_step(steps) -> None:
+    """Runs each step even when one before it fails (a teardown must not leave processes behind); raises the
+    first failure at the end."""
+    errors = []
+    for step in steps:
+        try:
+            step()
+        except Exception as error:  # keep tearing down; report at the end
+            errors.append(error)
+    if errors:
+        raise errors[0]

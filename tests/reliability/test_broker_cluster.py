@@ -43,7 +43,7 @@ from tests.reliability.conftest import setting
 from tests.reliability.figures import report
 from tests.reliability.outcome import inbox_rows, published_events, wait_for_outcome
 from tests.reliability.platform import CONSUMERS, SERVICES, TEST_ENVIRONMENT, Platform
-from tests.reliability.private_infra import PrivatePostgres, missing_tools, started_in_a_private_folder
+from tests.reliability.private_infra import PrivatePostgres, every_step, missing_tools, started_in_a_private_folder
 from tests.reliability.recovery import consumers_after, first_published_after, wait_until_resumed
 from tests.reliability.workload import Workload
 
@@ -99,14 +99,7 @@ class ClusterStack:
         """Every process, then the nodes, then PostgreSQL; one failing step does not skip the others."""
         steps = [step for step in (self.platform and self.platform.stop, self.cluster.stop,
                                    self.postgres and self.postgres.destroy) if step]
-        errors = []
-        for step in steps:
-            try:
-                step()
-            except Exception as error:  # keep tearing down; report at the end
-                errors.append(error)
-        if errors:
-            raise errors[0]
+        every_step(steps)
 
 
 @pytest.fixture
