@@ -5,11 +5,12 @@ The link's page only shows a button: the ZIP is fetched by that button (a POST),
 (a mail scanner, a preview) spends nothing; the notifier checks the token, the person and the 24 h."""
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from chassis.i18n import _
 from services.web.account.views import blp
 from services.web.clients.gateway import ApiError
+from services.web.pdf_response import file_response
 from services.web.web_session import api, login_required
 
 MAX_TOKEN = 200
@@ -44,9 +45,7 @@ def download(token: str):
     elif request.method == "POST":
         try:
             upstream = api().get("notifier", f"/data-exports/{token}", raw=True)
-            return Response(upstream.content, mimetype="application/zip", headers={
-                "Content-Disposition": upstream.headers.get("Content-Disposition", "attachment"),
-                "Cache-Control": "no-store"})
+            return file_response(upstream, "application/zip", "attachment")
         except ApiError as error:
             if error.status not in (404, 410):
                 raise

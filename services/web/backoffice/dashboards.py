@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Response, abort, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 
 from chassis.i18n import N_, _
 from services.web.backoffice.views import blp
 from services.web.clients import billing, cards, productions
 from services.web.clients.gateway import ApiError
 from services.web.forms import FormState, trimmed
+from services.web.pdf_response import file_response
 from services.web.web_session import CARDS_STAFF, PRODUCTIONS_STAFF, api, login_required
 
 TEMPLATE = "backoffice/dashboard.html"
@@ -74,9 +75,7 @@ def dashboard_export(name: str):
         abort(404)
     period = {key: value[:20] for key, value in request.args.items() if key in ("from", "to") and value}
     upstream = api().get(EXPORTS[name][0], f"/exports/{name}.csv", params=period, raw=True)
-    return Response(upstream.content, mimetype="text/csv", headers={
-        "Content-Disposition": upstream.headers.get("Content-Disposition", f'attachment; filename="{name}.csv"'),
-        "Cache-Control": "no-store"})
+    return file_response(upstream, "text/csv", f'attachment; filename="{name}.csv"')
 
 
 @blp.get("/productions/dashboard")
