@@ -6,6 +6,7 @@ headers, RFC 2047-encoded where they are not ASCII, for a tenth of the CPU (``Em
 refolds every header it is given: 3.4 ms of the 3.5 ms an invoice email took, the largest share of the
 notifier's time per email). Its policy writes short ASCII headers as they are instead of folding
 each through ``email.header`` (a third of what was left). Receivers parse it with any policy.
+Non-ASCII headers and the multipart boundaries are written by ``mail_headers`` (the same bytes, in one pass).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from email.policy import Compat32
 from email.utils import formataddr, formatdate
 
 from services.notifier.db.models import Message
+from services.notifier.domain.mail_headers import boundary, encoded_header
 from services.notifier.domain.mail_templates import render_bodies
 
 SECRET_FIELD = "temporary_password"
@@ -46,20 +48,14 @@ def build_email(message: Message, mail_from: str, secret: str | None = None) -> 
     if secret is not None:
         context[SECRET_FIELD] = secret
     text, html = render_bodies(message.template, message.language, context)
-    bodies = MIMEMultipart("alternative", policy=POLICY)
-    bodies.attach(MIMEText(text, "plain", _UTF8_QP))
-    bodies.attach(MIMEText(html, "html", _UTF8_QP))
-    if message.attachment_data is None:
-        email = bodies
-    else:
-        email = MIMEMultipart("mixed", policy=POLICY)
-        email.attach(bodies)
+    email = bodies = _multipart("alternative", MIMEText(text, "plain", _UTF8_QP), MIMEText(html, "html", _UTF8_QP))
+    if message.attachment_data is not None:
         maintype, _, subtype = (message.attachment_content_type or "application/octet-stream").partition("/")
         attachment = MIMEBase(maintype, subtype)
         attachment.set_payload(message.attachment_data)
         encode_base64(attachment)
         attachment.add_header("Content-Disposition", "attachment", filename=message.attachment_filename)
-        email.attach(attachment)
+        email = _multipart("mixed", bodies, attachment)
     email["From"] = _header(mail_from)
     email["To"] = formataddr((message.to_name, message.to_address), charset="utf-8")
     email["Subject"] = _header(message.subject)
@@ -73,7 +69,23 @@ def build_email(message: Message, mail_from: str, secret: str | None = None) -> 
     return email
 
 
+def _multipart(subtype: str, *parts: MimeMessage) -> MIMEMultipart:
+    """The parts under a boundary none of them contains (``mail_headers.boundary``)."""
+    texts = [text for part in parts for text in _encoded_texts(part)]
+    multipart = MIMEMultipart(subtype, policy=POLICY, boundary=boundary(*texts))
+    for part in parts:
+        multipart.attach(part)
+    return multipart
+
+
+def _encoded_texts(part: MimeMessage) -> list[str]:
+    """What a part writes besides its headers: its encoded body, or its parts' and their boundaries."""
+    if part.is_multipart():
+        return [part.get_boundary(), *(text for inner in part.get_payload() for text in _encoded_texts(inner))]
+    return [part.get_payload(), *(str(value) for value in part.values())]
+
+
 def _header(value: str) -> str | Header:
-    """ASCII as it is; anything else as an RFC 2047 encoded word (UTF-8)."""
-    return value if value.isascii() else Header(value, "utf-8")
+    """ASCII as it is; anything else as RFC 2047 encoded words (UTF-8), as ``Header(value, "utf-8")``."""
+    return value if value.isascii() else encoded_header(value)
 

@@ -96,9 +96,10 @@ def _mailto(address) -> Markup:
 
 
 def _environment() -> Environment:
+    # auto_reload off: the templates ship with the code, so no stat of each template and layout at every render.
     environment = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), undefined=StrictUndefined,
                               autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
-                              keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
+                              keep_trailing_newline=True, extensions=["jinja2.ext.i18n"], auto_reload=False)
     environment.install_gettext_callables(translate, translate_plural, newstyle=True)
     environment.filters.update(local_datetime=local_datetime, local_date=local_date, date=local_date,
                                strong=_strong, link=_link, mailto=_mailto)
