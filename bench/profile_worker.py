@@ -11,7 +11,7 @@ import sys
 import time
 
 from bench.common import RESULTS_DIR
-from bench.scale_out import delete_bus_objects, empty_billing_database, invoice_count, publish_backlog, start_worker
+from bench.scale_out import billing_workers, delete_bus_objects, empty_billing_database, invoice_count, publish_backlog
 from chassis.bus.consumer import Consumer
 from chassis.bus.settings import BusSettings
 from chassis.db import Database
@@ -41,7 +41,9 @@ def main(events: int = 3000) -> None:
     Consumer(service="billing", db=db, handlers=HANDLERS, settings=settings).declare()
     empty_billing_database(db)
     publish_backlog(settings, events)
-    worker = start_worker(db.url, settings)
+    supervisor = billing_workers(db.url, settings, 1)
+    supervisor.start_all()
+    worker = next(iter(supervisor.processes.values()))
     out = RESULTS_DIR / "profiles" / "billing-worker.txt"
     out.parent.mkdir(parents=True, exist_ok=True)
     time.sleep(2)
@@ -49,8 +51,7 @@ def main(events: int = 3000) -> None:
                           "--duration", "15", "--rate", "200", "--format", "raw", "--output", str(out),
                           "--nonblocking"], capture_output=True, text=True)
     print(spy.stderr[-500:], file=sys.stderr)
-    worker.terminate()
-    worker.wait(20)
+    supervisor.stop_all()
     print(f"{invoice_count(db)} invoices while profiling")
     print(summarize(out.read_text()))
     db.dispose()
