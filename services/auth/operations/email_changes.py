@@ -25,7 +25,6 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from chassis.errors import Conflict, NotFound, ValidationFailed
-from chassis.i18n import N_
 from chassis.logging import get_logger
 from services.auth import events
 from services.auth.db.models import EmailChange, RefreshToken, User
@@ -34,12 +33,9 @@ from services.auth.domain.passwords import generate_temporary_password, hash_pas
 from services.auth.domain.text import normalize_email
 from services.auth.operations import security_events as trail
 from services.auth.operations.context import AuthContext
+from services.auth.operations.messages import EMAIL_TAKEN, LINK_INVALID, PASSWORD_REQUIRED, WRONG_PASSWORD
 from services.auth.operations.sessions import check_not_throttled, record_failed_attempt
-from services.auth.operations.users import EMAIL_TAKEN, email_taken, issue_temporary_password, refuse_taken_email
-
-PASSWORD_REQUIRED = N_("Entrez votre mot de passe actuel pour changer de courriel.")
-WRONG_PASSWORD = N_("Le mot de passe actuel est incorrect.")
-LINK_INVALID = N_("Ce lien n'est plus valide (déjà utilisé, remplacé ou expiré).")
+from services.auth.operations.users import email_taken, issue_temporary_password, refuse_taken_email
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 
 from chassis.account_status import ACCOUNT_DISABLED
 from chassis.errors import Forbidden, TooManyRequests, Unauthorized
-from chassis.i18n import N_
 from services.auth.db.models import RefreshToken, User
 from services.auth.db.types import utcnow
 from services.auth.domain.activity import touch as dormancy_touch
@@ -32,9 +31,7 @@ from services.auth.domain.text import normalize_email
 from services.auth.domain.usernames import is_card_number, normalize_card_number, username_for_login
 from services.auth.operations import security_events as trail
 from services.auth.operations.context import AuthContext
-
-INVALID_CREDENTIALS = N_("Identifiant ou mot de passe invalide.")
-INVALID_REFRESH = N_("Session expirée ou révoquée : reconnectez-vous.")
+from services.auth.operations.messages import INVALID_CREDENTIALS, INVALID_REFRESH
 
 
 @dataclass(frozen=True)

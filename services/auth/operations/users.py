@@ -10,7 +10,6 @@ from sqlalchemy import String, cast, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from chassis.errors import Conflict, NotFound
-from chassis.i18n import N_
 from chassis.logging import get_logger
 from chassis.principal import Principal
 from services.auth import events
@@ -22,10 +21,7 @@ from services.auth.domain.passwords import generate_temporary_password, hash_pas
 from services.auth.domain.portals import staff_sees
 from services.auth.domain.text import fold, normalize_email, search_terms
 from services.auth.domain.usernames import normalize_card_number, username_from_card
-
-EMAIL_TAKEN = N_("Cette adresse courriel est déjà utilisée.")
-NOT_FOUND = N_("Utilisateur introuvable.")
-CARD_TAKEN = N_("Ce numéro de carte (ou ce nom d'utilisateur) est déjà utilisé.")
+from services.auth.operations.messages import CARD_TAKEN, EMAIL_TAKEN, NOT_FOUND
 
 
 @dataclass(frozen=True)
