@@ -5,6 +5,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from chassis.i18n import N_
 from chassis.page_schema import page_of, page_query
+from chassis.response_schemas import PersonFields
 from services.auth.api.fields import (
     LowerCardNumber,
     Trimmed,
@@ -135,13 +136,10 @@ SecurityEventQuerySchema = page_query("SecurityEventQuerySchema")
 
 
 # --- responses --------------------------------------------------------------------------------
-class ProfileSchema(Schema):
+class ProfileSchema(PersonFields):
     id = fields.String()
     username = fields.String(allow_none=True)
     card_number = fields.String(allow_none=True)
-    first_name = fields.String()
-    last_name = fields.String()
-    email = fields.String()
     roles = fields.List(fields.String())
     language = fields.String()
     must_change_password = fields.Boolean()
@@ -160,10 +158,8 @@ class AcceptedSchema(Schema):
     message = fields.String()
 
 
-class DirectoryEntrySchema(Schema):
+class DirectoryEntrySchema(PersonFields):
     id = fields.String()
-    first_name = fields.String()
-    last_name = fields.String()
     email = fields.String(metadata={"description": "Full for staff, masked for a house administrator"})
 
 

@@ -5,6 +5,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates, va
 
 from chassis.i18n import N_, _
 from chassis.page_schema import page_of, page_query
+from chassis.response_schemas import AuditEntryFields, PostalAddressFields
 from services.billing.api.fields import MoneyInput, Trimmed, money_output
 from services.billing.domain.cards import is_expired, luhn_valid, normalize_number
 from services.billing.domain.numbering import NUMBER_PATTERN
@@ -131,13 +132,10 @@ class LineOutput(Schema):
     amount = money_output()
 
 
-class BilledToOutput(Schema):
+class BilledToOutput(PostalAddressFields):
     kind = fields.String(metadata={"description": "individual | organization"})
     name = fields.String()
     attention = fields.String(allow_none=True)
-    address = fields.String()
-    city = fields.String()
-    postal_code = fields.String()
     email = fields.String()
 
 
@@ -147,14 +145,18 @@ class SessionOutput(Schema):
     end_date = fields.Date()
 
 
-class InvoicePaymentSummary(Schema):
+class _PaymentFields(Schema):
+    """A payment as recorded, listed on the invoices it settles and shown on its own."""
     id = fields.String()
     method = fields.String()
-    amount = money_output(metadata={"description": "Part of the payment applied to this invoice."})
     reference = fields.String(allow_none=True)
     received_on = fields.Date()
     card_brand = fields.String(allow_none=True)
     card_last4 = fields.String(allow_none=True)
+
+
+class InvoicePaymentSummary(_PaymentFields):
+    amount = money_output(metadata={"description": "Part of the payment applied to this invoice."})
 
 
 class InvoiceOutput(Schema):
@@ -192,15 +194,9 @@ class AllocationOutput(Schema):
     status = fields.String()
 
 
-class PaymentOutput(Schema):
-    id = fields.String()
-    method = fields.String()
+class PaymentOutput(_PaymentFields):
     amount = money_output()
     currency = fields.String()
-    reference = fields.String(allow_none=True)
-    received_on = fields.Date()
-    card_brand = fields.String(allow_none=True)
-    card_last4 = fields.String(allow_none=True)
     recorded_by = fields.String()
     created_at = fields.AwareDateTime()
     allocations = fields.List(fields.Nested(AllocationOutput))
@@ -209,14 +205,10 @@ class PaymentOutput(Schema):
 PaymentList = page_of(PaymentOutput, "PaymentList")
 
 
-class AuditOutput(Schema):
-    id = fields.Integer()
+class AuditOutput(AuditEntryFields):
     occurred_at = fields.AwareDateTime()
-    actor_id = fields.String()
-    action = fields.String()
     invoice_id = fields.String(allow_none=True)
     payment_id = fields.String(allow_none=True)
-    details = fields.Dict()
     note = fields.String(allow_none=True)
 
 

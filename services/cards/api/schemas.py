@@ -6,6 +6,7 @@ from marshmallow import fields, validate
 
 from chassis.i18n import N_
 from chassis.page_schema import page_of
+from chassis.response_schemas import AuditEntryFields, PersonFields, PersonNameFields, PostalAddressFields
 from services.cards.api.fields import INVALID_INTEGER, REQUIRED, Choice, Day, Email, Flag, PageArgs, StrictSchema, Text
 from services.cards.domain import statuses
 from services.cards.domain.pricing import BILLED_TO, PAYMENT_METHODS
@@ -115,18 +116,12 @@ class ReferenceEntryPatch(StrictSchema):
 
 # --- responses -------------------------------------------------------------------------------
 
-class PersonOut(StrictSchema):
+class PersonOut(PersonFields, StrictSchema):
     user_id = fields.String()
     card_number = fields.String()
-    first_name = fields.String()
-    last_name = fields.String()
-    email = fields.String()
 
 
-class DeliveryOut(StrictSchema):
-    address = fields.String()
-    city = fields.String()
-    postal_code = fields.String()
+class DeliveryOut(PostalAddressFields, StrictSchema):
     attention = fields.String()
     email = fields.String()
 
@@ -146,20 +141,24 @@ class InvoiceRefOut(StrictSchema):
     voided = fields.Boolean()
 
 
-class SessionOut(StrictSchema):
+class SessionBriefOut(StrictSchema):
     id = fields.String()
     status = fields.String()
-    status_label = fields.String()
+    end_date = fields.Date()
+    activity_code = fields.String()
+    activity_label = fields.String()
+    organization_name = fields.String()
     trainer = fields.Nested(PersonOut)
+
+
+class SessionOut(SessionBriefOut):
+    """A request in full: its brief and the rest."""
+    status_label = fields.String()
     second_trainer = fields.Nested(PersonOut, allow_none=True)
     organization_type = fields.String()
     organization_type_label = fields.String()
-    organization_name = fields.String()
     institution_id = fields.Integer(allow_none=True)
     location = fields.String()
-    activity_code = fields.String()
-    activity_label = fields.String()
-    end_date = fields.Date()
     participant_count = fields.Integer()
     delivery = fields.Nested(DeliveryOut)
     payment_method = fields.String(allow_none=True)
@@ -186,12 +185,10 @@ class AttestationRefOut(StrictSchema):
     replaced_by = fields.String(allow_none=True)
 
 
-class ParticipantOut(StrictSchema):
+class ParticipantOut(PersonNameFields, StrictSchema):
     id = fields.String()
     session_id = fields.String()
     title = fields.String()
-    first_name = fields.String()
-    last_name = fields.String()
     birth_date = fields.Date(allow_none=True, metadata={"description": "null once anonymized (retention)"})
     phone = fields.String(allow_none=True, metadata={"description": "null once anonymized (retention)"})
     phone_ext = fields.String(allow_none=True)
@@ -209,16 +206,6 @@ class LineErrorOut(StrictSchema):
 class ImportOut(StrictSchema):
     created = fields.Integer()
     errors = fields.List(fields.Nested(LineErrorOut))
-
-
-class SessionBriefOut(StrictSchema):
-    id = fields.String()
-    status = fields.String()
-    end_date = fields.Date()
-    activity_code = fields.String()
-    activity_label = fields.String()
-    organization_name = fields.String()
-    trainer = fields.Nested(PersonOut)
 
 
 class ParticipantFoundOut(ParticipantOut):
@@ -249,22 +236,22 @@ class AttestationOut(AttestationRefOut):
 AttestationListOut = page_of(AttestationOut, "AttestationListOut", StrictSchema)
 
 
-class AuditOut(StrictSchema):
-    id = fields.Integer()
+class AuditOut(AuditEntryFields, StrictSchema):
     at = fields.DateTime()
-    actor_id = fields.String()
-    action = fields.String()
     session_id = fields.String(allow_none=True)
-    details = fields.Dict()
 
 
 AuditListOut = page_of(AuditOut, "AuditListOut", StrictSchema)
 
 
-class CodeLabelOut(StrictSchema):
+class LabelledCodeOut(StrictSchema):
+    """A code of the reference lists with its labels (French; English when given)."""
     code = fields.String()
     label = fields.String()
     label_en = fields.String(allow_none=True)
+
+
+class CodeLabelOut(LabelledCodeOut):
     active = fields.Boolean()
 
 
@@ -285,12 +272,5 @@ class ReferenceOut(StrictSchema):
     titles = fields.List(fields.Nested(CodeLabelOut))
 
 
-class ReferenceEntryOut(StrictSchema):
+class ReferenceEntryOut(OrganizationTypeOut, InstitutionOut):
     """One entry of a list: ``code``/``label`` kinds, or ``id``/``name`` for institutions."""
-    code = fields.String()
-    id = fields.Integer()
-    label = fields.String()
-    label_en = fields.String(allow_none=True)
-    name = fields.String()
-    requires_institution = fields.Boolean()
-    active = fields.Boolean()

@@ -5,6 +5,7 @@ from marshmallow import fields
 
 from chassis.period_schema import PeriodOut
 from services.cards.api.fields import StrictSchema
+from services.cards.api.schemas import LabelledCodeOut
 
 
 class MonthOut(StrictSchema):
@@ -13,10 +14,7 @@ class MonthOut(StrictSchema):
     cards = fields.Integer(metadata={"description": "cards they ask for (their participants)"})
 
 
-class ActivityOut(StrictSchema):
-    code = fields.String()
-    label = fields.String()
-    label_en = fields.String(allow_none=True)
+class ActivityOut(LabelledCodeOut):
     requests = fields.Integer()
     cards = fields.Integer()
 

@@ -31,8 +31,18 @@ class MessageQuery(PageQuery):
     event_type = Trimmed(validate=validate.Length(min=1, max=80))
 
 
-class MessageSchema(Schema):
+class _SendingFields(Schema):
+    """What an email and a webhook delivery both are: a sending for one event, retried until it succeeds or fails."""
     id = fields.String()
+    event_id = fields.String()
+    event_type = fields.String()
+    attempts = fields.Integer()
+    last_error = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    next_attempt_at = fields.DateTime()
+
+
+class MessageSchema(_SendingFields):
     to = fields.String(attribute="to_address")
     to_name = fields.String()
     subject = fields.String()
@@ -40,13 +50,7 @@ class MessageSchema(Schema):
     language = fields.String()
     portal = fields.String()
     status = fields.String(metadata={"description": "pending | sent | failed (failed = dead letter, replayable)"})
-    attempts = fields.Integer()
-    last_error = fields.String(allow_none=True)
-    event_id = fields.String()
-    event_type = fields.String()
     has_attachment = fields.Function(lambda m: m.attachment_filename is not None)
-    created_at = fields.DateTime()
-    next_attempt_at = fields.DateTime()
     sent_at = fields.DateTime(allow_none=True)
 
 
@@ -98,15 +102,8 @@ class AttemptSchema(Schema):
     duration_ms = fields.Integer()
 
 
-class DeliverySchema(Schema):
-    id = fields.String()
-    event_id = fields.String()
-    event_type = fields.String()
+class DeliverySchema(_SendingFields):
     status = fields.String(metadata={"description": " | ".join(DELIVERY_STATUSES)})
-    attempts = fields.Integer()
-    last_error = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    next_attempt_at = fields.DateTime()
     delivered_at = fields.DateTime(allow_none=True)
     attempt_log = fields.List(fields.Nested(AttemptSchema))
 

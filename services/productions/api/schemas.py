@@ -5,6 +5,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from chassis.i18n import N_, _
 from chassis.page_schema import page_query
+from chassis.response_schemas import AuditEntryFields, PersonFields
 from services.productions.domain.names import tidy
 from services.productions.domain.sheets import PRODUCTION_TYPES
 from services.productions.operations.audit import ACTIONS
@@ -49,11 +50,8 @@ class UserSearchQuery(Schema):
     limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=50))
 
 
-class UserOut(Schema):
+class UserOut(PersonFields):
     id = fields.String()
-    first_name = fields.String()
-    last_name = fields.String()
-    email = fields.String()
 
 
 # ---- houses -------------------------------------------------------------------------------------
@@ -86,20 +84,25 @@ class AdminAdd(Schema):
                               metadata={"description": "AQPM staff only: name the user a delegate of the house."})
 
 
-class AdminOut(Schema):
+class _Ref(Schema):
+    """Something named: a house, a producer."""
     id = fields.String()
-    first_name = fields.String()
-    last_name = fields.String()
-    email = fields.String()
+    name = fields.String()
+
+
+class _HouseRef(_Ref):
+    """A house as a sheet names it."""
+    status = fields.String()
+
+
+class AdminOut(PersonFields):
+    id = fields.String()
     delegate = fields.Boolean()
     added_by = fields.String()
     added_at = fields.DateTime()
 
 
-class HouseOut(Schema):
-    id = fields.String()
-    name = fields.String()
-    status = fields.String()
+class HouseOut(_HouseRef):
     admins = fields.List(fields.Nested(AdminOut))
     extra_admin_count = fields.Integer(metadata={"description": "Administrators who are not delegates."})
     created_at = fields.DateTime()
@@ -171,15 +174,6 @@ class SheetListQuery(PageQuery):
     q = Text(load_default=None, validate=validate.Length(max=200))
 
 
-class _Ref(Schema):
-    id = fields.String()
-    name = fields.String()
-
-
-class _HouseRef(_Ref):
-    status = fields.String()
-
-
 class _Permissions(Schema):
     can_manage = fields.Boolean(metadata={"description": "May edit the sheet and manage its access."})
     can_go_to_set = fields.Boolean(metadata={"description": "May use POST /sheets/{id}/set-access."})
@@ -209,12 +203,9 @@ class AccessGrant(Schema):
     user_id = fields.String(required=True, validate=ID_LENGTH)
 
 
-class AccessOut(Schema):
+class AccessOut(PersonFields):
     id = fields.String(metadata={"description": "The user's id (same as user_id)."})
     user_id = fields.String()
-    first_name = fields.String()
-    last_name = fields.String()
-    email = fields.String()
     granted_by = fields.String()
     granted_at = fields.DateTime()
 
@@ -228,12 +219,9 @@ class HandoffVerify(Schema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=8000))
 
 
-class _HandoffUser(Schema):
+class _HandoffUser(PersonFields):
     id = fields.String()
     name = fields.String()
-    first_name = fields.String()
-    last_name = fields.String()
-    email = fields.String()
 
 
 class _Production(Schema):
@@ -258,14 +246,10 @@ class AuditQuery(PageQuery):
     action = fields.String(load_default=None, validate=validate.OneOf(ACTIONS))
 
 
-class AuditOut(Schema):
-    id = fields.Integer()
-    action = fields.String()
-    actor_id = fields.String()
+class AuditOut(AuditEntryFields):
     actor_name = fields.String(allow_none=True)
     house_id = fields.String(allow_none=True)
     sheet_id = fields.String(allow_none=True)
     subject_user_id = fields.String(allow_none=True)
     subject_name = fields.String(allow_none=True)
-    details = fields.Dict()
     occurred_at = fields.DateTime()
