@@ -7,7 +7,7 @@ import base64
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from chassis.correlation import correlation_scope, current_correlation_id
@@ -23,6 +23,11 @@ from services.billing.operations.clock import local_date, montreal_today, utc_no
 from services.billing.operations.dialect import insert_ignoring_conflict
 from services.billing.operations.numbering import number_at_commit, settle
 
+# One round trip, built once: does the session have its invoice already, or was it cancelled before it had one?
+_INVOICED_OR_CANCELLED = select(or_(
+    select(Invoice.id).where(Invoice.session_id == bindparam("session_id")).exists(),
+    select(CancelledSession.session_id).where(CancelledSession.session_id == bindparam("session_id")).exists()))
+
 
 def locked_invoice(session: Session, **criteria) -> Invoice | None:
     """The invoice row, locked until the end of the transaction (``FOR UPDATE``; no-op on SQLite)."""
@@ -37,9 +42,7 @@ def issue_invoice(session: Session, payload: dict, settings: BillingSettings) ->
     ``billing.invoice_issued`` event come at the end of the transaction (``operations.numbering``).
     """
     session_id = payload["session_id"]
-    if session.scalar(select(Invoice.id).where(Invoice.session_id == session_id)):
-        return None
-    if session.get(CancelledSession, session_id) is not None:
+    if session.scalar(_INVOICED_OR_CANCELLED, {"session_id": session_id}):
         return None
     language = language_of(payload.get("language"))
     activity = (payload.get("activity_label_en") if language == "en" else None) or payload["activity_label"]
