@@ -26,7 +26,7 @@ import time
 import weakref
 from collections.abc import Callable
 
-from sqlalchemy import event, func, select
+from sqlalchemy import bindparam, event, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from chassis.db import Database
@@ -36,6 +36,7 @@ _NOTIFIED = "guichet_wakeup_notified"  # session.info: channel -> the (sub)trans
 _PENDING = "guichet_wakeup_pending"    # session.info: channels to ring in-process after the root commit
 _WAIT_SLICE = 0.25                     # longest single wait, so that a stop request is seen quickly
 
+_NOTIFY = select(func.pg_notify(bindparam("channel"), literal_column("''")))  # built once: ring runs per message
 _bells: dict[str, weakref.WeakSet[Doorbell]] = {}
 _bells_lock = threading.Lock()
 
@@ -63,7 +64,7 @@ def _must_notify(session: Session, channel: str) -> bool:
 def ring(session: Session, channel: str) -> None:
     """Asks for the loops waiting on ``channel`` to be woken when ``session``'s transaction commits."""
     if _must_notify(session, channel):
-        session.connection().execute(select(func.pg_notify(channel, "")))
+        session.connection().execute(_NOTIFY, {"channel": channel})
 
 
 def channel_to_notify(session: Session, producer: str) -> str | None:
