@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from chassis.response_schemas import PersonNameFields
 from chassis.tokens import require_auth
 from services.cards.api.access import STAFF
 from services.cards.api.context import database, settings
@@ -13,12 +14,10 @@ from services.cards.operations import retention
 blp = Blueprint("retention", __name__, description="Law 25 retention (ASSTSAS staff)")
 
 
-class DueParticipantOut(Schema):
+class DueParticipantOut(PersonNameFields):
     participant_id = fields.String()
     session_id = fields.String()
     session_end_date = fields.Date()
-    first_name = fields.String()
-    last_name = fields.String()
     fields = fields.List(fields.String(), metadata={"description": "what is emptied: birth_date, phone, phone_ext"})
 
 
