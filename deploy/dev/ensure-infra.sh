@@ -15,7 +15,9 @@ missing=()
 command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
 command -v rabbitmq-server >/dev/null 2>&1 || missing+=(rabbitmq-server)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
-command -v chromium >/dev/null 2>&1 || missing+=(chromium chromium-driver)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# The browser tests' default browser (tests/browser/conftest.py says why).
+command -v chromium-headless-shell >/dev/null 2>&1 || missing+=(chromium-headless-shell)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)  # for promtool: tests/deploy/test_monitoring.py
