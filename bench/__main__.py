@@ -4,7 +4,8 @@ Names: gateway (1, read and write through nginx vs a bare Flask endpoint), pipel
 submission -> invoice -> email at an SMTP server), scale_out (4), memory (5, measured during the runs of
 end_to_end; run alone, it runs end_to_end), pipeline_cpu (2's CPU ms per event, process by process),
 cpu_budget (3's CPU ms per submission, process by process), read_cpu (1's read against the bare app, CPU ms per
-read in one process). Figures and their meaning: docs/performance.md.
+read in one process), steps_cpu (3's heaviest steps, CPU ms each in one process). Figures and their meaning:
+docs/performance.md.
 Raw results go to ``var/bench/<label>-<time>.json``, or to ``--json PATH``. ``--busy N`` holds N cores busy
 with a plain busy loop for the whole run (``bench/busy.py``).
 
@@ -27,9 +28,9 @@ from bench.prerequisites import missing
 BENCHMARKS = {"gateway": "bench.gateway", "pipeline": "bench.pipeline", "end_to_end": "bench.end_to_end",
               "scale_out": "bench.scale_out", "memory": "bench.memory",
               "pipeline_cpu": "bench.pipeline_cpu", "cpu_budget": "bench.cpu_budget", "read_cpu": "bench.read_cpu",
-              "dashboard": "bench.dashboard"}
+              "steps_cpu": "bench.steps_cpu", "dashboard": "bench.dashboard"}
 # Run when named only: they re-run parts of 1, 2 and 3 for CPU figures; dashboard seeds a year of requests first.
-ON_REQUEST = ("pipeline_cpu", "cpu_budget", "read_cpu", "dashboard")
+ON_REQUEST = ("pipeline_cpu", "cpu_budget", "read_cpu", "steps_cpu", "dashboard")
 
 
 def main(argv: list[str] | None = None) -> int:

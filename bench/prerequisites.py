@@ -23,6 +23,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "cpu_budget": ("nginx", "postgresql", "rabbitmq"),
     "dashboard": ("nginx", "postgresql", "rabbitmq"),
     "read_cpu": ("postgresql",),
+    "steps_cpu": ("postgresql",),
 }
 
 HOW_TO_GET = {
