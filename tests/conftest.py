@@ -1,5 +1,6 @@
 """What the whole suite shares: a run tag per xdist worker, the ``unit`` tier, the groups that keep an
-expensive stack on one worker, and the last line naming what was skipped for missing infrastructure.
+expensive stack on one worker (the others' workers behind them in CPU priority), and the last line naming what
+was skipped for missing infrastructure.
 
 Loaded before any other conftest, so the worker's tag is in the environment before ``tests.infra`` reads it.
 """
