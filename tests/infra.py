@@ -46,31 +46,29 @@ def postgres_url(dbname: str) -> str:
     return f"{base}/{dbname}"
 
 
-def fresh_database(name: str) -> str:
-    """Drops and creates ``guichet_test_<run><name>``; returns its SQLAlchemy URL."""
+def _sqlalchemy_url(dbname: str) -> str:
+    return postgres_url(dbname).replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def fresh_database(name: str, *, migrated: str | None = None) -> str:
+    """Drops and creates ``guichet_test_<run><name>``, empty or as a copy of the service ``migrated``'s template;
+    returns its SQLAlchemy URL."""
     dbname = f"guichet_test_{TEST_RUN}{name}"
     try:
         with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as connection:
+            copy = f' TEMPLATE "{_migrated_template(connection, migrated)}"' if migrated else ""
             connection.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-            connection.execute(f'CREATE DATABASE "{dbname}"')
+            connection.execute(f'CREATE DATABASE "{dbname}"{copy}')
     except psycopg.OperationalError as error:
         _unavailable("PostgreSQL", error)
-    return postgres_url(dbname).replace("postgresql://", "postgresql+psycopg://", 1)
+    return _sqlalchemy_url(dbname)
 
 
 def migrated_database(service: str, name: str | None = None) -> str:
     """``fresh_database`` at the service's latest migration: a copy of a template database migrated once
     (``CREATE DATABASE ... TEMPLATE`` copies files; running every migration again cost 0.3 to 0.9 s, and the
     suite asks for some hundred such databases)."""
-    dbname = f"guichet_test_{TEST_RUN}{name or service}"
-    try:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as connection:
-            template = _migrated_template(connection, service)
-            connection.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-            connection.execute(f'CREATE DATABASE "{dbname}" TEMPLATE "{template}"')
-    except psycopg.OperationalError as error:
-        _unavailable("PostgreSQL", error)
-    return postgres_url(dbname).replace("postgresql://", "postgresql+psycopg://", 1)
+    return fresh_database(name or service, migrated=service)
 
 
 def _migrated_template(connection, service: str) -> str:
@@ -78,8 +76,9 @@ def _migrated_template(connection, service: str) -> str:
     makes a new one) and built by the first of the parallel workers or runs that asks (an advisory lock)."""
     from chassis.migrations import upgrade
 
+    lock = (f"guichet_template_{service}",)
     template = f"guichet_template_{service}_{_migrations_digest(service)}"
-    connection.execute("SELECT pg_advisory_lock(hashtext(%s))", (f"guichet_template_{service}",))
+    connection.execute("SELECT pg_advisory_lock(hashtext(%s))", lock)
     try:
         exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (template,)).fetchone()
         if not exists:  # an older digest's template stays: a run of another checkout may be copying it
@@ -87,10 +86,10 @@ def _migrated_template(connection, service: str) -> str:
             building = f"{template}_building"
             connection.execute(f'DROP DATABASE IF EXISTS "{building}" WITH (FORCE)')
             connection.execute(f'CREATE DATABASE "{building}"')
-            upgrade(service, postgres_url(building).replace("postgresql://", "postgresql+psycopg://", 1))
+            upgrade(service, _sqlalchemy_url(building))
             connection.execute(f'ALTER DATABASE "{building}" RENAME TO "{template}"')
     finally:
-        connection.execute("SELECT pg_advisory_unlock(hashtext(%s))", (f"guichet_template_{service}",))
+        connection.execute("SELECT pg_advisory_unlock(hashtext(%s))", lock)
     return template
 
 
